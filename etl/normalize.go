@@ -1,0 +1,139 @@
+package etl
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ValidHSCode reports whether s is 2 to 10 digits.
+func ValidHSCode(s string) bool {
+	if len(s) < 2 || len(s) > 10 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// NormalizeHSCode trims a code and restores a leading zero lost by a
+// spreadsheet or a numeric column (HS chapters 01-09 have odd-length codes
+// once the zero is dropped: 28461 -> 028461 would be wrong, so only codes
+// of odd length below 10 digits are padded).
+func NormalizeHSCode(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimSuffix(s, ".0")
+	s = strings.ReplaceAll(s, ".", "")
+	if len(s)%2 == 1 && len(s) < 10 {
+		s = "0" + s
+	}
+	return s
+}
+
+// Qualified is a number read from a statistical table: a value, a
+// qualifier, or both ('>95' is 95 with qualifier '>').
+type Qualified struct {
+	Value     *float64
+	Qualifier string
+}
+
+// qualifierWords are the non-numeric cells of USGS tables that carry meaning.
+var qualifierWords = map[string]string{
+	"W": "W", "NA": "NA", "E": "E", "XX": "NA", "--": "NA", "—": "NA", "-": "NA",
+}
+
+// ParseQualified parses a statistical cell: thousands separators, the
+// qualifiers W, NA and E, and bounds such as >95 or <1. An empty cell is
+// (nil, "", nil): no figure at all. Anything else that is not a number is
+// an error, never a silent zero.
+func ParseQualified(cell string) (Qualified, error) {
+	s := strings.TrimSpace(strings.Trim(cell, "\ufeff"))
+	if s == "" {
+		return Qualified{}, nil
+	}
+	if q, ok := qualifierWords[strings.ToUpper(s)]; ok {
+		return Qualified{Qualifier: q}, nil
+	}
+	q := ""
+	switch {
+	case strings.HasPrefix(s, ">"):
+		q, s = ">", strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, ">"), "="))
+	case strings.HasPrefix(s, "<"):
+		q, s = "<", strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, "<"), "="))
+	}
+	v, err := ParseNumber(s)
+	if err != nil {
+		return Qualified{}, err
+	}
+	if v == nil {
+		return Qualified{}, fmt.Errorf("qualifier %q without a number", q)
+	}
+	return Qualified{Value: v, Qualifier: q}, nil
+}
+
+// ParseNumber parses a number that may carry thousands separators, spaces or
+// a trailing estimate mark ('e'). An empty string is nil, no error.
+func ParseNumber(cell string) (*float64, error) {
+	s := strings.TrimSpace(cell)
+	if s == "" {
+		return nil, nil
+	}
+	s = strings.ReplaceAll(s, ",", "")
+	s = strings.ReplaceAll(s, " ", "")
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "e"), "E")
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a number", cell)
+	}
+	return &v, nil
+}
+
+// PeriodStart parses a period such as 2023 (annual) or 202301 / 2023-01
+// (monthly) and returns its frequency and first day.
+func PeriodStart(p string) (freq string, start time.Time, err error) {
+	p = strings.TrimSpace(p)
+	p = strings.ReplaceAll(p, "-", "")
+	switch len(p) {
+	case 4:
+		y, e := strconv.Atoi(p)
+		if e != nil {
+			break
+		}
+		return "A", time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), nil
+	case 6:
+		y, e1 := strconv.Atoi(p[:4])
+		m, e2 := strconv.Atoi(p[4:])
+		if e1 != nil || e2 != nil || m < 1 || m > 12 {
+			break
+		}
+		return "M", time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC), nil
+	}
+	return "", time.Time{}, fmt.Errorf("period %q is neither YYYY nor YYYYMM", p)
+}
+
+// Slug turns a name such as "Rare Earths" or "Other countries4" into a
+// lower-case identifier ("rare_earths", "other_countries").
+func Slug(name string) string {
+	var b strings.Builder
+	lastUnderscore := true
+	for _, r := range strings.ToLower(strings.TrimSpace(name)) {
+		switch {
+		case r >= 'a' && r <= 'z':
+			b.WriteRune(r)
+			lastUnderscore = false
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+			lastUnderscore = false
+		default:
+			if !lastUnderscore {
+				b.WriteByte('_')
+				lastUnderscore = true
+			}
+		}
+	}
+	return strings.TrimRight(b.String(), "_")
+}

@@ -1,0 +1,277 @@
+package etl
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// TradeFlow is one row of trade_flows as a Go value. Row-at-a-time sources
+// use it with a TradeFlowWriter; bulk sources may build Arrow arrays directly.
+type TradeFlow struct {
+	Freq         string
+	Period       time.Time
+	Reporter     string
+	Partner      string
+	Flow         string
+	HSCode       string
+	HSRevision   string // '' = null
+	Commodity    string // '' = null; filled from the HS code when empty
+	ValueUSD     *float64
+	NetWeightKg  *float64
+	Quantity     *float64
+	QuantityUnit string // '' = null
+	IsAggregate  bool
+	Source       string
+	Ref          string
+	Row          int64
+}
+
+// MineralStat is one row of mineral_statistics as a Go value.
+type MineralStat struct {
+	Edition   string
+	Commodity string
+	Year      int
+	Country   string
+	Measure   string
+	Product   string
+	Value     *float64
+	Unit      string
+	Qualifier string // '' = null
+	Source    string
+	Ref       string
+	Row       int64
+	Column    string
+}
+
+// F returns a pointer to v, for optional numbers.
+func F(v float64) *float64 { return &v }
+
+// Check validates a trade flow against the canonical rules and returns the
+// column at fault and why, or "" when the row is good.
+func (t *TradeFlow) Check() (column, reason string) {
+	switch {
+	case t.Freq != "A" && t.Freq != "M":
+		return "freq", fmt.Sprintf("frequency %q is neither A nor M", t.Freq)
+	case t.Period.IsZero():
+		return "period", "missing period"
+	case t.Reporter == "":
+		return "reporter_iso3", "missing reporter"
+	case !KnownISO3(t.Reporter) || t.Reporter == WorldISO3:
+		return "reporter_iso3", fmt.Sprintf("unknown reporter country %q", t.Reporter)
+	case t.Partner == "":
+		return "partner_iso3", "missing partner"
+	case !KnownISO3(t.Partner):
+		return "partner_iso3", fmt.Sprintf("unknown partner country %q", t.Partner)
+	case t.Flow != FlowImport && t.Flow != FlowExport && t.Flow != FlowReImport && t.Flow != FlowReExport:
+		return "flow", fmt.Sprintf("unknown flow %q", t.Flow)
+	case !ValidHSCode(t.HSCode):
+		return "hs_code", fmt.Sprintf("HS code %q is not 2 to 10 digits", t.HSCode)
+	case t.ValueUSD != nil && *t.ValueUSD < 0:
+		return "value_usd", fmt.Sprintf("negative value %v", *t.ValueUSD)
+	case t.NetWeightKg != nil && *t.NetWeightKg < 0:
+		return "net_weight_kg", fmt.Sprintf("negative net weight %v", *t.NetWeightKg)
+	case t.Quantity != nil && *t.Quantity < 0:
+		return "quantity", fmt.Sprintf("negative quantity %v", *t.Quantity)
+	}
+	return "", ""
+}
+
+// Check validates a mineral statistic.
+func (m *MineralStat) Check() (column, reason string) {
+	switch {
+	case m.Edition == "":
+		return "edition", "missing edition"
+	case m.Commodity == "":
+		return "commodity", "missing commodity"
+	case m.Year < 1800 || m.Year > 2200:
+		return "year", fmt.Sprintf("year %d out of range", m.Year)
+	case !KnownISO3(m.Country):
+		return "country_iso3", fmt.Sprintf("unknown country %q", m.Country)
+	case m.Measure == "":
+		return "measure", "missing measure"
+	case m.Unit == "":
+		return "unit", "missing unit"
+	case m.Value == nil && m.Qualifier == "":
+		return "value", "missing value without a qualifier"
+	}
+	return "", ""
+}
+
+// TradeFlowWriter validates trade flows, rejects bad ones to the sink and
+// writes the good ones as Arrow batches of BatchRows rows.
+type TradeFlowWriter struct {
+	sink      Sink
+	batchRows int
+	b         *array.RecordBuilder
+	n         int
+	Written   int64
+	Rejected  int64
+}
+
+// NewTradeFlowWriter returns a writer to sink; batchRows <= 0 means the default.
+func NewTradeFlowWriter(sink Sink, batchRows int) *TradeFlowWriter {
+	if batchRows <= 0 {
+		batchRows = DefaultBatchRows
+	}
+	return &TradeFlowWriter{sink: sink, batchRows: batchRows,
+		b: array.NewRecordBuilder(memory.DefaultAllocator, TradeFlowsSchema)}
+}
+
+// Add validates t and appends it, or rejects it with its column and reason.
+func (w *TradeFlowWriter) Add(ctx context.Context, t TradeFlow) error {
+	if t.Commodity == "" {
+		t.Commodity = CommodityOf(t.HSCode)
+	}
+	if col, why := t.Check(); col != "" {
+		w.Rejected++
+		return w.sink.Reject(ctx, Rejection{Table: TradeFlows, Source: t.Source, Ref: t.Ref, Row: t.Row,
+			Column: col, Reason: why, Raw: fmt.Sprintf("%+v", t.raw())})
+	}
+	b := w.b
+	b.Field(0).(*array.StringBuilder).Append(t.Freq)
+	b.Field(1).(*array.Date32Builder).Append(arrow.Date32FromTime(t.Period))
+	b.Field(2).(*array.StringBuilder).Append(t.Reporter)
+	b.Field(3).(*array.StringBuilder).Append(t.Partner)
+	b.Field(4).(*array.StringBuilder).Append(t.Flow)
+	b.Field(5).(*array.StringBuilder).Append(t.HSCode)
+	appendStr(b.Field(6), t.HSRevision)
+	appendStr(b.Field(7), t.Commodity)
+	appendF64(b.Field(8), t.ValueUSD)
+	appendF64(b.Field(9), t.NetWeightKg)
+	appendF64(b.Field(10), t.Quantity)
+	appendStr(b.Field(11), t.QuantityUnit)
+	b.Field(12).(*array.BooleanBuilder).Append(t.IsAggregate)
+	b.Field(13).(*array.StringBuilder).Append(t.Source)
+	b.Field(14).(*array.StringBuilder).Append(t.Ref)
+	b.Field(15).(*array.Int64Builder).Append(t.Row)
+	w.n++
+	if w.n >= w.batchRows {
+		return w.Flush(ctx)
+	}
+	return nil
+}
+
+// raw is a compact view of a flow for the rejected_rows table.
+func (t TradeFlow) raw() map[string]any {
+	m := map[string]any{"freq": t.Freq, "reporter": t.Reporter, "partner": t.Partner, "flow": t.Flow, "hs_code": t.HSCode}
+	if !t.Period.IsZero() {
+		m["period"] = t.Period.Format("2006-01-02")
+	}
+	if t.ValueUSD != nil {
+		m["value_usd"] = *t.ValueUSD
+	}
+	return m
+}
+
+// Flush writes the buffered rows as one batch.
+func (w *TradeFlowWriter) Flush(ctx context.Context) error {
+	if w.n == 0 {
+		return nil
+	}
+	rec := w.b.NewRecordBatch()
+	defer rec.Release()
+	w.Written += int64(w.n)
+	w.n = 0
+	return w.sink.Write(ctx, TradeFlows, rec)
+}
+
+// Close flushes and releases the builder.
+func (w *TradeFlowWriter) Close(ctx context.Context) error {
+	err := w.Flush(ctx)
+	w.b.Release()
+	return err
+}
+
+// MineralStatWriter is the TradeFlowWriter of mineral_statistics.
+type MineralStatWriter struct {
+	sink      Sink
+	batchRows int
+	b         *array.RecordBuilder
+	n         int
+	Written   int64
+	Rejected  int64
+}
+
+// NewMineralStatWriter returns a writer to sink.
+func NewMineralStatWriter(sink Sink, batchRows int) *MineralStatWriter {
+	if batchRows <= 0 {
+		batchRows = DefaultBatchRows
+	}
+	return &MineralStatWriter{sink: sink, batchRows: batchRows,
+		b: array.NewRecordBuilder(memory.DefaultAllocator, MineralStatisticsSchema)}
+}
+
+// Add validates m and appends it, or rejects it.
+func (w *MineralStatWriter) Add(ctx context.Context, m MineralStat) error {
+	if col, why := m.Check(); col != "" {
+		w.Rejected++
+		raw := m.Column
+		if m.Value != nil {
+			raw = fmt.Sprintf("%s=%v", m.Column, *m.Value)
+		}
+		if col == "value" || col == "unit" || col == "measure" {
+			col = m.Column // the file's own column name locates the cell
+		}
+		return w.sink.Reject(ctx, Rejection{Table: MineralStatistics, Source: m.Source, Ref: m.Ref, Row: m.Row,
+			Column: col, Reason: why, Raw: raw})
+	}
+	b := w.b
+	b.Field(0).(*array.StringBuilder).Append(m.Edition)
+	b.Field(1).(*array.StringBuilder).Append(m.Commodity)
+	b.Field(2).(*array.Int32Builder).Append(int32(m.Year))
+	b.Field(3).(*array.StringBuilder).Append(m.Country)
+	b.Field(4).(*array.StringBuilder).Append(m.Measure)
+	b.Field(5).(*array.StringBuilder).Append(m.Product)
+	appendF64(b.Field(6), m.Value)
+	b.Field(7).(*array.StringBuilder).Append(m.Unit)
+	appendStr(b.Field(8), m.Qualifier)
+	b.Field(9).(*array.StringBuilder).Append(m.Source)
+	b.Field(10).(*array.StringBuilder).Append(m.Ref)
+	b.Field(11).(*array.Int64Builder).Append(m.Row)
+	b.Field(12).(*array.StringBuilder).Append(m.Column)
+	w.n++
+	if w.n >= w.batchRows {
+		return w.Flush(ctx)
+	}
+	return nil
+}
+
+// Flush writes the buffered rows as one batch.
+func (w *MineralStatWriter) Flush(ctx context.Context) error {
+	if w.n == 0 {
+		return nil
+	}
+	rec := w.b.NewRecordBatch()
+	defer rec.Release()
+	w.Written += int64(w.n)
+	w.n = 0
+	return w.sink.Write(ctx, MineralStatistics, rec)
+}
+
+// Close flushes and releases the builder.
+func (w *MineralStatWriter) Close(ctx context.Context) error {
+	err := w.Flush(ctx)
+	w.b.Release()
+	return err
+}
+
+func appendStr(b array.Builder, s string) {
+	if s == "" {
+		b.AppendNull()
+		return
+	}
+	b.(*array.StringBuilder).Append(s)
+}
+
+func appendF64(b array.Builder, v *float64) {
+	if v == nil {
+		b.AppendNull()
+		return
+	}
+	b.(*array.Float64Builder).Append(*v)
+}
