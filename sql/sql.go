@@ -6,9 +6,10 @@ import (
 	"embed"
 	"io/fs"
 	"sort"
+	"strings"
 )
 
-//go:embed migrations/*.sql marts/*.sql
+//go:embed migrations marts
 var files embed.FS
 
 // File is one named SQL script.
@@ -30,7 +31,9 @@ func read(dir string) []File {
 	}
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
-		names = append(names, e.Name())
+		if strings.HasSuffix(e.Name(), ".sql") {
+			names = append(names, e.Name())
+		}
 	}
 	sort.Strings(names)
 	out := make([]File, 0, len(names))
