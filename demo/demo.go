@@ -1,0 +1,104 @@
+// Package demo writes the offline demo inputs: a UN Comtrade v1 JSON
+// response (annual and monthly), USGS MCS salient CSVs and an MCS table as
+// an XLSX workbook, all in the formats the real publishers use, and the job
+// specs that load them. `tradewh run` without --config runs these jobs, so
+// a fresh machine with no network builds a complete warehouse.
+package demo
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/tradewh/tradewh/etl"
+)
+
+// Write writes the demo inputs under dir (created if needed) and returns
+// the jobs that load them, in order.
+func Write(dir string) ([]etl.JobSpec, error) {
+	comtradeDir := filepath.Join(dir, "comtrade")
+	usgsDir := filepath.Join(dir, "usgs")
+	for _, d := range []string{comtradeDir, usgsDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	var annual []record
+	for _, s := range annualSeries {
+		annual = append(annual, s.records("A", annualPeriods)...)
+	}
+	mg, months := monthlyGallium()
+	files := map[string][]record{
+		filepath.Join(comtradeDir, "comtrade_v1_get_A_usa_critical_minerals.json"): annual,
+		filepath.Join(comtradeDir, "comtrade_v1_get_M_usa_811292.json"):            mg.records("M", months),
+	}
+	var comtradeFiles []string
+	for path, recs := range files {
+		b, err := encodeResponse(recs)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			return nil, err
+		}
+		comtradeFiles = append(comtradeFiles, path)
+	}
+	sort.Strings(comtradeFiles)
+	for _, t := range salientTables {
+		var b strings.Builder
+		b.WriteString("\ufeff") // USGS files start with a byte-order mark
+		b.WriteString(strings.Join(t.header, ",") + "\n")
+		for _, r := range t.rows {
+			b.WriteString(strings.Join(r, ",") + "\n")
+		}
+		if err := os.WriteFile(filepath.Join(usgsDir, t.file), []byte(b.String()), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	if err := writeXLSX(filepath.Join(usgsDir, "mcs2025-tungs_salient.xlsx")); err != nil {
+		return nil, err
+	}
+	return []etl.JobSpec{
+		{Name: "demo-comtrade", Kind: "comtrade-json", Config: map[string]any{"paths": toAny(comtradeFiles)}},
+		{Name: "demo-usgs", Kind: "usgs-mcs", Config: map[string]any{"paths": []any{usgsDir}}},
+	}, nil
+}
+
+func toAny(l []string) []any {
+	out := make([]any, len(l))
+	for i, s := range l {
+		out[i] = s
+	}
+	return out
+}
+
+func writeXLSX(path string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "Tungsten"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	for c, h := range tungstenXLSX.header {
+		cell, _ := excelize.CoordinatesToCellName(c+1, 1)
+		if err := f.SetCellValue(sheet, cell, h); err != nil {
+			return err
+		}
+	}
+	for r, row := range tungstenXLSX.rows {
+		for c, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
+			if err := f.SetCellValue(sheet, cell, v); err != nil {
+				return err
+			}
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
