@@ -1,0 +1,93 @@
+package etl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// JobSpec is one configured job as the pipeline needs it: which kind of
+// source and its raw config (validated here against the kind's spec).
+type JobSpec struct {
+	Name   string
+	Kind   string
+	Config map[string]any
+}
+
+// Pipeline runs jobs: extract, load (one transaction), rebuild marts and
+// record the run. Exports are left to the caller so several jobs can share
+// one export.
+type Pipeline struct {
+	Store   Store
+	Runtime Runtime
+}
+
+// BuildSource validates a job's config against its kind and builds the source.
+func BuildSource(job JobSpec, rt Runtime) (Source, Kind, error) {
+	kind, ok := LookupKind(job.Kind)
+	if !ok {
+		return nil, Kind{}, fmt.Errorf("job %s: unknown source kind %q", job.Name, job.Kind)
+	}
+	cfg, probs := kind.Spec.Validate(job.Config)
+	if len(probs) > 0 {
+		return nil, kind, fmt.Errorf("job %s: config: %w", job.Name, errors.Join(problemErrs(probs)...))
+	}
+	rt.JobName = job.Name
+	src, err := kind.New(cfg, rt)
+	if err != nil {
+		return nil, kind, fmt.Errorf("job %s: %w", job.Name, err)
+	}
+	return src, kind, nil
+}
+
+func problemErrs(ps []Problem) []error {
+	out := make([]error, len(ps))
+	for i, p := range ps {
+		out[i] = p
+	}
+	return out
+}
+
+// Run runs one job end to end and records it in etl_runs, whatever happens.
+func (p *Pipeline) Run(ctx context.Context, job JobSpec) (LoadStats, error) {
+	log := p.Runtime.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	runID, err := p.Store.StartRun(ctx, job.Name, job.Kind)
+	if err != nil {
+		return LoadStats{}, err
+	}
+	start := time.Now()
+	log.Info("job started", "job", job.Name, "source", job.Kind, "run_id", runID)
+	st, err := p.run(ctx, runID, job)
+	// Record the outcome even when ctx was cancelled.
+	if ferr := p.Store.FinishRun(context.WithoutCancel(ctx), runID, st, err); ferr != nil && err == nil {
+		err = ferr
+	}
+	attrs := []any{"job", job.Name, "run_id", runID, "rows_in", st.RowsIn, "loaded", st.Loaded,
+		"unchanged", st.Unchanged, "rejected", st.Rejected, "duration", time.Since(start).Round(time.Millisecond)}
+	if err != nil {
+		log.Error("job failed", append(attrs, "error", err)...)
+		return st, err
+	}
+	log.Info("job finished", attrs...)
+	return st, nil
+}
+
+func (p *Pipeline) run(ctx context.Context, runID int64, job JobSpec) (LoadStats, error) {
+	src, _, err := BuildSource(job, p.Runtime)
+	if err != nil {
+		return LoadStats{}, err
+	}
+	st, err := p.Store.Load(ctx, runID, src)
+	if err != nil {
+		return st, err
+	}
+	if err := p.Store.RebuildMarts(ctx, st, false); err != nil {
+		return st, fmt.Errorf("rebuilding marts: %w", err)
+	}
+	return st, nil
+}
