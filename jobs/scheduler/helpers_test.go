@@ -1,0 +1,199 @@
+package scheduler
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// memStore is an in-memory StateStore that keeps every call for assertions.
+type memStore struct {
+	mu        sync.Mutex
+	lastSched map[string]time.Time
+	lastOK    map[string]time.Time
+	scheduled map[string][]time.Time
+	skipped   map[string][]string
+	failures  map[string][]error
+	successes map[string]int
+}
+
+func newMemStore() *memStore {
+	return &memStore{lastSched: map[string]time.Time{}, lastOK: map[string]time.Time{},
+		scheduled: map[string][]time.Time{}, skipped: map[string][]string{},
+		failures: map[string][]error{}, successes: map[string]int{}}
+}
+
+func (m *memStore) LastTimes(_ context.Context, job string) (time.Time, time.Time, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.lastSched[job], m.lastOK[job], nil
+}
+
+func (m *memStore) RecordScheduled(_ context.Context, job string, at time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.lastSched[job] = at
+	m.scheduled[job] = append(m.scheduled[job], at)
+	return nil
+}
+
+func (m *memStore) RecordSkipped(_ context.Context, job string, _ time.Time, reason string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.skipped[job] = append(m.skipped[job], reason)
+	return nil
+}
+
+func (m *memStore) RecordFailure(_ context.Context, job string, _ time.Time, err error) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.failures[job] = append(m.failures[job], err)
+	return nil
+}
+
+func (m *memStore) RecordSuccess(_ context.Context, job string, at time.Time, _ RunResult) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.lastOK[job] = at
+	m.successes[job]++
+	return nil
+}
+
+// counts returns the number of triggers, skips, failures and successes of job.
+func (m *memStore) counts(job string) (sched, skipped, failed, ok int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.scheduled[job]), len(m.skipped[job]), len(m.failures[job]), m.successes[job]
+}
+
+func (m *memStore) failureErrs(job string) []error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]error(nil), m.failures[job]...)
+}
+
+// syncBuffer collects log output written from many goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func testLogger() (*slog.Logger, *syncBuffer) {
+	buf := &syncBuffer{}
+	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug})), buf
+}
+
+var (
+	everySecond = mustSpec("*/1 * * * * *")
+	// yearly never fires during a test; such jobs run only through catch-up.
+	yearly = mustSpec("0 0 0 1 1 *")
+)
+
+func mustSpec(spec string) cron.Schedule {
+	s, err := ParseSpec(spec)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// started is a Scheduler running in the background.
+type started struct {
+	s      *Scheduler
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func start(t *testing.T, o Options) *started {
+	t.Helper()
+	if o.Logger == nil {
+		o.Logger, _ = testLogger()
+	}
+	s, err := New(o)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	st := &started{s: s, cancel: cancel, done: make(chan error, 1)}
+	go func() { st.done <- s.Run(ctx) }()
+	t.Cleanup(func() { st.stop(t, 10*time.Second) })
+	return st
+}
+
+// stop cancels Run and waits at most limit for it to return; it returns how long that took.
+func (st *started) stop(t *testing.T, limit time.Duration) time.Duration {
+	t.Helper()
+	t0 := time.Now()
+	st.cancel()
+	select {
+	case err, ok := <-st.done:
+		if ok && err != nil {
+			t.Errorf("Run returned %v, want nil", err)
+		}
+		if ok {
+			close(st.done)
+		}
+	case <-time.After(limit):
+		t.Fatalf("Run did not return within %v of cancellation", limit)
+	}
+	return time.Since(t0)
+}
+
+func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", limit, what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func get(t *testing.T, h http.Handler, path string) (int, string) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	return rec.Code, rec.Body.String()
+}
+
+// metric returns the value of one series (e.g. `tradewh_runs_total{job="a",status="ok"}`)
+// from /metrics, failing the test when it is absent.
+func metric(t *testing.T, s *Scheduler, series string) float64 {
+	t.Helper()
+	_, body := get(t, s.Handler(), "/metrics")
+	sc := bufio.NewScanner(strings.NewReader(body))
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), series+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatalf("series %s: value %q: %v", series, v, err)
+			}
+			return f
+		}
+	}
+	t.Fatalf("series %s not in /metrics:\n%s", series, body)
+	return 0
+}
