@@ -1,0 +1,418 @@
+package sql_test
+
+import (
+	"context"
+	gosql "database/sql"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/tradewh/tradewh/sql"
+)
+
+// flow is one fixture row of trade_flows; value < 0 stands for NULL.
+type flow struct {
+	source, freq, period, reporter, partner, flow, hs, commodity string
+	value                                                        float64
+}
+
+// fixtureFlows are small, hand-checkable cases; the expected figures in the
+// tests below are worked out from them.
+var fixtureFlows = []flow{
+	// USA 811292, annual, with a World row. 2022: CHN 400 + DEU 400 of a
+	// World 800 -> 0.5/0.5, hhi 50^2+50^2 = 5000. 2023: 600, 200, 100 of
+	// World 1000 (partners add up to 900 only) -> 0.6, 0.2, 0.1.
+	{"comtrade", "A", "2022-01-01", "USA", "WLD", "import", "811292", "gallium_germanium", 800},
+	{"comtrade", "A", "2022-01-01", "USA", "CHN", "import", "811292", "gallium_germanium", 400},
+	{"comtrade", "A", "2022-01-01", "USA", "DEU", "import", "811292", "gallium_germanium", 400},
+	{"comtrade", "A", "2023-01-01", "USA", "WLD", "import", "811292", "gallium_germanium", 1000},
+	{"comtrade", "A", "2023-01-01", "USA", "CHN", "import", "811292", "gallium_germanium", 600},
+	{"comtrade", "A", "2023-01-01", "USA", "DEU", "import", "811292", "gallium_germanium", 200},
+	{"comtrade", "A", "2023-01-01", "USA", "JPN", "import", "811292", "gallium_germanium", 100},
+	// The other side: CHN reports 450 to USA (gap 600-450 = 150, 25% of
+	// the import), 80 to JPN (which reports nothing), 30 to an area.
+	{"comtrade", "A", "2023-01-01", "CHN", "USA", "export", "811292", "gallium_germanium", 450},
+	{"comtrade", "A", "2023-01-01", "CHN", "JPN", "export", "811292", "gallium_germanium", 80},
+	{"comtrade", "A", "2023-01-01", "CHN", "S19", "export", "811292", "gallium_germanium", 30},
+	{"comtrade", "A", "2023-01-01", "CHN", "WLD", "export", "811292", "gallium_germanium", 560},
+	// Another source for the same trade: never mixed with comtrade.
+	{"census", "A", "2023-01-01", "USA", "CHN", "import", "811292", "gallium_germanium", 610},
+	// CAN 2611 without a World row: total = 300 + 100 = 400.
+	{"comtrade", "A", "2023-01-01", "CAN", "CHN", "import", "2611", "tungsten", 300},
+	{"comtrade", "A", "2023-01-01", "CAN", "USA", "import", "2611", "tungsten", 100},
+	// JPN rare earths: 2846 holds 284610 and 284690. Per partner only the
+	// most aggregate code counts: CHN 500, VNM 100, MYS 50 (it reported
+	// 284610 only); World 2846 = 800 is the denominator -> 0.625, 0.125, 0.0625.
+	{"comtrade", "A", "2023-01-01", "JPN", "WLD", "import", "2846", "rare_earths", 800},
+	{"comtrade", "A", "2023-01-01", "JPN", "WLD", "import", "284610", "rare_earths", 300},
+	{"comtrade", "A", "2023-01-01", "JPN", "WLD", "import", "284690", "rare_earths", 500},
+	{"comtrade", "A", "2023-01-01", "JPN", "CHN", "import", "2846", "rare_earths", 500},
+	{"comtrade", "A", "2023-01-01", "JPN", "CHN", "import", "284610", "rare_earths", 200},
+	{"comtrade", "A", "2023-01-01", "JPN", "CHN", "import", "284690", "rare_earths", 300},
+	{"comtrade", "A", "2023-01-01", "JPN", "VNM", "import", "2846", "rare_earths", 100},
+	{"comtrade", "A", "2023-01-01", "JPN", "VNM", "import", "284690", "rare_earths", 100},
+	{"comtrade", "A", "2023-01-01", "JPN", "MYS", "import", "284610", "rare_earths", 50},
+	// A code outside every group: per-code rows only. Areas are partners here.
+	{"comtrade", "A", "2023-01-01", "JPN", "CHE", "import", "7108", "", 10},
+	{"comtrade", "A", "2023-01-01", "JPN", "S19", "import", "7108", "", 5},
+	// Antimony: 8110 holds 811010; a partner value of NULL stays a row.
+	{"comtrade", "A", "2023-01-01", "KOR", "CHN", "import", "8110", "antimony", 90},
+	{"comtrade", "A", "2023-01-01", "KOR", "CHN", "import", "811010", "antimony", 60},
+	{"comtrade", "A", "2023-01-01", "KOR", "VNM", "import", "811010", "antimony", 30},
+	{"comtrade", "A", "2023-01-01", "KOR", "BOL", "import", "811010", "antimony", -1},
+}
+
+// monthlyFlows: KOR 810194, 13 months. 2023-01 CHN 70 of 80; 2023-02..12
+// CHN 10 of 20; 2024-01 VNM 30 only. Trailing 12 months at 2023-12:
+// (70+110)/(80+220) = 0.6; at 2024-01 (2023-02..2024-01): 110/250 = 0.44.
+func monthlyFlows() []flow {
+	var out []flow
+	add := func(period, partner string, v float64) {
+		out = append(out, flow{"comtrade", "M", period, "KOR", partner, "import", "810194", "tungsten", v})
+	}
+	add("2023-01-01", "CHN", 70)
+	add("2023-01-01", "VNM", 10)
+	for m := 2; m <= 12; m++ {
+		p := fmt.Sprintf("2023-%02d-01", m)
+		add(p, "CHN", 10)
+		add(p, "VNM", 10)
+	}
+	add("2024-01-01", "VNM", 30)
+	return out
+}
+
+const referenceSQL = `
+INSERT INTO countries VALUES
+    ('S19', NULL, 490, NULL, 'Other Asia, nes', true),
+    ('CHN', 'CN', 156, '5700', 'China', false);
+INSERT INTO commodity_usgs VALUES
+    ('gallium_germanium', 'gallium'), ('gallium_germanium', 'germanium'),
+    ('rare_earths', 'rare_earths'), ('tungsten', 'tungsten');
+INSERT INTO mineral_statistics_history
+    (edition, commodity, year, country_iso3, measure, product, value, unit, qualifier,
+     source, source_ref, source_row, source_column, run_id, valid_from)
+VALUES
+    -- '>95' is stored as 95 with '>'; the max over gallium/germanium wins.
+    ('MCS2024', 'gallium',   2023, 'USA', 'net_import_reliance', '', 95,   'pct', '>',  'usgs', 'f', 1, 'c', 1, now()),
+    ('MCS2024', 'germanium', 2023, 'USA', 'net_import_reliance', '', 50,   'pct', NULL, 'usgs', 'f', 2, 'c', 1, now()),
+    -- Not a reliance figure: ignored although larger.
+    ('MCS2024', 'gallium',   2023, 'USA', 'imports',             '', 1000, 't',   NULL, 'usgs', 'f', 3, 'c', 1, now()),
+    -- 2022: the newer edition revised 100 to net exporter.
+    ('MCS2023', 'gallium',   2022, 'USA', 'net_import_reliance', '', 100,  'pct', NULL, 'usgs', 'f', 4, 'c', 1, now()),
+    ('MCS2024', 'gallium',   2022, 'USA', 'net_import_reliance', '', NULL, 'pct', 'E',  'usgs', 'f', 5, 'c', 1, now());
+`
+
+func openWarehouse(t *testing.T) *gosql.DB {
+	t.Helper()
+	db, err := gosql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	// One connection: mart_scope is a TEMP table, private to its connection.
+	db.SetMaxOpenConns(1)
+	for _, m := range sql.Migrations() {
+		if _, err := db.Exec(m.SQL); err != nil {
+			t.Fatalf("migration %s: %v", m.Name, err)
+		}
+	}
+	if _, err := db.Exec(referenceSQL); err != nil {
+		t.Fatalf("reference data: %v", err)
+	}
+	insertFlows(t, db, append(fixtureFlows, monthlyFlows()...))
+	return db
+}
+
+func insertFlows(t *testing.T, db *gosql.DB, flows []flow) {
+	t.Helper()
+	for i, f := range flows {
+		var commodity, value any
+		if f.commodity != "" {
+			commodity = f.commodity
+		}
+		if f.value >= 0 {
+			value = f.value
+		}
+		_, err := db.Exec(`INSERT INTO trade_flows_history
+			(freq, period, reporter_iso3, partner_iso3, flow, hs_code, commodity, value_usd,
+			 is_aggregate, source, source_ref, source_row, run_id, valid_from)
+			VALUES (?, CAST(? AS DATE), ?, ?, ?, ?, ?, ?, false, ?, 'fixture', ?, 1, now())`,
+			f.freq, f.period, f.reporter, f.partner, f.flow, f.hs, commodity, value, f.source, i+1)
+		if err != nil {
+			t.Fatalf("insert flow %d: %v", i, err)
+		}
+	}
+}
+
+// rebuild runs the marts the way the loader does: in one transaction, after
+// filling mart_scope. A nil scope rebuilds every period.
+func rebuild(t *testing.T, db *gosql.DB, scope [][2]string) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE mart_scope (freq VARCHAR, period DATE)`); err != nil {
+		t.Fatal(err)
+	}
+	if scope == nil {
+		_, err = tx.ExecContext(ctx, `INSERT INTO mart_scope SELECT DISTINCT freq, period FROM trade_flows`)
+	}
+	for _, s := range scope {
+		if err != nil {
+			break
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO mart_scope VALUES (?, CAST(? AS DATE))`, s[0], s[1])
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range sql.Marts() {
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			t.Fatalf("mart %s: %v", m.Name, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DROP TABLE mart_scope`); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// rows returns each result row as its values joined by spaces: NULL for
+// nulls, dates as YYYY-MM-DD, floats rounded to 9 decimals.
+func rows(t *testing.T, db *gosql.DB, query string) []string {
+	t.Helper()
+	r, err := db.Query(query)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	defer r.Close()
+	cols, _ := r.Columns()
+	var out []string
+	for r.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := r.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		parts := make([]string, len(vals))
+		for i, v := range vals {
+			switch v := v.(type) {
+			case nil:
+				parts[i] = "NULL"
+			case float64:
+				parts[i] = strconv.FormatFloat(math.Round(v*1e9)/1e9, 'f', -1, 64)
+			case time.Time:
+				parts[i] = v.Format("2006-01-02")
+			default:
+				parts[i] = fmt.Sprint(v)
+			}
+		}
+		out = append(out, strings.Join(parts, " "))
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func checkRows(t *testing.T, db *gosql.DB, query string, want []string) {
+	t.Helper()
+	got := rows(t, db, query)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("%s\ngot:\n  %s\nwant:\n  %s", query, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+func TestMarts(t *testing.T) {
+	db := openWarehouse(t)
+	rebuild(t, db, nil)
+
+	const shares = `SELECT partner_iso3, value_usd, total_value_usd, total_basis, share, rank FROM import_shares `
+	const trends = `SELECT period, total_value_usd, n_partners, top_partner_iso3, top_share, concern_iso3,
+		concern_share, share_change_pp, concern_share_12m, hhi, net_import_reliance_pct, nir_qualifier
+		FROM dependency_trends `
+	const mirror = `SELECT source, importer_iso3, exporter_iso3, import_value_usd, export_value_usd, gap_usd, gap_pct
+		FROM mirror_flows `
+
+	cases := []struct {
+		name  string
+		query string
+		want  []string
+	}{
+		{"code shares over the reported World total (partners add up to 900 of 1000)",
+			shares + `WHERE source = 'comtrade' AND reporter_iso3 = 'USA' AND year = 2023 AND hs_code = '811292' ORDER BY rank`,
+			[]string{"CHN 600 1000 reported_world 0.6 1", "DEU 200 1000 reported_world 0.2 2", "JPN 100 1000 reported_world 0.1 3"}},
+		{"code shares without a World row: 300/400, 100/400",
+			shares + `WHERE reporter_iso3 = 'CAN' AND hs_code = '2611' ORDER BY rank`,
+			[]string{"CHN 300 400 sum_of_partners 0.75 1", "USA 100 400 sum_of_partners 0.25 2"}},
+		{"the group of a single code without World is the code",
+			shares + `WHERE reporter_iso3 = 'CAN' AND hs_code IS NULL ORDER BY rank`,
+			[]string{"CHN 300 400 sum_of_partners 0.75 1", "USA 100 400 sum_of_partners 0.25 2"}},
+		{"World is never a partner",
+			`SELECT count(*) FROM import_shares WHERE partner_iso3 = 'WLD'`,
+			[]string{"0"}},
+		{"ties rank by partner code (CHN and DEU 400 each)",
+			shares + `WHERE source = 'comtrade' AND reporter_iso3 = 'USA' AND year = 2022 AND hs_code IS NULL ORDER BY rank`,
+			[]string{"CHN 400 800 reported_world 0.5 1", "DEU 400 800 reported_world 0.5 2"}},
+		{"2846 + 284610 + 284690: the group counts 2846 only, per partner",
+			shares + `WHERE reporter_iso3 = 'JPN' AND commodity = 'rare_earths' AND hs_code IS NULL ORDER BY rank`,
+			[]string{"CHN 500 800 reported_world 0.625 1", "VNM 100 800 reported_world 0.125 2", "MYS 50 800 reported_world 0.0625 3"}},
+		{"sub-code rows keep their own World totals",
+			shares + `WHERE reporter_iso3 = 'JPN' AND hs_code = '284610' ORDER BY rank`,
+			[]string{"CHN 200 300 reported_world 0.666666667 1", "MYS 50 300 reported_world 0.166666667 2"}},
+		{"8110 + 811010: CHN counts 90 not 150; a NULL value stays a row, ranked last",
+			shares + `WHERE reporter_iso3 = 'KOR' AND commodity = 'antimony' AND hs_code IS NULL ORDER BY rank`,
+			[]string{"CHN 90 120 sum_of_partners 0.75 1", "VNM 30 120 sum_of_partners 0.25 2", "BOL NULL 120 sum_of_partners NULL 3"}},
+		{"codes outside every group have code rows and no group row",
+			`SELECT commodity, hs_code, partner_iso3, share FROM import_shares WHERE reporter_iso3 = 'JPN' AND commodity IS DISTINCT FROM 'rare_earths' ORDER BY rank`,
+			[]string{"NULL 7108 CHE 0.666666667", "NULL 7108 S19 0.333333333"}},
+		{"sources are not mixed",
+			shares + `WHERE source = 'census' ORDER BY hs_code NULLS LAST`,
+			[]string{"CHN 610 610 sum_of_partners 1 1", "CHN 610 610 sum_of_partners 1 1"}},
+		{"annual trend: change 0.6-0.5 = +10 pp, hhi 5000 for 50/50 and 3600+400+100 = 4100; NIR '>95' and a revised 'E'",
+			trends + `WHERE source = 'comtrade' AND reporter_iso3 = 'USA' AND hs_code = '811292' ORDER BY period`,
+			[]string{
+				"2022-01-01 800 2 CHN 0.5 CHN 0.5 NULL NULL 5000 NULL E",
+				"2023-01-01 1000 3 CHN 0.6 CHN 0.6 10 NULL 4100 95 >",
+			}},
+		{"group rows carry NIR too; other reporters do not",
+			`SELECT reporter_iso3, commodity, net_import_reliance_pct, nir_qualifier FROM dependency_trends
+			 WHERE hs_code IS NULL AND year = 2023 AND freq = 'A' ORDER BY source, reporter_iso3, commodity`,
+			[]string{"USA gallium_germanium 95 >", "CAN tungsten NULL NULL", "JPN rare_earths NULL NULL",
+				"KOR antimony NULL NULL", "USA gallium_germanium 95 >"}},
+		{"monthly: trailing 12 months, and 0 for a concern country without a row",
+			trends + `WHERE freq = 'M' AND hs_code IS NULL AND period IN ('2023-01-01', '2023-02-01', '2023-12-01', '2024-01-01') ORDER BY period`,
+			[]string{
+				"2023-01-01 80 2 CHN 0.875 CHN 0.875 NULL 0.875 7812.5 NULL NULL",
+				"2023-02-01 20 2 CHN 0.5 CHN 0.5 -37.5 0.8 5000 NULL NULL",
+				"2023-12-01 20 2 CHN 0.5 CHN 0.5 0 0.6 5000 NULL NULL",
+				"2024-01-01 30 1 VNM 1 CHN 0 -50 0.44 10000 NULL NULL",
+			}},
+		{"one trend row per key and period",
+			`SELECT count(*) - count(DISTINCT (source, freq, period, reporter_iso3, commodity, hs_code)) FROM dependency_trends`,
+			[]string{"0"}},
+		{"mirror: gap 600-450 = 150 = 25% of the import; one-sided flows kept; World and areas left out",
+			mirror + `WHERE hs_code = '811292' AND year = 2023 ORDER BY source, importer_iso3, exporter_iso3`,
+			[]string{
+				"census USA CHN 610 NULL NULL NULL",
+				"comtrade JPN CHN NULL 80 NULL NULL",
+				"comtrade USA CHN 600 450 150 0.25",
+				"comtrade USA DEU 200 NULL NULL NULL",
+				"comtrade USA JPN 100 NULL NULL NULL",
+			}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { checkRows(t, db, c.query, c.want) })
+	}
+}
+
+var martTables = []string{"import_shares", "dependency_trends", "mirror_flows"}
+
+// markerColumns fill a mart's other NOT NULL columns for a marker row.
+var markerColumns = map[string]string{
+	"import_shares":     `'ZZZ' AS reporter_iso3, 'ZZZ' AS partner_iso3, 'sum_of_partners' AS total_basis, 1 AS rank`,
+	"dependency_trends": `'ZZZ' AS reporter_iso3, 0 AS n_partners, 'CHN' AS concern_iso3`,
+	"mirror_flows":      `'x' AS hs_code, 'ZZZ' AS importer_iso3, 'ZZZ' AS exporter_iso3`,
+}
+
+// TestIncremental revises facts of two periods and a USGS figure, rebuilds
+// only their scope, and expects exactly what a full rebuild gives.
+func TestIncremental(t *testing.T) {
+	db := openWarehouse(t)
+	rebuild(t, db, nil)
+
+	exec := func(q string) {
+		t.Helper()
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	// Rows of a period outside the scope must survive untouched; stale rows
+	// of a scoped period must go.
+	for _, tbl := range martTables {
+		exec(`CREATE TABLE before_` + tbl + ` AS SELECT * FROM ` + tbl)
+		for _, marker := range []string{"'sentinel', DATE '2000-01-01', 2000", "'stale', DATE '2023-01-01', 2023"} {
+			exec(`INSERT INTO ` + tbl + ` BY NAME SELECT 'A' AS freq, ` + markerColumns[tbl] +
+				`, s AS source, p AS period, y AS year FROM (SELECT ` + marker + `) m(s, p, y)`)
+		}
+	}
+
+	// Revisions: USA's CHN import 2023 600 -> 700; KOR's CHN import
+	// 2023-06 10 -> 30 (reaches the trailing windows up to 2024-01, not
+	// 2023-05); a new USGS edition puts gallium 2023 at 90.
+	exec(`UPDATE trade_flows_history SET valid_to = now()
+		WHERE source = 'comtrade' AND reporter_iso3 IN ('USA', 'KOR') AND partner_iso3 = 'CHN' AND flow = 'import'
+		  AND ((freq = 'A' AND period = DATE '2023-01-01' AND hs_code = '811292')
+		    OR (freq = 'M' AND period = DATE '2023-06-01'))`)
+	insertFlows(t, db, []flow{
+		{"comtrade", "A", "2023-01-01", "USA", "CHN", "import", "811292", "gallium_germanium", 700},
+		{"comtrade", "M", "2023-06-01", "KOR", "CHN", "import", "810194", "tungsten", 30},
+	})
+	exec(`INSERT INTO mineral_statistics_history VALUES ('MCS2025', 'gallium', 2023, 'USA',
+		'net_import_reliance', '', 90, 'pct', NULL, 'usgs', 'f', 1, 'c', 2, now(), NULL)`)
+
+	scope := [][2]string{{"A", "2023-01-01"}, {"M", "2023-06-01"}}
+	for m := 1; m <= 12; m++ { // the loader adds a changed USGS year's months
+		scope = append(scope, [2]string{"M", fmt.Sprintf("2023-%02d-01", m)})
+	}
+	rebuild(t, db, scope)
+
+	// The revisions took effect.
+	checkRows(t, db, `SELECT share FROM import_shares WHERE source = 'comtrade' AND reporter_iso3 = 'USA'
+		AND year = 2023 AND hs_code = '811292' AND partner_iso3 = 'CHN'`, []string{"0.7"})
+	checkRows(t, db, `SELECT period, concern_share_12m FROM dependency_trends WHERE freq = 'M' AND hs_code IS NULL
+		AND period IN ('2023-05-01', '2024-01-01') ORDER BY period`,
+		// 2023-05: untouched by the June revision (70+40)/(80+80).
+		// 2024-01: CHN 110+20 = 130 of 250+20 = 270.
+		[]string{"2023-05-01 0.6875", "2024-01-01 0.481481481"})
+	checkRows(t, db, `SELECT net_import_reliance_pct, nir_qualifier FROM dependency_trends
+		WHERE source = 'comtrade' AND reporter_iso3 = 'USA' AND year = 2023 AND hs_code IS NULL`, []string{"90 NULL"})
+
+	for _, tbl := range martTables {
+		checkRows(t, db, `SELECT source FROM `+tbl+` WHERE source IN ('sentinel', 'stale')`, []string{"sentinel"})
+		// 2022 was not in scope: identical to before.
+		checkRows(t, db, `SELECT count(*) FROM (
+			(SELECT * FROM before_`+tbl+` WHERE year = 2022 EXCEPT ALL SELECT * FROM `+tbl+` WHERE year = 2022)
+			UNION ALL
+			(SELECT * FROM `+tbl+` WHERE year = 2022 AND source <> 'sentinel' EXCEPT ALL SELECT * FROM before_`+tbl+` WHERE year = 2022))`,
+			[]string{"0"})
+		exec(`DELETE FROM ` + tbl + ` WHERE source = 'sentinel'`)
+		exec(`CREATE TABLE incremental_` + tbl + ` AS SELECT * FROM ` + tbl)
+		exec(`DROP TABLE ` + tbl)
+	}
+
+	rebuild(t, db, nil)
+	for _, tbl := range martTables {
+		checkRows(t, db, `SELECT count(*) FROM `+tbl, rows(t, db, `SELECT count(*) FROM incremental_`+tbl))
+		checkRows(t, db, `SELECT count(*) FROM (
+			(SELECT * FROM incremental_`+tbl+` EXCEPT ALL SELECT * FROM `+tbl+`)
+			UNION ALL
+			(SELECT * FROM `+tbl+` EXCEPT ALL SELECT * FROM incremental_`+tbl+`))`,
+			[]string{"0"})
+	}
+}
+
+// TestConcernSetting checks that the country of concern comes from settings.
+func TestConcernSetting(t *testing.T) {
+	db := openWarehouse(t)
+	if _, err := db.Exec(`UPDATE settings SET value = 'DEU' WHERE name = 'concern_iso3'`); err != nil {
+		t.Fatal(err)
+	}
+	rebuild(t, db, nil)
+	checkRows(t, db, `SELECT concern_iso3, concern_share FROM dependency_trends
+		WHERE source = 'comtrade' AND reporter_iso3 = 'USA' AND hs_code = '811292' ORDER BY period`,
+		[]string{"DEU 0.5", "DEU 0.2"})
+}
