@@ -42,10 +42,13 @@ type Source interface {
 
 // Runtime is what the pipeline lends a source when it builds one.
 type Runtime struct {
-	RawDir   string       // <warehouse>/raw: the landing zone
-	HTTP     *http.Client // shared client; nil means http.DefaultClient
-	Logger   *slog.Logger // never nil once built by the pipeline
-	JobName  string
+	RawDir  string       // <warehouse>/raw: the landing zone
+	HTTP    *http.Client // shared client; nil means http.DefaultClient
+	Logger  *slog.Logger // never nil once built by the pipeline
+	JobName string
+	// Replay makes network sources serve every request from the landing
+	// zone under RawDir, never the network (`run --replay`).
+	Replay   bool
 	Progress func(label string, total int64) Progress
 }
 
