@@ -1,0 +1,171 @@
+package comtrade
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/tradewh/tradewh/etl"
+)
+
+// csvRequired are the columns without which no row could map.
+var csvRequired = []string{"freqCode", "period", "reporterCode", "partnerCode", "flowCode", "cmdCode", "primaryValue"}
+
+// fileSource loads Comtrade records saved to files: CSV with the API's
+// field names, or v1 response bodies.
+type fileSource struct {
+	kind  string
+	paths []string
+	rt    etl.Runtime
+	read  func(ctx context.Context, path string, m *mapper) error
+}
+
+func (s *fileSource) Extract(ctx context.Context, sink etl.Sink) error {
+	files, err := expandPaths(s.paths)
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.kind, err)
+	}
+	m := newMapper(s.kind, sink)
+	prog := s.rt.StartProgress(s.kind, int64(len(files)))
+	defer prog.Done()
+	for _, f := range files {
+		if err := s.read(ctx, f, m); err != nil {
+			return fmt.Errorf("%s: %w", s.kind, err)
+		}
+		prog.Add(1)
+	}
+	return m.close(ctx)
+}
+
+// expandPaths resolves files and globs, in order, without duplicates. A
+// glob matching nothing or a missing file is an error: a load that quietly
+// read nothing would look like a success.
+func expandPaths(paths []string) ([]string, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("no paths given")
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range paths {
+		var matches []string
+		if strings.ContainsAny(p, "*?[") {
+			m, err := filepath.Glob(p)
+			if err != nil {
+				return nil, fmt.Errorf("bad pattern %q: %w", p, err)
+			}
+			if len(m) == 0 {
+				return nil, fmt.Errorf("no file matches %q", p)
+			}
+			sort.Strings(m)
+			matches = m
+		} else {
+			st, err := os.Stat(p)
+			if err != nil {
+				return nil, err
+			}
+			if st.IsDir() {
+				return nil, fmt.Errorf("%s is a folder; give files or a pattern such as %s", p, filepath.Join(p, "*.csv"))
+			}
+			matches = []string{p}
+		}
+		for _, m := range matches {
+			if !seen[m] {
+				seen[m] = true
+				out = append(out, m)
+			}
+		}
+	}
+	return out, nil
+}
+
+// readCSV streams a CSV saved with the API's field names. Extra columns
+// (commodity_name, hs_code, query_year, ...) are ignored.
+func readCSV(ctx context.Context, path string, m *mapper) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1 // a short row is rejected, not fatal
+	r.ReuseRecord = true
+	header, err := r.Read()
+	if err != nil {
+		return fmt.Errorf("%s: reading the header: %w", path, err)
+	}
+	idx := map[string]int{}
+	for i, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		if _, dup := idx[h]; !dup {
+			idx[h] = i
+		}
+	}
+	width := len(header)
+	for _, c := range csvRequired {
+		if _, ok := idx[c]; !ok {
+			return fmt.Errorf("%s: missing column %q (a Comtrade CSV has the API's field names, e.g. %s)",
+				path, c, strings.Join(csvRequired, ", "))
+		}
+	}
+	for row := int64(1); ; row++ {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: data row %d: %w", path, row, err)
+		}
+		if row%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		raw := strings.Join(rec, ",")
+		if len(rec) != width {
+			m.rejected++
+			if err := m.sink.Reject(ctx, etl.Rejection{Table: etl.TradeFlows, Source: m.kind, Ref: path, Row: row,
+				Reason: fmt.Sprintf("row has %d fields, the header has %d", len(rec), width), Raw: raw}); err != nil {
+				return err
+			}
+			continue
+		}
+		get := func(col string) string {
+			if i, ok := idx[col]; ok {
+				return rec[i]
+			}
+			return ""
+		}
+		if err := m.add(ctx, path, row, get, raw); err != nil {
+			return err
+		}
+	}
+}
+
+// readJSON streams a saved v1 response body.
+func readJSON(ctx context.Context, path string, m *mapper) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return emitV1(ctx, f, path, m)
+}
+
+// emitV1 maps every row of a v1 body; source_row is the index in data + 1.
+func emitV1(ctx context.Context, r io.Reader, ref string, m *mapper) error {
+	_, err := readV1(r, func(i int, rec map[string]any, raw json.RawMessage) error {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return m.add(ctx, ref, int64(i)+1, jsonGetter(rec), string(raw))
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", ref, err)
+	}
+	return nil
+}

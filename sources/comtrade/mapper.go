@@ -1,0 +1,215 @@
+package comtrade
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/tradewh/tradewh/etl"
+)
+
+// getter returns a record's field by its Comtrade name; "" when absent or null.
+type getter func(col string) string
+
+// hsRevisions maps Comtrade classification codes to HS revisions.
+var hsRevisions = map[string]string{
+	"H0": "HS1992", "H1": "HS1996", "H2": "HS2002", "H3": "HS2007",
+	"H4": "HS2012", "H5": "HS2017", "H6": "HS2022",
+}
+
+var flows = map[string]string{
+	"M": etl.FlowImport, "X": etl.FlowExport, "RM": etl.FlowReImport, "RX": etl.FlowReExport,
+}
+
+// qtyUnits are UN Comtrade's quantity unit codes (the WCO standard units),
+// used when a file was saved without description fields and so has a code
+// but no qtyUnitAbbr. Code 1 means "no quantity" and -1 "not available".
+var qtyUnits = map[int]string{
+	2: "m2", 3: "1000 kWh", 4: "m", 5: "u", 6: "2u", 7: "l", 8: "kg", 9: "1000u",
+	10: "U (jeu/pack)", 11: "12u", 12: "m3", 13: "carat",
+}
+
+// mapper turns Comtrade records into trade flows. The three kinds share it,
+// so a CSV export, a saved response and a live call load identically.
+type mapper struct {
+	kind     string
+	sink     etl.Sink
+	w        *etl.TradeFlowWriter
+	rejected int64 // rejected here, before the writer's own checks
+}
+
+func newMapper(kind string, sink etl.Sink) *mapper {
+	return &mapper{kind: kind, sink: sink, w: etl.NewTradeFlowWriter(sink, 0)}
+}
+
+// add maps one record and writes or rejects it.
+func (m *mapper) add(ctx context.Context, ref string, row int64, get getter, raw string) error {
+	tf, col, why := toFlow(get)
+	if col != "" {
+		m.rejected++
+		return m.sink.Reject(ctx, etl.Rejection{Table: etl.TradeFlows, Source: m.kind, Ref: ref, Row: row,
+			Column: col, Reason: why, Raw: raw})
+	}
+	tf.Source, tf.Ref, tf.Row = m.kind, ref, row
+	return m.w.Add(ctx, tf)
+}
+
+func (m *mapper) close(ctx context.Context) error { return m.w.Close(ctx) }
+
+// toFlow maps a record, or returns the Comtrade column at fault and why.
+func toFlow(get getter) (tf etl.TradeFlow, column, reason string) {
+	// Breakdowns by second partner, transport mode or customs procedure
+	// repeat the total they sum to: loading them would count it twice.
+	var parts []string
+	for _, b := range []struct{ col, total string }{{"partner2Code", "0"}, {"motCode", "0"}, {"customsCode", "C00"}} {
+		v := strings.TrimSpace(get(b.col))
+		if v == "" || v == b.total {
+			continue
+		}
+		if n, err := intCode(v); err == nil && b.total == "0" && n == 0 {
+			continue
+		}
+		if column == "" {
+			column = b.col
+		}
+		parts = append(parts, b.col+"="+v)
+	}
+	if column != "" {
+		return tf, column, "breakdown row: " + strings.Join(parts, ", ") + " (only totals partner2Code=0, motCode=0, customsCode=C00 are loaded)"
+	}
+
+	tf.Freq = strings.TrimSpace(get("freqCode"))
+	if tf.Freq != "A" && tf.Freq != "M" {
+		return tf, "freqCode", fmt.Sprintf("freqCode %q is neither A nor M", tf.Freq)
+	}
+	pf, start, err := etl.PeriodStart(get("period"))
+	if err != nil {
+		return tf, "period", err.Error()
+	}
+	if pf != tf.Freq {
+		return tf, "period", fmt.Sprintf("period %q does not match freqCode %s", get("period"), tf.Freq)
+	}
+	tf.Period = start
+
+	if tf.Reporter, column, reason = country(get, "reporterCode"); column != "" {
+		return tf, column, reason
+	}
+	if tf.Partner, column, reason = country(get, "partnerCode"); column != "" {
+		return tf, column, reason
+	}
+	fc := strings.TrimSpace(get("flowCode"))
+	if tf.Flow = flows[fc]; tf.Flow == "" {
+		return tf, "flowCode", fmt.Sprintf("flowCode %q is not M, X, RM or RX", fc)
+	}
+
+	cmd := strings.TrimSpace(get("cmdCode"))
+	if strings.EqualFold(cmd, "TOTAL") {
+		return tf, "cmdCode", "cmdCode TOTAL is not an HS code"
+	}
+	tf.HSCode = etl.NormalizeHSCode(cmd)
+	if !etl.ValidHSCode(tf.HSCode) {
+		return tf, "cmdCode", fmt.Sprintf("cmdCode %q is not an HS code of 2 to 10 digits", cmd)
+	}
+	if cl := strings.TrimSpace(get("classificationCode")); cl != "" {
+		if tf.HSRevision = hsRevisions[cl]; tf.HSRevision == "" {
+			return tf, "classificationCode", fmt.Sprintf("classificationCode %q is not an HS revision (H0 to H6)", cl)
+		}
+	}
+
+	nums := []struct {
+		col string
+		dst **float64
+	}{{"primaryValue", &tf.ValueUSD}, {"netWgt", &tf.NetWeightKg}, {"qty", &tf.Quantity}}
+	for _, n := range nums {
+		if *n.dst, column, reason = number(get, n.col); column != "" {
+			return tf, column, reason
+		}
+	}
+	if tf.ValueUSD == nil {
+		// Imports are valued CIF, exports FOB: primaryValue is whichever applies.
+		alt := "fobvalue"
+		if tf.Flow == etl.FlowImport || tf.Flow == etl.FlowReImport {
+			alt = "cifvalue"
+		}
+		if tf.ValueUSD, column, reason = number(get, alt); column != "" {
+			return tf, column, reason
+		}
+	}
+	if tf.QuantityUnit, column, reason = qtyUnit(get); column != "" {
+		return tf, column, reason
+	}
+	if agg := strings.TrimSpace(get("isAggregate")); agg != "" {
+		if tf.IsAggregate, err = strconv.ParseBool(agg); err != nil {
+			return tf, "isAggregate", fmt.Sprintf("isAggregate %q is not true or false", agg)
+		}
+	}
+	return tf, "", ""
+}
+
+// country maps an M49 code column to ISO3 (0 is the world).
+func country(get getter, col string) (iso3, column, reason string) {
+	v := strings.TrimSpace(get(col))
+	n, err := intCode(v)
+	if err != nil {
+		return "", col, fmt.Sprintf("%s %q is not a numeric M49 code", col, v)
+	}
+	if n == 0 {
+		return etl.WorldISO3, "", ""
+	}
+	c, ok := etl.CountryByM49(n)
+	if !ok {
+		return "", col, fmt.Sprintf("unknown %s %d (not in the countries table)", col, n)
+	}
+	return c.ISO3, "", ""
+}
+
+// intCode parses a code that a spreadsheet may have written as 842.0.
+func intCode(s string) (int, error) {
+	s = strings.TrimSpace(s)
+	if n, err := strconv.Atoi(s); err == nil {
+		return n, nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1e9 {
+		return 0, fmt.Errorf("%q is not an integer", s)
+	}
+	return int(f), nil
+}
+
+// number parses an optional numeric column strictly: empty is null, anything
+// that is not a finite number is an error (never a silent zero).
+func number(get getter, col string) (*float64, string, string) {
+	v := strings.TrimSpace(get(col))
+	if v == "" {
+		return nil, "", ""
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil, col, fmt.Sprintf("%s %q is not a number", col, v)
+	}
+	return &f, "", ""
+}
+
+func qtyUnit(get getter) (unit, column, reason string) {
+	abbr := strings.TrimSpace(get("qtyUnitAbbr"))
+	code := strings.TrimSpace(get("qtyUnitCode"))
+	n := 0
+	if code != "" {
+		var err error
+		if n, err = intCode(code); err != nil {
+			return "", "qtyUnitCode", fmt.Sprintf("qtyUnitCode %q is not a number", code)
+		}
+		if n == -1 {
+			return "", "", ""
+		}
+	}
+	switch {
+	case strings.EqualFold(abbr, "N/A"):
+		return "", "", ""
+	case abbr != "":
+		return abbr, "", ""
+	}
+	return qtyUnits[n], "", ""
+}
