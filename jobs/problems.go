@@ -1,0 +1,147 @@
+package jobs
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+)
+
+// Problem is one thing wrong with a job config file, at the position of the
+// key or value at fault.
+type Problem struct {
+	File      string
+	Line, Col int
+	Path      string // e.g. jobs[2].config.freq
+	Message   string
+}
+
+func (p Problem) Error() string {
+	s := fmt.Sprintf("%s:%d:%d: ", p.File, p.Line, p.Col)
+	if p.Path != "" {
+		s += p.Path + ": "
+	}
+	return s + p.Message
+}
+
+// Problems is every problem found in a config file: validation does not
+// stop at the first so that one edit can fix them all.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// pos is where a path's key and value start in the file.
+type pos struct{ keyLine, keyCol, valLine, valCol int }
+
+// indexPositions records the position of every mapping key and sequence
+// item under n, keyed by path ("jobs[0].config.freq").
+func indexPositions(n ast.Node, path string, idx map[string]pos) {
+	switch n := n.(type) {
+	case *ast.AnchorNode:
+		indexPositions(n.Value, path, idx)
+	case *ast.TagNode:
+		indexPositions(n.Value, path, idx)
+	case *ast.MappingNode:
+		for _, mv := range n.Values {
+			k := mv.Key.GetToken()
+			if k == nil || mv.Value == nil {
+				continue
+			}
+			p := join(path, k.Value)
+			vl, vc := nodeStart(mv.Value)
+			idx[p] = pos{k.Position.Line, k.Position.Column, vl, vc}
+			indexPositions(mv.Value, p, idx)
+		}
+	case *ast.SequenceNode:
+		for i, v := range n.Values {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			l, c := nodeStart(v)
+			idx[p] = pos{l, c, l, c}
+			indexPositions(v, p, idx)
+		}
+	}
+}
+
+// nodeStart is where a node's text begins: for a block mapping the parser's
+// token is the first ':' so the first key is used instead.
+func nodeStart(n ast.Node) (int, int) {
+	if m, ok := n.(*ast.MappingNode); ok && len(m.Values) > 0 && !m.IsFlowStyle {
+		if t := m.Values[0].Key.GetToken(); t != nil {
+			return t.Position.Line, t.Position.Column
+		}
+	}
+	if t := n.GetToken(); t != nil {
+		return t.Position.Line, t.Position.Column
+	}
+	return 1, 1
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// parent trims the last segment of a path: "a.b[1]" → "a.b" → "a" → "".
+func parent(path string) string {
+	i := strings.LastIndexAny(path, ".[")
+	if i < 0 {
+		return ""
+	}
+	return path[:i]
+}
+
+// checker accumulates problems for one file.
+type checker struct {
+	file  string
+	idx   map[string]pos
+	probs Problems
+}
+
+// locate returns the position of path, or of its nearest ancestor present in
+// the file when the key itself is absent (a missing required field is
+// reported on the line of the mapping that lacks it).
+func (c *checker) locate(path string, atKey bool) (int, int) {
+	for p, first := path, true; ; p, first = parent(p), false {
+		if q, ok := c.idx[p]; ok {
+			if atKey || !first {
+				return q.keyLine, q.keyCol
+			}
+			return q.valLine, q.valCol
+		}
+		if p == "" {
+			return 1, 1
+		}
+	}
+}
+
+// key reports a problem at path's key (unknown or missing keys).
+func (c *checker) key(path, format string, args ...any) {
+	l, col := c.locate(path, true)
+	c.probs = append(c.probs, Problem{c.file, l, col, path, fmt.Sprintf(format, args...)})
+}
+
+// val reports a problem at path's value (bad values).
+func (c *checker) val(path, format string, args ...any) {
+	l, col := c.locate(path, false)
+	c.probs = append(c.probs, Problem{c.file, l, col, path, fmt.Sprintf(format, args...)})
+}
+
+func (c *checker) sorted() Problems {
+	sort.SliceStable(c.probs, func(i, j int) bool {
+		a, b := c.probs[i], c.probs[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+	return c.probs
+}

@@ -1,0 +1,325 @@
+package jobs
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/tradewh/tradewh/etl"
+)
+
+// AlertMetrics are the dependency_trends measures alert rules may watch.
+var AlertMetrics = map[string]string{
+	"concern_share":     "share (0-1) of the reporter's imports of the commodity that come from the partner of concern",
+	"share_change_pp":   "change of concern_share since the previous period, in percentage points",
+	"top_partner_share": "share (0-1) of the largest supplier",
+	"hhi":               "Herfindahl-Hirschman index of supplier concentration (0-1)",
+}
+
+var (
+	topKeys     = []string{"timezone", "concern_iso3", "defaults", "http", "alerts", "jobs"}
+	defaultKeys = []string{"retries", "retry_backoff", "catch_up", "revision_window"}
+	jobKeys     = []string{"name", "source", "schedule", "timezone", "retries", "retry_backoff", "catch_up", "revision_window", "config"}
+	ruleKeys    = []string{"name", "commodity", "reporter", "metric", "above", "below", "abs_above"}
+	// Job names appear on the command line, in metric labels and in file names.
+	jobNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+)
+
+func (c *checker) config(root any) *Config {
+	cfg := &Config{Timezone: "UTC", Concern: defaultConcern, Defaults: builtinDefaults, HTTP: HTTPConfig{Listen: defaultListen}}
+	if root == nil {
+		c.key("", "the config is empty: expected keys %s", strings.Join(topKeys, ", "))
+		return cfg
+	}
+	top, ok := root.(map[string]any)
+	if !ok {
+		c.val("", "the config must be a mapping with keys %s, got %s", strings.Join(topKeys, ", "), describe(root))
+		return cfg
+	}
+	c.unknownKeys(top, "", topKeys...)
+	if tz, ok := c.str(top, "", "timezone"); ok && c.zone("timezone", tz) {
+		cfg.Timezone = tz
+	}
+	if iso, ok := c.str(top, "", "concern_iso3"); ok {
+		if etl.KnownISO3(iso) {
+			cfg.Concern = iso
+		} else {
+			c.val("concern_iso3", "unknown ISO 3166 alpha-3 country code %q", iso)
+		}
+	}
+	if m, ok := c.mapping(top["defaults"], "defaults"); ok {
+		c.unknownKeys(m, "defaults", defaultKeys...)
+		cfg.Defaults = c.jobSettings(m, "defaults", cfg.Defaults)
+	}
+	if m, ok := c.mapping(top["http"], "http"); ok {
+		c.unknownKeys(m, "http", "listen")
+		if l, ok := c.str(m, "http", "listen"); ok {
+			if c.listen("http.listen", l) {
+				cfg.HTTP.Listen = l
+			}
+		}
+	}
+	if m, ok := c.mapping(top["alerts"], "alerts"); ok {
+		cfg.Alerts = c.alerts(m)
+	}
+	if v, ok := top["jobs"]; ok && v != nil {
+		l, ok := v.([]any)
+		if !ok {
+			c.val("jobs", "must be a list of jobs, got %s", describe(v))
+		}
+		seen := map[string]string{}
+		for i, e := range l {
+			if j, ok := c.job(e, fmt.Sprintf("jobs[%d]", i), cfg, seen); ok {
+				cfg.Jobs = append(cfg.Jobs, j)
+			}
+		}
+	}
+	return cfg
+}
+
+// jobSettings reads the settings a job shares with the defaults section.
+func (c *checker) jobSettings(m map[string]any, path string, d JobDefaults) JobDefaults {
+	if n, ok := c.integer(m, path, "retries"); ok {
+		if n < 0 {
+			c.val(join(path, "retries"), "must not be negative, got %d", n)
+		} else {
+			d.Retries = n
+		}
+	}
+	if b, ok := c.duration(m, path, "retry_backoff"); ok {
+		d.RetryBackoff = b
+	}
+	if b, ok := c.boolean(m, path, "catch_up"); ok {
+		d.CatchUp = b
+	}
+	if n, ok := c.integer(m, path, "revision_window"); ok {
+		if n < 0 {
+			c.val(join(path, "revision_window"), "must not be negative, got %d", n)
+		} else {
+			d.RevisionWindow = n
+		}
+	}
+	return d
+}
+
+func (c *checker) job(v any, path string, cfg *Config, seen map[string]string) (Job, bool) {
+	m, ok := c.mapping(v, path)
+	if !ok {
+		if v == nil {
+			c.val(path, "empty job")
+		}
+		return Job{}, false
+	}
+	c.unknownKeys(m, path, jobKeys...)
+	l, _ := c.locate(path, true)
+	j := Job{Line: l, Timezone: cfg.Timezone}
+
+	name, ok := c.str(m, path, "name")
+	switch {
+	case !ok && m["name"] == nil:
+		c.key(join(path, "name"), "a job needs a name")
+	case !ok:
+	case !jobNameRE.MatchString(name):
+		c.val(join(path, "name"), "job name %q must start with a letter or digit and use only letters, digits, '.', '_' and '-'", name)
+	case seen[name] != "":
+		other, _ := c.locate(seen[name], true)
+		c.val(join(path, "name"), "duplicate job name %q (first used on line %d)", name, other)
+	default:
+		seen[name] = path
+	}
+	j.Name = name
+
+	if tz, ok := c.str(m, path, "timezone"); ok && c.zone(join(path, "timezone"), tz) {
+		j.Timezone = tz
+	}
+	if s, ok := c.str(m, path, "schedule"); ok {
+		if _, err := ParseSchedule(s, j.Timezone); err != nil {
+			c.val(join(path, "schedule"), "bad cron expression %q: %v", s, err)
+		}
+		j.Schedule = s
+	} else if m["schedule"] == nil {
+		c.key(join(path, "schedule"), "a job needs a schedule (cron expression such as \"0 3 * * *\")")
+	}
+
+	d := c.jobSettings(m, path, cfg.Defaults)
+	j.Retries, j.RetryBackoff, j.CatchUp, j.RevisionWindow = d.Retries, d.RetryBackoff, d.CatchUp, d.RevisionWindow
+
+	raw, rawOK := map[string]any{}, true
+	if r, ok := c.mapping(m["config"], join(path, "config")); ok {
+		raw = r
+	} else if m["config"] != nil {
+		rawOK = false // already reported; the spec would only add noise
+	}
+	j.Raw = raw
+	src, ok := c.str(m, path, "source")
+	switch {
+	case !ok && m["source"] == nil:
+		c.key(join(path, "source"), "a job needs a source (registered: %s)", kindNames())
+	case !ok:
+	default:
+		j.Source = src
+		kind, found := etl.LookupKind(src)
+		if !found {
+			c.val(join(path, "source"), "unknown source %q (registered: %s)", src, kindNames())
+			break
+		}
+		if !rawOK {
+			break
+		}
+		cfgPath := join(path, "config")
+		conf, probs := kind.Spec.Validate(raw)
+		for _, p := range probs {
+			c.key(join(cfgPath, p.Field), "%s", p.Message)
+		}
+		j.Config = conf
+	}
+	return j, true
+}
+
+func kindNames() string {
+	var names []string
+	for _, k := range etl.Kinds() {
+		names = append(names, k.Name)
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+// zone checks a time zone name. "Local" is refused: schedules must not
+// depend on the zone of whichever machine runs them.
+func (c *checker) zone(path, tz string) bool {
+	if tz == "" || tz == "Local" {
+		c.val(path, "name a time zone such as UTC or Europe/Paris, got %q", tz)
+		return false
+	}
+	if _, err := loadZone(tz); err != nil {
+		c.val(path, "unknown time zone %q", tz)
+		return false
+	}
+	return true
+}
+
+func (c *checker) listen(path, addr string) bool {
+	if addr == "" {
+		return true // disabled
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		if n, perr := strconv.Atoi(port); perr != nil || n < 0 || n > 65535 {
+			err = fmt.Errorf("bad port %q", port)
+		}
+	}
+	if err != nil {
+		c.val(path, "must be host:port such as 127.0.0.1:9464, got %q", addr)
+		return false
+	}
+	return true
+}
+
+func (c *checker) alerts(m map[string]any) AlertsConfig {
+	var a AlertsConfig
+	c.unknownKeys(m, "alerts", "webhook", "command", "rules")
+	if w, ok := c.str(m, "alerts", "webhook"); ok {
+		u, err := url.Parse(w)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			c.val("alerts.webhook", "must be an http or https URL, got %q", w)
+		} else {
+			a.Webhook = w
+		}
+	}
+	if cmd, ok := c.strings(m, "alerts", "command"); ok {
+		if len(cmd) == 0 || cmd[0] == "" {
+			c.val("alerts.command", "must name a program to run")
+		} else {
+			a.Command = cmd
+		}
+	}
+	if m["webhook"] != nil && m["command"] != nil {
+		c.key("alerts.command", "give either webhook or command, not both")
+	}
+	v, ok := m["rules"]
+	if !ok || v == nil {
+		return a
+	}
+	l, ok := v.([]any)
+	if !ok {
+		c.val("alerts.rules", "must be a list of rules, got %s", describe(v))
+		return a
+	}
+	seen := map[string]bool{}
+	for i, e := range l {
+		path := fmt.Sprintf("alerts.rules[%d]", i)
+		if r, ok := c.rule(e, path, seen); ok {
+			a.Rules = append(a.Rules, r)
+		}
+	}
+	return a
+}
+
+func (c *checker) rule(v any, path string, seen map[string]bool) (AlertRule, bool) {
+	m, ok := c.mapping(v, path)
+	if !ok {
+		return AlertRule{}, false
+	}
+	c.unknownKeys(m, path, ruleKeys...)
+	l, _ := c.locate(path, true)
+	r := AlertRule{Line: l}
+	if name, ok := c.str(m, path, "name"); ok && name != "" {
+		if seen[name] {
+			c.val(join(path, "name"), "duplicate alert rule name %q", name)
+		}
+		seen[name] = true
+		r.Name = name
+	} else if m["name"] == nil || ok {
+		c.key(join(path, "name"), "an alert rule needs a name")
+	}
+	if metric, ok := c.str(m, path, "metric"); ok {
+		if _, known := AlertMetrics[metric]; !known {
+			c.val(join(path, "metric"), "unknown metric %q (known: %s)", metric, strings.Join(metricNames(), ", "))
+		}
+		r.Metric = metric
+	} else if m["metric"] == nil {
+		c.key(join(path, "metric"), "an alert rule needs a metric (known: %s)", strings.Join(metricNames(), ", "))
+	}
+	if s, ok := c.str(m, path, "commodity"); ok {
+		if !contains(etl.GroupSlugs(), s) {
+			c.val(join(path, "commodity"), "unknown commodity group %q (known: %s)", s, strings.Join(etl.GroupSlugs(), ", "))
+		}
+		r.Commodity = s
+	}
+	if s, ok := c.str(m, path, "reporter"); ok {
+		if !etl.KnownISO3(s) {
+			c.val(join(path, "reporter"), "unknown ISO 3166 alpha-3 country code %q", s)
+		}
+		r.Reporter = s
+	}
+	threshold := func(key string) *float64 {
+		if f, ok := c.float(m, path, key); ok {
+			return &f
+		}
+		return nil
+	}
+	r.Above, r.Below, r.AbsAbove = threshold("above"), threshold("below"), threshold("abs_above")
+	if r.AbsAbove != nil && *r.AbsAbove < 0 {
+		c.val(join(path, "abs_above"), "must not be negative, got %v", *r.AbsAbove)
+	}
+	if m["above"] == nil && m["below"] == nil && m["abs_above"] == nil {
+		c.key(path, "an alert rule needs a threshold: above, below or abs_above")
+	}
+	return r, true
+}
+
+func metricNames() []string {
+	out := make([]string, 0, len(AlertMetrics))
+	for k := range AlertMetrics {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
