@@ -122,9 +122,15 @@ func (t *countryTable) add(rec []string, fail func(col, format string, a ...any)
 			return fail("iso2", "%s already used by %s", c.ISO2, t.rows[prev].ISO3)
 		}
 	}
-	m49, err := strconv.Atoi(rec[2])
-	if err != nil || m49 < 0 {
-		return fail("m49", "%q is not a non-negative number", rec[2])
+	// An empty m49 marks a project-only area with no numeric code
+	// (OTH: USGS's "Other countries").
+	m49 := -1
+	if rec[2] != "" {
+		n, err := strconv.Atoi(rec[2])
+		if err != nil || n < 0 {
+			return fail("m49", "%q is not a non-negative number", rec[2])
+		}
+		m49 = n
 	}
 	c.M49 = m49
 	if c.Census != "" {
@@ -145,7 +151,10 @@ func (t *countryTable) add(rec []string, fail func(col, format string, a ...any)
 	default:
 		return fail("is_area", "%q is not true or false", rec[5])
 	}
-	codes := []int{m49}
+	var codes []int
+	if m49 >= 0 {
+		codes = append(codes, m49)
+	}
 	if rec[7] != "" {
 		for _, s := range strings.Split(rec[7], "|") {
 			n, err := strconv.Atoi(s)

@@ -1,0 +1,83 @@
+package usgsmcs
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/tradewh/tradewh/etl"
+)
+
+// cleanText normalises the spacing of a cell or name: byte-order mark,
+// no-break spaces and runs of spaces.
+func cleanText(s string) string {
+	s = strings.ReplaceAll(s, "\ufeff", "")
+	s = strings.ReplaceAll(s, "\u00a0", " ")
+	return strings.Join(strings.Fields(s), " ")
+}
+
+var (
+	// "Less than ½ unit", "Less than 1/2 unit.", "Less than one-half unit":
+	// the USGS way of printing a figure that rounds to zero.
+	halfUnit = regexp.MustCompile(`(?i)^less than (1/2|½|a half|one-half|one half) unit\.?$`)
+	// "Less than 500 carats." in a table kept in millions of carats.
+	lessThanCarats = regexp.MustCompile(`(?i)^less than ([0-9][0-9,.]*) carats?\.?$`)
+	// an estimate mark before the figure: "e150", " e24,000"
+	leadingEstimate = regexp.MustCompile(`^e([0-9])`)
+)
+
+// parseCell reads one statistics cell for unit u. It returns ok=false for
+// an empty cell, or an error saying why the cell is not a figure.
+func parseCell(raw string, u unitDef) (v *float64, qual string, ok bool, err error) {
+	s := cleanText(raw)
+	if s == "" {
+		return nil, "", false, nil
+	}
+	s = strings.ReplaceAll(s, "\u2212", "-") // Unicode minus: net government receipts
+	s = leadingEstimate.ReplaceAllString(s, "$1")
+	if halfUnit.MatchString(s) {
+		return etl.F(scale(0.5, u.exp)), "<", true, nil
+	}
+	if m := lessThanCarats.FindStringSubmatch(s); m != nil && u.unit == "carats" {
+		n, perr := etl.ParseNumber(m[1])
+		if perr == nil && n != nil {
+			return n, "<", true, nil // already in carats, the base unit
+		}
+	}
+	q, perr := etl.ParseQualified(s)
+	if perr != nil {
+		return nil, "", false, fmt.Errorf("%q is neither a number nor a known qualifier (W, NA, E, >n, <n)", strings.TrimSpace(raw))
+	}
+	if q.Value != nil {
+		q.Value = etl.F(scale(*q.Value, u.exp))
+	}
+	return q.Value, q.Qualifier, true, nil
+}
+
+// scale multiplies v by 10^exp as a decimal shift, so that 0.14 million
+// carats is exactly 140000 carats and 43 cents exactly 0.43 dollars.
+func scale(v float64, exp int) float64 {
+	if exp == 0 {
+		return v
+	}
+	s := strconv.FormatFloat(v, 'e', -1, 64)
+	i := strings.IndexByte(s, 'e')
+	e, _ := strconv.Atoi(s[i+1:])
+	out, err := strconv.ParseFloat(s[:i]+"e"+strconv.Itoa(e+exp), 64)
+	if err != nil {
+		return v * pow10(exp)
+	}
+	return out
+}
+
+func pow10(n int) float64 {
+	f := 1.0
+	for ; n > 0; n-- {
+		f *= 10
+	}
+	for ; n < 0; n++ {
+		f /= 10
+	}
+	return f
+}

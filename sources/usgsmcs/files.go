@@ -1,0 +1,151 @@
+package usgsmcs
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// tableFile matches the data-release table files a folder search takes;
+// the summary tables (MCS2024_T5_...) have other layouts.
+var tableFile = regexp.MustCompile(`(?i)^mcs\d{4}[-_][a-z]+_(salient|world)\.(csv|xlsx)$`)
+
+// findFiles expands paths: files as given, folders searched recursively,
+// globs matched. A path or glob that finds nothing is an error.
+func findFiles(paths []string, log *slog.Logger) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	for _, p := range paths {
+		matches := []string{p}
+		if strings.ContainsAny(p, "*?[") {
+			m, err := filepath.Glob(p)
+			if err != nil {
+				return nil, fmt.Errorf("paths: %q: %v", p, err)
+			}
+			if len(m) == 0 {
+				return nil, fmt.Errorf("paths: %q matches no file", p)
+			}
+			matches = m
+		}
+		for _, m := range matches {
+			st, err := os.Stat(m)
+			if err != nil {
+				return nil, fmt.Errorf("paths: %v", err)
+			}
+			if !st.IsDir() {
+				add(m)
+				continue
+			}
+			n := len(out)
+			err = filepath.WalkDir(m, func(f string, d fs.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return err
+				}
+				if tableFile.MatchString(d.Name()) {
+					add(f)
+				} else if ext := strings.ToLower(filepath.Ext(f)); ext == ".csv" || ext == ".xlsx" {
+					log.Info("usgs-mcs: not a salient or world table file name, skipped", "file", f)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, fmt.Errorf("paths: %v", err)
+			}
+			if len(out) == n {
+				return nil, fmt.Errorf("paths: folder %q holds no mcsYYYY-<abbr>_salient or _world table", m)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// readFile reads the tables of a CSV file or XLSX workbook.
+func readFile(path string) ([]*table, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		t, err := readCSV(path)
+		if err != nil {
+			return nil, err
+		}
+		return []*table{t}, nil
+	case ".xlsx":
+		return readXLSX(path)
+	}
+	return nil, fmt.Errorf("%s: not a .csv or .xlsx file", path)
+}
+
+func readCSV(path string) (*table, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1 // trailing empty columns vary by row
+	r.LazyQuotes = true
+	t := &table{path: path, ref: path}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
+		if t.header == nil {
+			if blank(rec) {
+				continue
+			}
+			t.header = rec
+			continue
+		}
+		t.rows = append(t.rows, rec)
+	}
+	if t.header == nil {
+		return nil, fmt.Errorf("%s: empty file", path)
+	}
+	return t, nil
+}
+
+// readXLSX returns every sheet whose first row is an MCS table header; the
+// workbooks also hold formatted copies and metadata sheets.
+func readXLSX(path string) ([]*table, error) {
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	defer f.Close()
+	var out []*table
+	sheets := f.GetSheetList()
+	for _, s := range sheets {
+		rows, err := f.GetRows(s, excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, fmt.Errorf("%s#%s: %v", path, s, err)
+		}
+		if len(rows) == 0 || layout(rows[0]) == "" {
+			continue
+		}
+		out = append(out, &table{path: path, ref: path + "#" + s, header: rows[0], rows: rows[1:]})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no sheet starts with an MCS table header (DataSource, Commodity, Year or Source, Country, Type); sheets: %s",
+			path, strings.Join(sheets, ", "))
+	}
+	return out, nil
+}

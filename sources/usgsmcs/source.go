@@ -1,0 +1,119 @@
+package usgsmcs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+
+	"github.com/tradewh/tradewh/etl"
+)
+
+// Kind is the source kind name.
+const Kind = "usgs-mcs"
+
+// Spec is the config of a usgs-mcs source.
+var Spec = etl.Spec{
+	{Name: "paths", Type: etl.TypeStrings, Required: true,
+		Doc: "MCS data-release files, folders (searched recursively for mcsYYYY-<abbr>_salient/_world .csv/.xlsx) or globs"},
+	{Name: "edition", Type: etl.TypeString,
+		Doc: "edition such as MCS2025, overriding the DataSource/Source column and the file name"},
+}
+
+func init() {
+	etl.Register(etl.Kind{
+		Name:     Kind,
+		Summary:  "USGS Mineral Commodity Summaries salient and world tables (CSV or XLSX)",
+		Table:    etl.MineralStatistics,
+		Spec:     Spec,
+		FileArgs: "paths",
+		New:      New,
+	})
+}
+
+// Source reads MCS tables from files.
+type Source struct {
+	Paths   []string
+	Edition string // '' = from the file
+	Logger  *slog.Logger
+	// Written and Rejected count what the last Extract produced.
+	Written, Rejected int64
+}
+
+// New builds a Source from a validated config.
+func New(cfg etl.Config, rt etl.Runtime) (etl.Source, error) {
+	ed := cfg.String("edition")
+	if ed != "" {
+		n, _, ok := normEdition(ed)
+		if !ok {
+			return nil, fmt.Errorf("edition: %q is not MCS followed by a year (MCS2025)", ed)
+		}
+		ed = n
+	}
+	if len(cfg.Strings("paths")) == 0 {
+		return nil, fmt.Errorf("paths: at least one file, folder or glob is required")
+	}
+	return &Source{Paths: cfg.Strings("paths"), Edition: ed, Logger: rt.Logger}, nil
+}
+
+// Extract reads every file and writes mineral statistics to sink.
+func (s *Source) Extract(ctx context.Context, sink etl.Sink) error {
+	log := s.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	files, err := findFiles(s.Paths, log)
+	if err != nil {
+		return err
+	}
+	x := &extractor{editionOverride: s.Edition, sink: sink, w: etl.NewMineralStatWriter(sink, 0), seen: map[string]string{}}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			x.w.Close(ctx)
+			return err
+		}
+		tables, err := readFile(f)
+		if err == nil {
+			for _, t := range tables {
+				if err = x.readTable(ctx, t); err != nil {
+					break
+				}
+			}
+		}
+		if err != nil {
+			x.w.Close(ctx)
+			return err
+		}
+	}
+	err = x.w.Close(ctx)
+	s.Written, s.Rejected = x.w.Written, x.w.Rejected+x.rejected
+	log.Info("usgs-mcs extracted", "files", len(files), "rows", s.Written, "rejected", s.Rejected)
+	return err
+}
+
+// extractor carries the state of one Extract.
+type extractor struct {
+	editionOverride string
+	sink            etl.Sink
+	w               *etl.MineralStatWriter
+	seen            map[string]string // statistic key -> where it was read
+	rejected        int64
+}
+
+// emit writes m unless the same statistic was already read in this load:
+// two rows with one key would be ambiguous in the warehouse.
+func (x *extractor) emit(ctx context.Context, m etl.MineralStat) error {
+	key := m.Edition + "|" + m.Commodity + "|" + strconv.Itoa(m.Year) + "|" + m.Country + "|" + m.Measure + "|" + m.Product + "|" + m.Unit
+	where := fmt.Sprintf("%s row %d column %q", m.Ref, m.Row, m.Column)
+	if prev, dup := x.seen[key]; dup {
+		return x.reject(ctx, m.Ref, m.Row, m.Column, "the same statistic was already read from "+prev, m.Column)
+	}
+	x.seen[key] = where
+	return x.w.Add(ctx, m)
+}
+
+func (x *extractor) reject(ctx context.Context, ref string, row int64, col, reason, raw string) error {
+	x.rejected++
+	return x.sink.Reject(ctx, etl.Rejection{Table: etl.MineralStatistics, Source: Kind, Ref: ref, Row: row,
+		Column: col, Reason: reason, Raw: raw})
+}

@@ -1,0 +1,343 @@
+package usgsmcs
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/tradewh/tradewh/etl"
+)
+
+// table is one MCS table as read from a CSV file or an XLSX sheet.
+type table struct {
+	path   string // the file, for its name (edition, abbreviation)
+	ref    string // source_ref
+	header []string
+	rows   [][]string // data rows; rows[i] is source_row i+1
+}
+
+// layout says which kind of table a header starts.
+func layout(header []string) string {
+	has := map[string]bool{}
+	for _, h := range header {
+		has[strings.ToLower(cleanText(h))] = true
+	}
+	switch {
+	case has["commodity"] && has["year"]:
+		return "salient"
+	case has["country"] && (has["source"] || has["datasource"]):
+		return "world"
+	}
+	return ""
+}
+
+func cell(row []string, i int) string {
+	if i < 0 || i >= len(row) {
+		return ""
+	}
+	return row[i]
+}
+
+func blank(row []string) bool {
+	for _, c := range row {
+		if cleanText(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func isNotes(name string) bool { return strings.Contains(strings.ToLower(name), "note") }
+
+// edition returns the edition of a row: the config's, the row's Source
+// column, or the file name's.
+func (x *extractor) edition(t *table, row []string, col int) (string, int, error) {
+	for _, s := range []string{x.editionOverride, cell(row, col), fileEdition(t.path)} {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		if e, y, ok := normEdition(s); ok {
+			return e, y, nil
+		}
+		return "", 0, fmt.Errorf("edition %q is not MCS followed by a year", s)
+	}
+	return "", 0, fmt.Errorf("no edition: no DataSource/Source value, no MCSyyyy- file name and no edition in the config")
+}
+
+// readTable turns a table into mineral statistics.
+func (x *extractor) readTable(ctx context.Context, t *table) error {
+	switch layout(t.header) {
+	case "salient":
+		return x.readSalient(ctx, t)
+	case "world":
+		return x.readWorld(ctx, t)
+	}
+	return fmt.Errorf("%s: the header is neither a salient table (DataSource, Commodity, Year, ...) nor a world table (Source, Country, Type, ...): %q",
+		t.ref, strings.Join(t.header, ","))
+}
+
+// filled lists the columns of idx that hold something in row.
+func filled(row []string, idx []int) []string {
+	var out []string
+	for _, i := range idx {
+		if cleanText(cell(row, i)) != "" {
+			out = append(out, fmt.Sprintf("column %d", i+1))
+		}
+	}
+	return out
+}
+
+// rejectUnnamed rejects figures under a column without a name.
+func (x *extractor) rejectUnnamed(ctx context.Context, t *table, unnamed []int, rowNo int64, row []string) error {
+	for _, i := range unnamed {
+		if v := cleanText(cell(row, i)); v != "" {
+			if err := x.reject(ctx, t.ref, rowNo, fmt.Sprintf("column %d", i+1), "a cell under a column without a name", v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// markRepeats numbers the repeats of a column name and marks columns whose
+// key another column already has.
+func markRepeats(cols []statCol) {
+	seenName := map[string]int{}
+	seenKey := map[string]string{}
+	for i := range cols {
+		c := &cols[i]
+		c.repeat = seenName[c.name]
+		seenName[c.name]++
+		u := c.unitFor("")
+		key := c.world + "|" + c.measure + "|" + c.product + "|" + u.unit + "|" + strconv.Itoa(c.year)
+		if prev, dup := seenKey[key]; dup && c.rejectAs == "" {
+			c.rejectAs = fmt.Sprintf("the column repeats %q: the two cannot be told apart", prev)
+			continue
+		}
+		seenKey[key] = c.name
+	}
+}
+
+func (x *extractor) readSalient(ctx context.Context, t *table) error {
+	edCol, comCol, yearCol := -1, -1, -1
+	var cols []statCol
+	var unnamed []int
+	for i, h := range t.header {
+		name := cleanText(h)
+		switch strings.ToLower(name) {
+		case "datasource", "source":
+			edCol = i
+			continue
+		case "commodity":
+			comCol = i
+			continue
+		case "year":
+			yearCol = i
+			continue
+		case "":
+			unnamed = append(unnamed, i)
+			continue
+		}
+		if isNotes(name) {
+			continue
+		}
+		c, err := parseSalientColumn(i, name)
+		if err != nil {
+			return fmt.Errorf("%s: column %d %q: %v", t.ref, i+1, name, err)
+		}
+		cols = append(cols, c)
+	}
+	if err := inferUnits(t, cols); err != nil {
+		return err
+	}
+	markRepeats(cols)
+	for r, row := range t.rows {
+		rowNo := int64(r + 1)
+		if blank(row) {
+			continue
+		}
+		ed, _, err := x.edition(t, row, edCol)
+		if err != nil {
+			return fmt.Errorf("%s row %d: %v", t.ref, rowNo, err)
+		}
+		com := commoditySlug(cell(row, comCol))
+		year, yerr := strconv.Atoi(strings.TrimSpace(cleanText(cell(row, yearCol))))
+		switch {
+		case com == "":
+			if err := x.reject(ctx, t.ref, rowNo, t.header[comCol], "missing commodity: the row's figures cannot be placed", strings.Join(row, ",")); err != nil {
+				return err
+			}
+			continue
+		case yerr != nil:
+			if err := x.reject(ctx, t.ref, rowNo, cleanText(t.header[yearCol]), fmt.Sprintf("year %q is not a year: the row's figures cannot be placed", cell(row, yearCol)), strings.Join(row, ",")); err != nil {
+				return err
+			}
+			continue
+		}
+		if extra := filled(row, unnamed); len(extra) > 0 {
+			// a salient row is one year across all columns: one figure too
+			// many shifts every column after it, so none can be placed
+			reason := fmt.Sprintf("the row has figures under columns without a name (%s): it does not line up with the header, so none of its figures can be placed", strings.Join(extra, ", "))
+			if err := x.reject(ctx, t.ref, rowNo, "", reason, strings.Join(row, ",")); err != nil {
+				return err
+			}
+			continue
+		}
+		for i := range cols {
+			c := &cols[i]
+			m := etl.MineralStat{Edition: ed, Commodity: com, Year: year, Country: "USA",
+				Measure: c.measure, Product: c.product}
+			if err := x.emitCell(ctx, t, rowNo, c, cell(row, c.idx), m); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// inferUnits gives a column without a unit (Consump_, Stocks_) the table's
+// one mass unit, or fails when the table has none or several.
+func inferUnits(t *table, cols []statCol) error {
+	var mass []unitDef
+	var raws []string
+	for _, c := range cols {
+		if c.hasUnit && c.unit.kind == kindMass && c.rejectAs == "" && c.measure != mPrice {
+			dup := false
+			for _, m := range mass {
+				dup = dup || m == c.unit
+			}
+			if !dup {
+				mass, raws = append(mass, c.unit), append(raws, c.rawUnit)
+			}
+		}
+	}
+	for i := range cols {
+		c := &cols[i]
+		if c.hasUnit {
+			continue
+		}
+		if len(mass) != 1 {
+			return fmt.Errorf("%s: column %d %q: no unit suffix, and the table's other columns do not have exactly one mass unit to take (%s)",
+				t.ref, c.idx+1, c.name, strings.Join(raws, ", "))
+		}
+		c.unit, c.rawUnit, c.hasUnit = mass[0], raws[0], true
+	}
+	return nil
+}
+
+// emitCell parses one cell of column c and writes it, or rejects it.
+func (x *extractor) emitCell(ctx context.Context, t *table, rowNo int64, c *statCol, raw string, m etl.MineralStat) error {
+	u := c.unitFor(m.Commodity)
+	v, q, ok, err := parseCell(raw, u)
+	switch {
+	case err != nil:
+		return x.reject(ctx, t.ref, rowNo, c.name, err.Error(), raw)
+	case !ok:
+		return nil
+	case c.rejectAs != "":
+		return x.reject(ctx, t.ref, rowNo, c.name, c.rejectAs, cleanText(raw))
+	}
+	m.Value, m.Qualifier, m.Unit = v, q, u.unit
+	m.Source, m.Ref, m.Row, m.Column = Kind, t.ref, rowNo, c.name
+	return x.emit(ctx, m)
+}
+
+func (x *extractor) readWorld(ctx context.Context, t *table) error {
+	edCol, countryCol, typeCol := -1, -1, -1
+	var cols []statCol
+	var unnamed []int
+	for i, h := range t.header {
+		name := cleanText(h)
+		low := strings.ToLower(name)
+		switch {
+		case low == "source" || low == "datasource":
+			edCol = i
+		case low == "country":
+			countryCol = i
+		case low == "type" || (i == 2 && typeCol < 0 && !isNotes(name) && worldWords[strings.ToLower(strings.SplitN(name, "_", 2)[0])] == ""):
+			// one real file names its Type column after its only type
+			typeCol = i
+		case name == "":
+			unnamed = append(unnamed, i)
+		case isNotes(name):
+		default:
+			c, err := parseWorldColumn(i, name)
+			if err != nil {
+				return fmt.Errorf("%s: column %d %q: %v", t.ref, i+1, name, err)
+			}
+			cols = append(cols, c)
+		}
+	}
+	markRepeats(cols)
+	abbr := fileAbbr(t.path)
+	name, ok := abbrCommodity[abbr]
+	if !ok {
+		return fmt.Errorf("%s: world tables have no Commodity column and the file name's abbreviation %q is not in the list of MCS commodities", t.ref, abbr)
+	}
+	com := commoditySlug(name)
+	// products come from the Type only when a country has rows of several
+	// Types, and from the country's qualifier when the Type does not tell them
+	// apart ("United States (from Cliffside Field)")
+	firstType, perType := map[string]string{}, map[string]int{}
+	needProduct := false
+	for _, row := range t.rows {
+		if !blank(row) {
+			b, tp := countryKey(cell(row, countryCol)), typeProduct(cell(row, typeCol))
+			if prev, seen := firstType[b]; seen && prev != tp {
+				needProduct = true
+			} else if !seen {
+				firstType[b] = tp
+			}
+			perType[b+"|"+tp]++
+		}
+	}
+	for r, row := range t.rows {
+		rowNo := int64(r + 1)
+		if blank(row) {
+			continue
+		}
+		ed, edYear, err := x.edition(t, row, edCol)
+		if err != nil {
+			return fmt.Errorf("%s row %d: %v", t.ref, rowNo, err)
+		}
+		if err := x.rejectUnnamed(ctx, t, unnamed, rowNo, row); err != nil {
+			return err
+		}
+		iso, cerr := resolveCountry(cell(row, countryCol))
+		if cerr != nil {
+			if err := x.reject(ctx, t.ref, rowNo, "Country", cerr.Error(), strings.Join(row, ",")); err != nil {
+				return err
+			}
+			continue
+		}
+		typ := cell(row, typeCol)
+		for i := range cols {
+			c := &cols[i]
+			m := etl.MineralStat{Edition: ed, Commodity: com, Country: iso, Year: c.year}
+			switch c.world {
+			case "prod":
+				m.Measure = stageMeasure(typ)
+			case "cap":
+				m.Measure = mCapacity
+			default:
+				m.Measure = mReserves
+				if m.Year == 0 {
+					m.Year = edYear - 1 // reserves are at the end of the year before the edition
+				}
+			}
+			parts := []string{c.product}
+			if needProduct {
+				parts = append(parts, typeProduct(typ))
+			}
+			if perType[iso+"|"+typeProduct(typ)] > 1 {
+				parts = append(parts, countryQualifier(cell(row, countryCol)))
+			}
+			m.Product = productOf(parts)
+			if err := x.emitCell(ctx, t, rowNo, c, cell(row, c.idx), m); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
