@@ -1,0 +1,25 @@
+# syntax=docker/dockerfile:1
+# Build stage: cgo is required (DuckDB is linked in), and so is the
+# duckdb_arrow tag for the Arrow interface the loader uses.
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=1 go build -tags duckdb_arrow -trimpath -ldflags="-s -w" -o /out/tradewh .
+
+# Runtime stage: glibc and libstdc++ for DuckDB, CA certificates for the APIs.
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates tzdata libstdc++6 \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin tradewh \
+    && mkdir -p /data /etc/tradewh \
+    && chown tradewh:tradewh /data
+COPY --from=build /out/tradewh /usr/local/bin/tradewh
+COPY jobs/configs/live.yaml /etc/tradewh/jobs.yaml
+USER tradewh
+VOLUME ["/data"]
+EXPOSE 9464
+ENTRYPOINT ["/usr/local/bin/tradewh", "--warehouse", "/data", "--log-format", "json"]
+CMD ["schedule", "--config", "/etc/tradewh/jobs.yaml"]

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tradewh/tradewh/demo"
+	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/jobs"
+	"github.com/tradewh/tradewh/output/parquet"
+	"github.com/tradewh/tradewh/output/warehouse"
+)
+
+const lockWait = 30 * time.Second
+
+// session is an open, locked warehouse for a writing command.
+type session struct {
+	g    *globals
+	lock *jobs.Lock
+	wh   *warehouse.Warehouse
+}
+
+func (g *globals) openWriter(ctx context.Context, command string) (*session, error) {
+	lock, err := jobs.AcquireWriter(g.warehouse, command, lockWait)
+	if err != nil {
+		return nil, err
+	}
+	wh, err := warehouse.Open(ctx, warehouse.Options{Dir: g.warehouse, Logger: g.logger})
+	if err != nil {
+		lock.Release()
+		return nil, err
+	}
+	return &session{g: g, lock: lock, wh: wh}, nil
+}
+
+func (s *session) Close() {
+	s.wh.Close()
+	s.lock.Release()
+}
+
+func (s *session) pipeline() *etl.Pipeline {
+	return &etl.Pipeline{Store: s.wh, Runtime: etl.Runtime{
+		RawDir: filepath.Join(s.g.warehouse, "raw"),
+		Logger: s.g.logger,
+	}}
+}
+
+// runJobs runs jobs in order; a failed job does not stop the others, but
+// makes the command fail.
+func (s *session) runJobs(ctx context.Context, specs []etl.JobSpec) (etl.LoadStats, error) {
+	p := s.pipeline()
+	var total etl.LoadStats
+	var errs []error
+	for _, j := range specs {
+		st, err := p.Run(ctx, j)
+		total = total.Add(st)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("job %s: %w", j.Name, err))
+			if ctx.Err() != nil {
+				break
+			}
+		}
+	}
+	return total, errors.Join(errs...)
+}
+
+func (s *session) export(ctx context.Context) ([]parquet.Manifest, error) {
+	return parquet.Export(ctx, s.wh.DB(), filepath.Join(s.g.warehouse, "parquet"), parquet.DefaultTables(), s.g.logger)
+}
+
+func newRunCmd(g *globals) *cobra.Command {
+	var configPath string
+	cmd := &cobra.Command{
+		Use:   "run [--config FILE] [JOB...]",
+		Short: "Run the configured jobs: extract, load, rebuild marts, export Parquet",
+		Long: `Run the jobs of a config file (all of them, or the JOBs named), each in its own
+transaction: extract, validate, merge into the fact tables with revision history, rebuild the marts;
+then export every table to Parquet.
+
+Without --config, run the built-in offline demo: it writes demo inputs (a UN Comtrade v1 response,
+USGS MCS salient CSVs and an XLSX workbook) under <warehouse>/raw/demo and loads them.`,
+		Example: `  tradewh run
+  tradewh run --config jobs.yaml comtrade-annual`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := g.openWriter(ctx, "tradewh run")
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			specs, err := g.jobSpecs(configPath, args, s)
+			if err != nil {
+				return err
+			}
+			st, runErr := s.runJobs(ctx, specs)
+			if ctx.Err() != nil {
+				return runErr
+			}
+			manifests, err := s.export(ctx)
+			if err != nil {
+				return errors.Join(runErr, fmt.Errorf("exporting Parquet: %w", err))
+			}
+			g.printSummary(ctx, s, st, manifests)
+			return runErr
+		},
+	}
+	cmd.Flags().StringVar(&configPath, "config", "", "job config file (YAML); default: the built-in offline demo")
+	return cmd
+}
+
+// jobSpecs resolves the jobs to run from a config file or the demo.
+func (g *globals) jobSpecs(configPath string, names []string, s *session) ([]etl.JobSpec, error) {
+	var specs []etl.JobSpec
+	if configPath == "" {
+		var err error
+		specs, err = demo.Write(filepath.Join(g.warehouse, "raw", "demo"))
+		if err != nil {
+			return nil, fmt.Errorf("writing demo inputs: %w", err)
+		}
+	} else {
+		cfg, err := jobs.Load(configPath)
+		if err != nil {
+			return nil, err
+		}
+		if cfg.Concern != "" {
+			if err := s.wh.SetConcern(context.Background(), cfg.Concern); err != nil {
+				return nil, err
+			}
+		}
+		for _, j := range cfg.Jobs {
+			specs = append(specs, etl.JobSpec{Name: j.Name, Kind: j.Source, Config: j.Raw})
+		}
+	}
+	if len(names) == 0 {
+		return specs, nil
+	}
+	byName := map[string]etl.JobSpec{}
+	var known []string
+	for _, sp := range specs {
+		byName[sp.Name] = sp
+		known = append(known, sp.Name)
+	}
+	var out []etl.JobSpec
+	for _, n := range names {
+		sp, ok := byName[n]
+		if !ok {
+			return nil, usagef("no job named %q (jobs: %s)", n, strings.Join(known, ", "))
+		}
+		out = append(out, sp)
+	}
+	return out, nil
+}
+
+func (g *globals) printSummary(ctx context.Context, s *session, st etl.LoadStats, manifests []parquet.Manifest) {
+	w := g.stdout
+	fmt.Fprintf(w, "\nLoaded: %d rows in, %d loaded (%d revised), %d unchanged, %d rejected\n",
+		st.RowsIn, st.Loaded, st.Revised, st.Unchanged, st.Rejected)
+	if counts, err := s.wh.TableCounts(ctx); err == nil {
+		fmt.Fprintf(w, "\nWarehouse %s:\n", filepath.Join(g.warehouse, "warehouse.duckdb"))
+		names := make([]string, 0, len(counts))
+		for n := range counts {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			fmt.Fprintf(w, "  %-22s %8d rows\n", n, counts[n])
+		}
+	}
+	if len(manifests) > 0 {
+		fmt.Fprintf(w, "\nParquet exports (Hive-partitioned, ZSTD) under %s:\n", filepath.Join(g.warehouse, "parquet"))
+		for _, m := range manifests {
+			fmt.Fprintf(w, "  %-22s %8d rows  partitioned by %s\n", m.Table+"/", m.Rows, strings.Join(m.Partition, ", "))
+		}
+	}
+	if st.Rejected > 0 {
+		fmt.Fprintf(w, "\nRejected rows are in the rejected_rows table:\n  tradewh query \"SELECT source_ref, source_row, source_column, reason FROM rejected_rows ORDER BY rejected_at DESC LIMIT 20\"\n")
+	}
+	fmt.Fprintf(w, "\nTry:\n  tradewh --warehouse %s query \"SELECT year, reporter_iso3, commodity, round(share*100,1) AS china_pct, rank FROM import_shares WHERE partner_iso3 = 'CHN' AND hs_code IS NULL AND freq = 'A' ORDER BY commodity, year\"\n", g.warehouse)
+}
+
+func newExportCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "export",
+		Short: "Export every fact and mart table to Parquet under <warehouse>/parquet",
+		Long: `Write each table to <warehouse>/parquet/<table>/ as Hive-partitioned, ZSTD-compressed
+Parquet with a _manifest.json (row count, schema, generated_at). Each table is written aside and
+swapped in atomically, so a reader never sees a half-written export.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			s, err := g.openWriter(ctx, "tradewh export")
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			ms, err := s.export(ctx)
+			if err != nil {
+				return err
+			}
+			for _, m := range ms {
+				fmt.Fprintf(g.stdout, "%-22s %8d rows -> %s\n", m.Table, m.Rows, filepath.Join(g.warehouse, "parquet", m.Table))
+			}
+			return nil
+		},
+	}
+}
