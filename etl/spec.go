@@ -97,8 +97,14 @@ func (s Spec) names() []string {
 func coerce(f Field, v any) (any, error) {
 	switch f.Type {
 	case TypeString:
-		s, ok := v.(string)
-		if !ok {
+		var s string
+		switch x := v.(type) {
+		case string:
+			s = x
+		case int, int64, uint64:
+			// YAML reads `from: 2021` as a number; periods and codes are text.
+			s = fmt.Sprint(x)
+		default:
 			return nil, fmt.Errorf("must be a string, got %T", v)
 		}
 		if len(f.Enum) > 0 && !contains(f.Enum, s) {
