@@ -1,0 +1,124 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tradewh/tradewh/etl"
+	whsql "github.com/tradewh/tradewh/sql"
+)
+
+// martScripts is a variable so tests can run scripts of their own.
+var martScripts = whsql.Marts
+
+// RebuildMarts runs the mart scripts in one transaction. Each script
+// rebuilds the periods listed in the TEMP table mart_scope(freq, period):
+// those of st, or with all every period in the warehouse.
+func (w *Warehouse) RebuildMarts(ctx context.Context, st etl.LoadStats, all bool) error {
+	if w.readOnly {
+		return errors.New("rebuild marts: the warehouse is open read-only")
+	}
+	var scope [][2]string
+	if !all {
+		var err error
+		if scope, err = martScope(st); err != nil {
+			return fmt.Errorf("rebuild marts: %w", err)
+		}
+	}
+	start := time.Now()
+	w.writeMu.Lock()
+	defer w.writeMu.Unlock()
+	conn, err := w.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("rebuild marts: %w", err)
+	}
+	defer conn.Close()
+	// The scope table is created inside the transaction, so a rollback
+	// removes it too; this drop covers a commit that failed half way.
+	defer conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS mart_scope") //nolint:errcheck
+
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("rebuild marts: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op once committed
+	if _, err := tx.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE mart_scope (freq VARCHAR NOT NULL, period DATE NOT NULL)"); err != nil {
+		return fmt.Errorf("rebuild marts: create mart_scope: %w", err)
+	}
+	if err := fillScope(ctx, tx, scope, all); err != nil {
+		return fmt.Errorf("rebuild marts: fill mart_scope: %w", err)
+	}
+	for _, m := range martScripts() {
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			return fmt.Errorf("rebuild marts: %s: %w", m.Name, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "DROP TABLE mart_scope"); err != nil {
+		return fmt.Errorf("rebuild marts: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("rebuild marts: commit: %w", err)
+	}
+	w.log.Info("rebuilt marts", "all", all, "periods", len(scope), "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// martScope lists the (freq, period) pairs of a load: its trade periods,
+// and for each statistics year that year's annual period and its months.
+func martScope(st etl.LoadStats) ([][2]string, error) {
+	set := map[[2]string]bool{}
+	for freq, dates := range st.Periods {
+		if freq != "A" && freq != "M" {
+			return nil, fmt.Errorf("period frequency %q is neither A nor M", freq)
+		}
+		for _, d := range dates {
+			if _, err := time.Parse(time.DateOnly, d); err != nil {
+				return nil, fmt.Errorf("period %q is not YYYY-MM-DD", d)
+			}
+			set[[2]string{freq, d}] = true
+		}
+	}
+	for _, y := range st.StatYears {
+		set[[2]string{"A", fmt.Sprintf("%04d-01-01", y)}] = true
+		for m := 1; m <= 12; m++ {
+			set[[2]string{"M", fmt.Sprintf("%04d-%02d-01", y, m)}] = true
+		}
+	}
+	out := make([][2]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i][1] != out[j][1] {
+			return out[i][1] < out[j][1]
+		}
+		return out[i][0] < out[j][0]
+	})
+	return out, nil
+}
+
+func fillScope(ctx context.Context, tx *sql.Tx, scope [][2]string, all bool) error {
+	if all {
+		_, err := tx.ExecContext(ctx, `INSERT INTO mart_scope
+			SELECT DISTINCT freq, period FROM trade_flows
+			UNION SELECT 'A', make_date(year, 1, 1) FROM mineral_statistics
+			UNION SELECT 'M', make_date(year, m, 1) FROM mineral_statistics, range(1, 13) r(m)`)
+		return err
+	}
+	if len(scope) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 2*len(scope))
+	for _, s := range scope {
+		args = append(args, s[0], s[1])
+	}
+	q := "INSERT INTO mart_scope VALUES " +
+		strings.TrimSuffix(strings.Repeat("(?, CAST(? AS DATE)), ", len(scope)), ", ")
+	_, err := tx.ExecContext(ctx, q, args...)
+	return err
+}

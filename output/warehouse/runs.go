@@ -1,0 +1,126 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tradewh/tradewh/etl"
+)
+
+// Run statuses in etl_runs.
+const (
+	StatusRunning   = "running"
+	StatusOK        = "ok"
+	StatusFailed    = "failed"
+	StatusCancelled = "cancelled"
+)
+
+// StartRun records a run as running and returns its id.
+func (w *Warehouse) StartRun(ctx context.Context, job, source string) (int64, error) {
+	var id int64
+	err := w.db.QueryRowContext(ctx, `INSERT INTO etl_runs (run_id, job, source, started_at, status)
+		VALUES (nextval('etl_run_id'), ?, ?, ?, ?) RETURNING run_id`,
+		job, source, time.Now().UTC(), StatusRunning).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("start run of job %s: %w", job, err)
+	}
+	return id, nil
+}
+
+// FinishRun records the outcome of a run. It records even when ctx is
+// already cancelled (a cancelled run is exactly what must be recorded).
+func (w *Warehouse) FinishRun(ctx context.Context, runID int64, st etl.LoadStats, runErr error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	status, errText := StatusOK, any(nil)
+	switch {
+	case errors.Is(runErr, context.Canceled):
+		status, errText = StatusCancelled, runErr.Error()
+	case runErr != nil:
+		status, errText = StatusFailed, runErr.Error()
+	}
+	now := time.Now().UTC()
+	err := inTx(ctx, w.db, func(tx *sql.Tx) error {
+		var job string
+		err := tx.QueryRowContext(ctx, `UPDATE etl_runs SET finished_at = ?, status = ?, rows_in = ?,
+			rows_loaded = ?, rows_unchanged = ?, rows_rejected = ?, error = ?
+			WHERE run_id = ? RETURNING job`,
+			now, status, st.RowsIn, st.Loaded, st.Unchanged, st.Rejected, errText, runID).Scan(&job)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("no run %d", runID)
+		}
+		if err != nil || status != StatusOK {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO job_state (job, last_success_at, updated_at) VALUES (?, ?, ?)
+			ON CONFLICT (job) DO UPDATE SET last_success_at = excluded.last_success_at, updated_at = excluded.updated_at`,
+			job, now, now)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("finish run %d: %w", runID, err)
+	}
+	return nil
+}
+
+// SetConcern sets the country of concern the marts measure dependence on.
+func (w *Warehouse) SetConcern(ctx context.Context, iso3 string) error {
+	iso3 = strings.ToUpper(strings.TrimSpace(iso3))
+	c, ok := etl.CountryByISO3(iso3)
+	if !ok || c.IsArea {
+		return fmt.Errorf("country of concern %q is not a known country (ISO 3166 alpha-3)", iso3)
+	}
+	_, err := w.db.ExecContext(ctx, `INSERT OR REPLACE INTO settings VALUES ('concern_iso3', ?)`, iso3)
+	if err != nil {
+		return fmt.Errorf("set country of concern: %w", err)
+	}
+	return nil
+}
+
+// bookkeeping tables are left out of TableCounts: they are not data.
+var bookkeeping = map[string]bool{
+	"schema_migrations": true, "etl_runs": true, "job_state": true, "settings": true,
+	"countries": true, "commodity_groups": true, "commodity_codes": true, "commodity_usgs": true,
+}
+
+// TableCounts returns the rows of the current fact views, the history and
+// rejected_rows tables and every mart table.
+func (w *Warehouse) TableCounts(ctx context.Context) (map[string]int64, error) {
+	rows, err := w.db.QueryContext(ctx, `SELECT table_name FROM duckdb_tables()
+		WHERE schema_name = 'main' AND database_name = current_database() AND NOT temporary`)
+	if err != nil {
+		return nil, fmt.Errorf("list tables: %w", err)
+	}
+	names := []string{string(etl.TradeFlows), string(etl.MineralStatistics)}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if !bookkeeping[n] {
+			names = append(names, n)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	out := make(map[string]int64, len(names))
+	for _, n := range names {
+		var c int64
+		if err := w.db.QueryRowContext(ctx, "SELECT count(*) FROM "+quoteIdent(n)).Scan(&c); err != nil {
+			return nil, fmt.Errorf("count %s: %w", n, err)
+		}
+		out[n] = c
+	}
+	return out, nil
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

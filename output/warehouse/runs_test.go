@@ -1,0 +1,120 @@
+package warehouse
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/tradewh/tradewh/etl"
+)
+
+func TestRuns(t *testing.T) {
+	w := openTest(t, "")
+	ctx := context.Background()
+	st := etl.LoadStats{RowsIn: 5, Loaded: 3, Unchanged: 1, Rejected: 1}
+	tests := []struct {
+		job     string
+		err     error
+		status  string
+		success bool
+	}{
+		{"nightly", nil, StatusOK, true},
+		{"broken", errors.New("HTTP 503 from https://example.test/data"), StatusFailed, false},
+		{"stopped", fmt.Errorf("load: %w", context.Canceled), StatusCancelled, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.job, func(t *testing.T) {
+			id, err := w.StartRun(ctx, tc.job, "comtrade-api")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s, _ := runStatus(t, w, id); s != StatusRunning {
+				t.Fatalf("new run is %s", s)
+			}
+			if err := w.FinishRun(ctx, id, st, tc.err); err != nil {
+				t.Fatal(err)
+			}
+			status, errText := runStatus(t, w, id)
+			wantErr := ""
+			if tc.err != nil {
+				wantErr = tc.err.Error()
+			}
+			if status != tc.status || errText != wantErr {
+				t.Errorf("recorded %s %q, want %s %q", status, errText, tc.status, wantErr)
+			}
+			if n := queryInt(t, w, "SELECT count(*) FROM etl_runs WHERE run_id = ? AND finished_at IS NOT NULL AND rows_in = 5 AND rows_loaded = 3 AND rows_unchanged = 1 AND rows_rejected = 1", id); n != 1 {
+				t.Error("counts or finish time not recorded")
+			}
+			got := queryInt(t, w, "SELECT count(*) FROM job_state WHERE job = ? AND last_success_at IS NOT NULL", tc.job)
+			if (got == 1) != tc.success {
+				t.Errorf("job_state success recorded: %v, want %v", got == 1, tc.success)
+			}
+		})
+	}
+	// A second success of the same job updates its state in place.
+	id, _ := w.StartRun(ctx, "nightly", "comtrade-api")
+	if err := w.FinishRun(ctx, id, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := queryInt(t, w, "SELECT count(*) FROM job_state WHERE job = 'nightly'"); n != 1 {
+		t.Errorf("job_state has %d rows for one job", n)
+	}
+	if err := w.FinishRun(ctx, 999, st, nil); err == nil {
+		t.Error("finishing an unknown run succeeded")
+	}
+}
+
+func TestSetConcern(t *testing.T) {
+	w := openTest(t, "")
+	ctx := context.Background()
+	tests := []struct {
+		iso3, want string
+		ok         bool
+	}{
+		{"usa", "USA", true},
+		{"WLD", "USA", false}, // an area, not a country
+		{"XXX", "USA", false},
+		{"CHN", "CHN", true},
+	}
+	for _, tc := range tests {
+		err := w.SetConcern(ctx, tc.iso3)
+		if (err == nil) != tc.ok {
+			t.Errorf("SetConcern(%q): %v", tc.iso3, err)
+		}
+		var got string
+		if err := w.DB().QueryRow("SELECT value FROM settings WHERE name = 'concern_iso3'").Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("after SetConcern(%q) concern is %s, want %s", tc.iso3, got, tc.want)
+		}
+	}
+}
+
+func TestTableCounts(t *testing.T) {
+	w := openTest(t, "")
+	ctx := context.Background()
+	bad := flow(year(2023), "811292", -1, 3)
+	mustLoad(t, w, &testSource{flows: []etl.TradeFlow{flow(year(2023), "811292", 1, 1), bad}, stats: []etl.MineralStat{stat(2023, 1, 1)}})
+	mustLoad(t, w, &testSource{flows: []etl.TradeFlow{flow(year(2023), "811292", 2, 1)}})
+	if _, err := w.DB().Exec("CREATE TABLE mart_import_shares AS SELECT 1 AS x UNION ALL SELECT 2"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := w.TableCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{"trade_flows": 1, "trade_flows_history": 2, "mineral_statistics": 1,
+		"mineral_statistics_history": 1, "rejected_rows": 1, "mart_import_shares": 2}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: got %d rows, want %d (all: %v)", k, got[k], v, got)
+		}
+	}
+	for k := range bookkeeping {
+		if _, ok := got[k]; ok {
+			t.Errorf("bookkeeping table %s counted", k)
+		}
+	}
+}

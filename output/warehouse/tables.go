@@ -1,0 +1,165 @@
+package warehouse
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/tradewh/tradewh/etl"
+)
+
+// fact describes a canonical fact table for staging and merging.
+type fact struct {
+	table   etl.Table
+	history string   // versioned table
+	stage   string   // TEMP staging table: the canonical columns and batch_no
+	key     []string // natural key
+	compare []string // values whose change makes a new version
+	scope   string   // column that limits the history side of the merge
+}
+
+var facts = []fact{
+	{
+		table: etl.TradeFlows, history: "trade_flows_history", stage: "stage_trade_flows",
+		key:     []string{"source", "freq", "period", "reporter_iso3", "partner_iso3", "flow", "hs_code"},
+		compare: []string{"hs_revision", "commodity", "value_usd", "net_weight_kg", "quantity", "quantity_unit", "is_aggregate"},
+		scope:   "period",
+	},
+	{
+		table: etl.MineralStatistics, history: "mineral_statistics_history", stage: "stage_mineral_statistics",
+		key:     []string{"source", "edition", "commodity", "year", "country_iso3", "measure", "product", "unit"},
+		compare: []string{"value", "qualifier"},
+		scope:   "year",
+	},
+}
+
+func factOf(t etl.Table) (fact, bool) {
+	for _, f := range facts {
+		if f.table == t {
+			return f, true
+		}
+	}
+	return fact{}, false
+}
+
+func (f fact) schema() *arrow.Schema { return etl.SchemaOf(f.table) }
+
+// columns are the canonical column names in schema order.
+func (f fact) columns() []string {
+	fs := f.schema().Fields()
+	out := make([]string, len(fs))
+	for i, fl := range fs {
+		out[i] = fl.Name
+	}
+	return out
+}
+
+// required are the columns the history table declares NOT NULL.
+func (f fact) required() []string {
+	var out []string
+	for _, fl := range f.schema().Fields() {
+		if !fl.Nullable {
+			out = append(out, fl.Name)
+		}
+	}
+	return out
+}
+
+// stageDDL creates the staging table. Every column is nullable so a bad
+// batch stages and its rows are rejected by name rather than failing.
+func (f fact) stageDDL() string {
+	return createStage(f.stage, f.schema(), "batch_no INTEGER NOT NULL")
+}
+
+func createStage(name string, s *arrow.Schema, extra ...string) string {
+	var cols []string
+	for _, fl := range s.Fields() {
+		cols = append(cols, fl.Name+" "+sqlType(fl.Type))
+	}
+	cols = append(cols, extra...)
+	return fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s (%s)", name, strings.Join(cols, ", "))
+}
+
+func sqlType(t arrow.DataType) string {
+	switch t.ID() {
+	case arrow.STRING:
+		return "VARCHAR"
+	case arrow.DATE32:
+		return "DATE"
+	case arrow.FLOAT64:
+		return "DOUBLE"
+	case arrow.INT64:
+		return "BIGINT"
+	case arrow.INT32:
+		return "INTEGER"
+	case arrow.BOOL:
+		return "BOOLEAN"
+	}
+	panic("warehouse: no SQL type for " + t.String()) // canonical schemas only use the above
+}
+
+// checkSchema reports how a batch's schema differs from the canonical one.
+func checkSchema(t etl.Table, got *arrow.Schema) error {
+	want := etl.SchemaOf(t)
+	if got.NumFields() != want.NumFields() {
+		return fmt.Errorf("source wrote a %s batch with %d columns, the canonical schema has %d", t, got.NumFields(), want.NumFields())
+	}
+	for i, w := range want.Fields() {
+		g := got.Field(i)
+		if g.Name != w.Name || !arrow.TypeEqual(g.Type, w.Type) {
+			return fmt.Errorf("source wrote a %s batch whose column %d is %s %s, the canonical schema has %s %s",
+				t, i+1, g.Name, g.Type, w.Name, w.Type)
+		}
+	}
+	return nil
+}
+
+// rejectSchema is how source rejections are staged.
+var rejectSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "target", Type: arrow.BinaryTypes.String},
+	{Name: "source", Type: arrow.BinaryTypes.String},
+	{Name: "source_ref", Type: arrow.BinaryTypes.String},
+	{Name: "source_row", Type: arrow.PrimitiveTypes.Int64},
+	{Name: "source_column", Type: arrow.BinaryTypes.String},
+	{Name: "reason", Type: arrow.BinaryTypes.String},
+	{Name: "raw", Type: arrow.BinaryTypes.String, Nullable: true},
+}, nil)
+
+const stageRejected = "stage_rejected"
+
+// qualified joins names with a prefix: "s." + col, ...
+func qualified(prefix string, cols []string) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = prefix + c
+	}
+	return strings.Join(out, ", ")
+}
+
+// joinOn is the equality of two aliases on cols.
+func joinOn(a, b string, cols []string) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = fmt.Sprintf("%s.%s = %s.%s", a, c, b, c)
+	}
+	return strings.Join(out, " AND ")
+}
+
+// sameValues is true when every compared column is equal, NULLs included.
+func sameValues(a, b string, cols []string) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = fmt.Sprintf("%s.%s IS NOT DISTINCT FROM %s.%s", a, c, b, c)
+	}
+	return strings.Join(out, " AND ")
+}
+
+// rawOf renders a staged row for rejected_rows.raw.
+func rawOf(alias string, cols []string) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = fmt.Sprintf("'%s': %s.%s", c, alias, c)
+	}
+	return "CAST({" + strings.Join(out, ", ") + "} AS VARCHAR)"
+}

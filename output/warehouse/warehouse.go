@@ -1,0 +1,158 @@
+// Package warehouse is the embedded DuckDB warehouse: it applies the
+// schema, stages Arrow batches from sources, merges them into the history
+// tables in one transaction, rebuilds the marts and records runs.
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/tradewh/tradewh/etl"
+)
+
+// FileName is the database file inside the warehouse folder.
+const FileName = "warehouse.duckdb"
+
+// DefaultOpenTimeout is how long Open waits for another process to let go
+// of the file.
+const DefaultOpenTimeout = 30 * time.Second
+
+// Options configure Open.
+type Options struct {
+	Dir         string        // warehouse folder: holds warehouse.duckdb, parquet/, raw/
+	ReadOnly    bool          // query/status: open read-only
+	OpenTimeout time.Duration // how long to keep retrying when the file is locked by another process (default 30s)
+	Logger      *slog.Logger
+}
+
+// Warehouse is an open warehouse. It is safe for concurrent use; merges
+// and mart rebuilds are serialised so their transactions never conflict.
+type Warehouse struct {
+	db       *sql.DB
+	dir      string
+	readOnly bool
+	mainDB   string // the warehouse's catalog name, to switch back to after staging
+	log      *slog.Logger
+	writeMu  sync.Mutex // held by the merge transaction and mart rebuilds
+}
+
+var _ etl.Store = (*Warehouse)(nil)
+
+// ErrLocked reports that another process holds the warehouse file.
+var ErrLocked = errors.New("warehouse is in use by another process")
+
+// Open opens (and on a writable open creates and migrates) the warehouse in o.Dir.
+func Open(ctx context.Context, o Options) (*Warehouse, error) {
+	if o.Dir == "" {
+		return nil, errors.New("warehouse: no folder given")
+	}
+	dir, err := filepath.Abs(o.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: %w", err)
+	}
+	if o.OpenTimeout <= 0 {
+		o.OpenTimeout = DefaultOpenTimeout
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	path := filepath.Join(dir, FileName)
+	if o.ReadOnly {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("no warehouse at %s: run `tradewh run` first", dir)
+		}
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("warehouse: create folder: %w", err)
+	}
+
+	// Extensions load only from the statically linked set or the project's
+	// own folder: a nightly run must never reach for the network.
+	cfg := url.Values{}
+	cfg.Set("autoinstall_known_extensions", "false")
+	cfg.Set("autoload_known_extensions", "true")
+	cfg.Set("extension_directory", filepath.Join(dir, ".duckdb_extensions"))
+	if o.ReadOnly {
+		cfg.Set("access_mode", "READ_ONLY")
+	}
+	connector, err := connect(ctx, path+"?"+cfg.Encode(), o.OpenTimeout, o.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	w := &Warehouse{db: sql.OpenDB(connector), dir: dir, readOnly: o.ReadOnly, log: o.Logger}
+	if err := w.init(ctx); err != nil {
+		w.db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return w, nil
+}
+
+// connect opens the database, retrying while another process holds its lock.
+func connect(ctx context.Context, dsn string, timeout time.Duration, log *slog.Logger) (*duckdb.Connector, error) {
+	deadline := time.Now().Add(timeout)
+	logged := false
+	for {
+		c, err := duckdb.NewConnector(dsn, nil)
+		if err == nil {
+			return c, nil
+		}
+		if !strings.Contains(err.Error(), "Could not set lock on file") {
+			return nil, err
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("%w (gave up after %s): %v", ErrLocked, timeout, err)
+		}
+		if !logged {
+			log.Info("warehouse is locked by another process; waiting", "timeout", timeout)
+			logged = true
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w: %w", ErrLocked, ctx.Err())
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+func (w *Warehouse) init(ctx context.Context) error {
+	if err := w.db.QueryRowContext(ctx, "SELECT current_database()").Scan(&w.mainDB); err != nil {
+		return err
+	}
+	if w.readOnly {
+		pending, err := w.pendingMigrations(ctx)
+		if err != nil {
+			return err
+		}
+		if len(pending) > 0 {
+			w.log.Warn("warehouse schema is older than this program; run a writable command to migrate it",
+				"pending", pending)
+		}
+		return nil
+	}
+	if err := w.migrate(ctx); err != nil {
+		return err
+	}
+	if _, err := w.db.ExecContext(ctx, "ATTACH IF NOT EXISTS ':memory:' AS "+arrowDB); err != nil {
+		return fmt.Errorf("attach %s: %w", arrowDB, err)
+	}
+	return w.refreshReference(ctx)
+}
+
+// DB is the underlying database, for queries.
+func (w *Warehouse) DB() *sql.DB { return w.db }
+
+// Dir is the warehouse folder (absolute).
+func (w *Warehouse) Dir() string { return w.dir }
+
+// Close closes the database and releases the file lock.
+func (w *Warehouse) Close() error { return w.db.Close() }
