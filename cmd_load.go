@@ -9,15 +9,25 @@ import (
 	"github.com/tradewh/tradewh/etl"
 )
 
-// fileKinds are the source kinds that can load local files.
+// fileKinds are the source kinds that can load local files with no other
+// settings (a spreadsheet needs its column mapping from a job config).
 func fileKinds() []etl.Kind {
 	var out []etl.Kind
 	for _, k := range etl.Kinds() {
-		if k.FileArgs != "" {
+		if k.FileArgs != "" && onlyFilesRequired(k) {
 			out = append(out, k)
 		}
 	}
 	return out
+}
+
+func onlyFilesRequired(k etl.Kind) bool {
+	for _, f := range k.Spec {
+		if f.Required && f.Name != k.FileArgs {
+			return false
+		}
+	}
+	return true
 }
 
 func newLoadCmd(g *globals) *cobra.Command {
@@ -67,12 +77,12 @@ Source kinds (--source):
 			for i, f := range files {
 				paths[i] = f
 			}
-			st, err := s.pipeline().Run(ctx, etl.JobSpec{Name: job, Kind: k.Name, Config: map[string]any{k.FileArgs: paths}})
+			res, err := s.pipeline().Run(ctx, etl.JobSpec{Name: job, Kind: k.Name, Config: map[string]any{k.FileArgs: paths}})
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(g.stdout, "%s: %d rows in, %d loaded (%d revised), %d unchanged, %d rejected\n",
-				job, st.RowsIn, st.Loaded, st.Revised, st.Unchanged, st.Rejected)
+				job, res.RowsIn, res.Loaded, res.Revised, res.Unchanged, res.Rejected)
 			if noExport {
 				return nil
 			}

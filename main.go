@@ -21,6 +21,7 @@ import (
 	// Source kinds register themselves by name.
 	_ "github.com/tradewh/tradewh/sources/census"
 	_ "github.com/tradewh/tradewh/sources/comtrade"
+	_ "github.com/tradewh/tradewh/sources/sheet"
 	_ "github.com/tradewh/tradewh/sources/usgsmcs"
 )
 
