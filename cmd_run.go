@@ -59,8 +59,8 @@ func (s *session) runJobs(ctx context.Context, specs []etl.JobSpec) (etl.LoadSta
 	var total etl.LoadStats
 	var errs []error
 	for _, j := range specs {
-		st, err := p.Run(ctx, j)
-		total = total.Add(st)
+		res, err := p.Run(ctx, j)
+		total = total.Add(res.LoadStats)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("job %s: %w", j.Name, err))
 			if ctx.Err() != nil {
@@ -135,7 +135,7 @@ func (g *globals) jobSpecs(configPath string, names []string, s *session) ([]etl
 			}
 		}
 		for _, j := range cfg.Jobs {
-			specs = append(specs, etl.JobSpec{Name: j.Name, Kind: j.Source, Config: j.Raw})
+			specs = append(specs, jobSpec(j))
 		}
 	}
 	if len(names) == 0 {
@@ -210,4 +210,35 @@ swapped in atomically, so a reader never sees a half-written export.`,
 			return nil
 		},
 	}
+}
+
+// jobSpec is a configured job as the pipeline runs it: incrementally, from
+// its cursor less the revision window.
+func jobSpec(j jobs.Job) etl.JobSpec {
+	return etl.JobSpec{Name: j.Name, Kind: j.Source, Config: j.Raw, Incremental: true, RevisionWindow: j.RevisionWindow}
+}
+
+// runConfigured runs one configured job on its own: it takes the writer
+// lock, opens the warehouse, runs the job, refreshes the exports and closes
+// everything again, so readers can open the warehouse between runs. The
+// scheduler runs jobs through it.
+func (g *globals) runConfigured(ctx context.Context, cfg *jobs.Config, j jobs.Job) (etl.Result, error) {
+	s, err := g.openWriter(ctx, "tradewh schedule: job "+j.Name)
+	if err != nil {
+		return etl.Result{}, err
+	}
+	defer s.Close()
+	if cfg.Concern != "" {
+		if err := s.wh.SetConcern(ctx, cfg.Concern); err != nil {
+			return etl.Result{}, err
+		}
+	}
+	res, err := s.pipeline().Run(ctx, jobSpec(j))
+	if err != nil {
+		return res, err
+	}
+	if _, err := s.export(ctx); err != nil {
+		return res, fmt.Errorf("exporting Parquet: %w", err)
+	}
+	return res, nil
 }

@@ -14,6 +14,30 @@ type JobSpec struct {
 	Name   string
 	Kind   string
 	Config map[string]any
+	// Incremental runs start from the job's cursor less RevisionWindow
+	// months instead of the configured start (sources with from/to only).
+	Incremental    bool
+	RevisionWindow int
+}
+
+// CursorStore is an optional capability of a Store: it remembers the
+// latest period each job loaded, for incremental runs.
+type CursorStore interface {
+	Cursor(ctx context.Context, job string) (string, error)
+	SetCursor(ctx context.Context, job, cursor string) error
+}
+
+// Committer is an optional capability of a Source: told after its load
+// committed, it may record what it loaded (e.g. hashes of files not to
+// load again). It is never called when the load failed.
+type Committer interface {
+	Committed(ctx context.Context) error
+}
+
+// Result is the outcome of one job run.
+type Result struct {
+	LoadStats
+	RunID int64
 }
 
 // Pipeline runs jobs: extract, load (one transaction), rebuild marts and
@@ -51,14 +75,14 @@ func problemErrs(ps []Problem) []error {
 }
 
 // Run runs one job end to end and records it in etl_runs, whatever happens.
-func (p *Pipeline) Run(ctx context.Context, job JobSpec) (LoadStats, error) {
+func (p *Pipeline) Run(ctx context.Context, job JobSpec) (Result, error) {
 	log := p.Runtime.Logger
 	if log == nil {
 		log = slog.Default()
 	}
 	runID, err := p.Store.StartRun(ctx, job.Name, job.Kind)
 	if err != nil {
-		return LoadStats{}, err
+		return Result{}, err
 	}
 	start := time.Now()
 	log.Info("job started", "job", job.Name, "source", job.Kind, "run_id", runID)
@@ -71,13 +95,29 @@ func (p *Pipeline) Run(ctx context.Context, job JobSpec) (LoadStats, error) {
 		"unchanged", st.Unchanged, "rejected", st.Rejected, "duration", time.Since(start).Round(time.Millisecond)}
 	if err != nil {
 		log.Error("job failed", append(attrs, "error", err)...)
-		return st, err
+		return Result{st, runID}, err
 	}
 	log.Info("job finished", attrs...)
-	return st, nil
+	return Result{st, runID}, nil
 }
 
 func (p *Pipeline) run(ctx context.Context, runID int64, job JobSpec) (LoadStats, error) {
+	cs, hasCursor := p.Store.(CursorStore)
+	var cursor Cursor
+	if hasCursor {
+		s, err := cs.Cursor(ctx, job.Name)
+		if err != nil {
+			return LoadStats{}, err
+		}
+		if cursor, err = ParseCursor(s); err != nil {
+			return LoadStats{}, fmt.Errorf("job %s: %w", job.Name, err)
+		}
+	}
+	start := Cursor{} // a full or backfill run starts where configured
+	if job.Incremental {
+		start = cursor
+	}
+	job.Config = PeriodRange(job.Config, start, job.RevisionWindow, time.Now())
 	src, _, err := BuildSource(job, p.Runtime)
 	if err != nil {
 		return LoadStats{}, err
@@ -85,6 +125,18 @@ func (p *Pipeline) run(ctx context.Context, runID int64, job JobSpec) (LoadStats
 	st, err := p.Store.Load(ctx, runID, src)
 	if err != nil {
 		return st, err
+	}
+	if c, ok := src.(Committer); ok {
+		if err := c.Committed(ctx); err != nil {
+			return st, fmt.Errorf("job %s: recording what was loaded: %w", job.Name, err)
+		}
+	}
+	if hasCursor {
+		if next := CursorOf(st, cursor); next != cursor {
+			if err := cs.SetCursor(ctx, job.Name, next.String()); err != nil {
+				return st, err
+			}
+		}
 	}
 	if err := p.Store.RebuildMarts(ctx, st, false); err != nil {
 		return st, fmt.Errorf("rebuilding marts: %w", err)
