@@ -54,6 +54,9 @@ func newAPISource(cfg etl.Config, rt etl.Runtime) (etl.Source, error) {
 // cut short, so its rows are dropped and the request is split and asked
 // again; the parts cover the same ground, so nothing is lost or doubled.
 func (s *apiSource) Extract(ctx context.Context, sink etl.Sink) error {
+	if s.rt.Replay {
+		return s.replayLanding(ctx, sink)
+	}
 	queue := Plan(s.cfg)
 	header := http.Header{}
 	if s.key != "" {

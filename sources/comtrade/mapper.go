@@ -38,6 +38,10 @@ type mapper struct {
 	sink     etl.Sink
 	w        *etl.TradeFlowWriter
 	rejected int64 // rejected here, before the writer's own checks
+	// seen, when set, skips records whose key was already written: a replay
+	// reads newest responses first, so older copies are superseded.
+	seen       map[flowKey]bool
+	superseded int64
 }
 
 func newMapper(kind string, sink etl.Sink) *mapper {
@@ -53,6 +57,14 @@ func (m *mapper) add(ctx context.Context, ref string, row int64, get getter, raw
 			Column: col, Reason: why, Raw: raw})
 	}
 	tf.Source, tf.Ref, tf.Row = m.kind, ref, row
+	if m.seen != nil {
+		k := flowKey{tf.Freq, tf.Reporter, tf.Partner, tf.Flow, tf.HSCode, tf.Period.Unix()}
+		if m.seen[k] {
+			m.superseded++
+			return nil
+		}
+		m.seen[k] = true
+	}
 	return m.w.Add(ctx, tf)
 }
 
