@@ -116,10 +116,10 @@ func PeriodRange(raw map[string]any, cursor Cursor, windowMonths int, now time.T
 	if cursor.Period.IsZero() {
 		return out
 	}
+	// Whole years: sources split requests by year, so an incremental run
+	// asks the same requests as a full one and replays find them.
 	start := cursor.Period.AddDate(0, -windowMonths, 0)
-	if freq == "A" {
-		start = time.Date(start.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
-	}
+	start = time.Date(start.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
 	from := fmt.Sprint(out["from"])
 	if _, configured, err := PeriodStart(from); err == nil && !start.After(configured) {
 		return out // the window reaches back past the configured start

@@ -34,9 +34,9 @@ func TestPeriodRange(t *testing.T) {
 	}{
 		{"first run keeps the configured start", map[string]any{"freq": "A", "from": "2000", "to": "latest"}, Cursor{}, 24, "2000", "2026"},
 		{"annual cursor less two years", map[string]any{"freq": "A", "from": "2000", "to": "latest"}, Cursor{"A", day("2024-01-01")}, 24, "2022", "2026"},
-		{"monthly cursor less the window", map[string]any{"freq": "M", "from": "-60m", "to": "latest"}, Cursor{"M", day("2026-08-01")}, 24, "202408", "202611"},
+		{"monthly cursor less the window", map[string]any{"freq": "M", "from": "-60m", "to": "latest"}, Cursor{"M", day("2026-08-01")}, 24, "202401", "202611"},
 		{"window past the configured start", map[string]any{"freq": "M", "from": "202501", "to": "latest"}, Cursor{"M", day("2025-06-01")}, 24, "202501", "202611"},
-		{"census (no freq) is monthly", map[string]any{"from": "2021", "to": "latest"}, Cursor{"M", day("2026-09-01")}, 3, "202606", "202611"},
+		{"census (no freq) is monthly", map[string]any{"from": "2021", "to": "latest"}, Cursor{"M", day("2026-09-01")}, 3, "202601", "202611"},
 		{"file sources untouched", map[string]any{"paths": []any{"x"}}, Cursor{"A", day("2024-01-01")}, 24, nil, nil},
 	} {
 		got := PeriodRange(tc.raw, tc.cursor, tc.window, now)
