@@ -46,9 +46,15 @@ func (s *session) Close() {
 }
 
 func (s *session) pipeline() *etl.Pipeline {
+	raw := s.g.rawDir
+	if raw == "" {
+		raw = filepath.Join(s.g.warehouse, "raw")
+	}
 	return &etl.Pipeline{Store: s.wh, Runtime: etl.Runtime{
-		RawDir: filepath.Join(s.g.warehouse, "raw"),
-		Logger: s.g.logger,
+		RawDir:   raw,
+		Logger:   s.g.logger,
+		Replay:   s.g.replay,
+		Progress: s.g.progress,
 	}}
 }
 
@@ -78,14 +84,20 @@ func (s *session) export(ctx context.Context) ([]parquet.Manifest, error) {
 func newRunCmd(g *globals) *cobra.Command {
 	var configPath string
 	cmd := &cobra.Command{
-		Use:   "run [--config FILE] [JOB...]",
+		Use:   "run [--config FILE] [--replay [--raw DIR]] [JOB...]",
 		Short: "Run the configured jobs: extract, load, rebuild marts, export Parquet",
 		Long: `Run the jobs of a config file (all of them, or the JOBs named), each in its own
 transaction: extract, validate, merge into the fact tables with revision history, rebuild the marts;
 then export every table to Parquet.
 
 Without --config, run the built-in offline demo: it writes demo inputs (a UN Comtrade v1 response,
-USGS MCS salient CSVs and an XLSX workbook) under <warehouse>/raw/demo and loads them.`,
+USGS MCS salient CSVs and an XLSX workbook) under <warehouse>/raw/demo and loads them.
+
+A plain run is incremental: sources with periods fetch from each job's cursor (the latest period
+loaded) less its revision_window in months (default 24: trade figures are revised for about two
+years). --replay rebuilds from the raw landing zone alone, with no network: every stored API
+response (newest copy of a record wins) and every landed spreadsheet. With --raw it reads another
+warehouse's landing zone, e.g. to rebuild a fresh warehouse from scratch.`,
 		Example: `  tradewh run
   tradewh run --config jobs.yaml comtrade-annual`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -112,6 +124,8 @@ USGS MCS salient CSVs and an XLSX workbook) under <warehouse>/raw/demo and loads
 		},
 	}
 	cmd.Flags().StringVar(&configPath, "config", "", "job config file (YAML); default: the built-in offline demo")
+	cmd.Flags().BoolVar(&g.replay, "replay", false, "rebuild from the raw landing zone only, no network")
+	cmd.Flags().StringVar(&g.rawDir, "raw", "", "landing zone to read and write (default <warehouse>/raw)")
 	return cmd
 }
 
@@ -125,7 +139,7 @@ func (g *globals) jobSpecs(configPath string, names []string, s *session) ([]etl
 			return nil, fmt.Errorf("writing demo inputs: %w", err)
 		}
 	} else {
-		cfg, err := jobs.Load(configPath)
+		cfg, err := loadConfig(configPath)
 		if err != nil {
 			return nil, err
 		}
@@ -135,7 +149,10 @@ func (g *globals) jobSpecs(configPath string, names []string, s *session) ([]etl
 			}
 		}
 		for _, j := range cfg.Jobs {
-			specs = append(specs, jobSpec(j))
+			sp := jobSpec(j)
+			// A replay loads all that was landed, not an incremental slice.
+			sp.Incremental = !g.replay
+			specs = append(specs, sp)
 		}
 	}
 	if len(names) == 0 {

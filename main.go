@@ -42,6 +42,8 @@ type globals struct {
 	logFormat string
 	logLevel  string
 	logger    *slog.Logger
+	replay    bool   // run --replay: sources read the landing zone only
+	rawDir    string // run --raw: another landing zone
 	stdout    io.Writer
 	stderr    io.Writer
 }
@@ -97,7 +99,8 @@ Exit codes: 0 ok, 1 failure, 2 usage error.`,
 	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "text", "log format: text or json")
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(g), newLoadCmd(g), newQueryCmd(g), newExportCmd(g), newStatusCmd(g))
+	root.AddCommand(newRunCmd(g), newLoadCmd(g), newQueryCmd(g), newExportCmd(g), newStatusCmd(g),
+		newJobsCmd(g), newValidateCmd(g), newBackfillCmd(g))
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}
