@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	// Source kinds register themselves by name.
+	_ "github.com/tradewh/tradewh/sources/baci"
 	_ "github.com/tradewh/tradewh/sources/census"
 	_ "github.com/tradewh/tradewh/sources/comtrade"
 	_ "github.com/tradewh/tradewh/sources/sheet"

@@ -1,0 +1,75 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"testing"
+)
+
+// TestMain lets the test binary serve as its own child process, as a
+// program calling Run must.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == ChildFlag {
+		if err := RunChild(context.Background(), os.Args[2:], os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// A small end-to-end run: generation, A in child processes, B, re-run,
+// marts and export, and the closing metric lines.
+func TestRun(t *testing.T) {
+	var out bytes.Buffer
+	dir := t.TempDir()
+	o := Options{Rows: 20_000, Rounds: 2, Dir: dir, Seed: 3, Log: &out}
+	if err := Run(context.Background(), o, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	t.Log(out.String())
+	for _, name := range []string{"ingest_ratio_vs_duckdb_read_csv", "ingest_rows_per_s", "peak_rss_mib",
+		"rerun_ratio", "marts_s", "export_s"} {
+		m := regexp.MustCompile(`(?m)^` + name + `: ([0-9.]+)$`).FindStringSubmatch(out.String())
+		if m == nil {
+			t.Errorf("no line %q", name+": N")
+			continue
+		}
+		if v, _ := strconv.ParseFloat(m[1], 64); v <= 0 {
+			t.Errorf("%s is %s, want a positive figure", name, m[1])
+		}
+	}
+	if n := len(regexp.MustCompile(`(?m)^round \d A .*20000 loaded`).FindAllString(out.String(), -1)); n != 2 {
+		t.Errorf("%d A rounds loaded all 20000 rows, want 2", n)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 2 { // the data file and its country codes
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("scratch folder keeps %v, want only the generated files", names)
+	}
+}
+
+func TestOptions(t *testing.T) {
+	o := Options{HS: "some"}
+	if err := o.defaults(); err == nil {
+		t.Error("--hs some accepted")
+	}
+	o = Options{}
+	if err := o.defaults(); err != nil || o.Rows != 1_000_000 || o.Rounds != 3 || o.HS != "all" || len(o.Child) != 2 {
+		t.Errorf("defaults %+v, %v", o, err)
+	}
+	if m := median([]float64{3, 1, 2, 10}); m != 2.5 {
+		t.Errorf("median %v, want 2.5", m)
+	}
+}

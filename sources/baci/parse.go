@@ -1,0 +1,249 @@
+package baci
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+
+	"github.com/tradewh/tradewh/etl"
+)
+
+// readBuf is the read size: large enough that a read is rare next to the
+// rows it holds, small enough to stay in cache.
+const readBuf = 1 << 20
+
+// header is the only header BACI files have.
+const header = "t,i,j,k,v,q"
+
+// parser reads one BACI file into batches.
+type parser struct {
+	ref, revision string
+	sink          etl.Sink
+	countries     *countryMap
+	products      *productTable
+	reporters     []bool // kept importers by ISO3 index; nil keeps all
+	b             *batchBuilder
+	prog          etl.Progress
+
+	row  int64 // data row of the line at hand, 1-based
+	year int   // last year seen and its first day, cached
+	days int32
+}
+
+func (p *parser) readFile(ctx context.Context) error {
+	f, err := os.Open(p.ref)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	// Cached constant columns name this file: none outlives it.
+	defer p.b.release()
+	return p.read(ctx, f)
+}
+
+// read parses r line by line straight from the read buffer: no line is
+// copied and no value allocated, except for rejected rows.
+func (p *parser) read(ctx context.Context, r io.Reader) error {
+	buf := make([]byte, readBuf)
+	start, end := 0, 0
+	sawHeader, eof := false, false
+	for !eof {
+		if start > 0 {
+			end = copy(buf, buf[start:end])
+			start = 0
+		}
+		if end == len(buf) {
+			return fmt.Errorf("%s: data row %d: line longer than %d bytes (not a BACI file?)", p.ref, p.row+1, len(buf))
+		}
+		n, err := r.Read(buf[end:])
+		end += n
+		p.prog.Add(int64(n))
+		switch {
+		case err == io.EOF:
+			eof = true
+		case err != nil:
+			return fmt.Errorf("%s: %w", p.ref, err)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for start < end {
+			i := bytes.IndexByte(buf[start:end], '\n')
+			if i < 0 {
+				if !eof {
+					break
+				}
+				i = end - start // last line without a newline
+			}
+			line := buf[start : start+i]
+			start += i + 1
+			if !sawHeader {
+				if err := p.checkHeader(line); err != nil {
+					return err
+				}
+				sawHeader = true
+				continue
+			}
+			if err := p.line(ctx, line); err != nil {
+				return err
+			}
+		}
+	}
+	if !sawHeader {
+		return fmt.Errorf("%s: empty file (want the header %s)", p.ref, header)
+	}
+	return p.flush(ctx)
+}
+
+func (p *parser) checkHeader(line []byte) error {
+	h := strings.TrimPrefix(string(line), "\ufeff")
+	h = strings.ToLower(strings.ReplaceAll(strings.TrimRight(h, "\r"), " ", ""))
+	h = strings.ReplaceAll(h, `"`, "")
+	if h != header {
+		return fmt.Errorf("%s: header %q, want %s (a BACI file)", p.ref, string(line), header)
+	}
+	return nil
+}
+
+// line parses one data row: the product code first, as most rows of a
+// file fall outside the products a job asks for.
+func (p *parser) line(ctx context.Context, line []byte) error {
+	p.row++
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	if len(line) == 0 {
+		return nil
+	}
+	var c [5]int // the five commas of t,i,j,k,v,q
+	nc := 0
+	for i := 0; i < len(line) && nc < 5; i++ {
+		if line[i] == ',' {
+			c[nc] = i
+			nc++
+		}
+	}
+	if nc < 5 {
+		return p.reject(ctx, "", fmt.Sprintf("%d fields, want 6 (t,i,j,k,v,q)", nc+1), line)
+	}
+	k := line[c[2]+1 : c[3]]
+	if len(k) > 2 && k[0] == '"' && k[len(k)-1] == '"' { // a re-saved file may quote codes to keep the zero
+		k = k[1 : len(k)-1]
+	}
+	code, ok := productCode(k)
+	if !ok {
+		return p.reject(ctx, "k", fmt.Sprintf("product %q is not an HS6 code (6 digits, or 5 when the leading zero was lost)", k), line)
+	}
+	st := p.products.state(code)
+	if st == excluded {
+		return nil
+	}
+	if extra := bytes.Count(line[c[4]+1:], []byte{','}); extra > 0 {
+		return p.reject(ctx, "", fmt.Sprintf("%d fields, want 6 (t,i,j,k,v,q)", 6+extra), line)
+	}
+
+	jc, ok := parseUint(line[c[1]+1 : c[2]])
+	if !ok {
+		return p.reject(ctx, "j", fmt.Sprintf("importer %q is not a country code", line[c[1]+1:c[2]]), line)
+	}
+	imp := p.countries.lookup(jc)
+	if imp == 0 {
+		return p.reject(ctx, "j", p.countries.unknown("importer", jc), line)
+	}
+	if p.reporters != nil && !p.reporters[imp] {
+		return nil
+	}
+	ic, ok := parseUint(line[c[0]+1 : c[1]])
+	if !ok {
+		return p.reject(ctx, "i", fmt.Sprintf("exporter %q is not a country code", line[c[0]+1:c[1]]), line)
+	}
+	exp := p.countries.lookup(ic)
+	if exp == 0 {
+		return p.reject(ctx, "i", p.countries.unknown("exporter", ic), line)
+	}
+	year, ok := parseUint(line[:c[0]])
+	if !ok || year < 1900 || year > 2200 {
+		return p.reject(ctx, "t", fmt.Sprintf("year %q is not a year", line[:c[0]]), line)
+	}
+	if year != p.year {
+		p.year = year
+		p.days = int32(arrow.Date32FromTime(time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)))
+	}
+
+	v := trimSpace(line[c[3]+1 : c[4]])
+	var usd float64 // v is in thousands of dollars
+	hasVal := !isNA(v)
+	if hasVal {
+		if _, usd, ok = parseThousands(v); !ok {
+			return p.reject(ctx, "v", fmt.Sprintf("value %q is not a non-negative number (thousands of USD)", v), line)
+		}
+	}
+	q := trimSpace(line[c[4]+1:])
+	var qty, qty1000 float64
+	hasQty := !isNA(q)
+	if hasQty {
+		if qty, qty1000, ok = parseThousands(q); !ok {
+			return p.reject(ctx, "q", fmt.Sprintf("quantity %q is not a non-negative number (tonnes)", q), line)
+		}
+	}
+
+	b := p.b
+	n := b.n
+	b.days[n] = p.days
+	b.rep[n], b.par[n] = imp, exp
+	hs := b.hs[n*hsLen : (n+1)*hsLen]
+	if len(k) == hsLen {
+		copy(hs, k)
+	} else {
+		hs[0] = '0'
+		copy(hs[1:], k)
+	}
+	b.comm[n] = st - keptNoGroup
+	if hasVal {
+		b.val[n] = usd
+		bitutil.SetBit(b.valValid, n)
+	} else {
+		b.valNulls++
+	}
+	if hasQty {
+		b.qty[n], b.kg[n] = qty, qty1000
+		bitutil.SetBit(b.qtyValid, n)
+	} else {
+		b.qtyNulls++
+	}
+	b.rows[n] = p.row
+	b.n++
+	if b.full() {
+		return p.flush(ctx)
+	}
+	return nil
+}
+
+// productCode reads k as an HS6 code number (BACI writes 010121 as 10121).
+func productCode(k []byte) (int, bool) {
+	if len(k) != hsLen && len(k) != hsLen-1 {
+		return 0, false
+	}
+	return parseUint(k)
+}
+
+func (p *parser) flush(ctx context.Context) error {
+	if p.b.n == 0 {
+		return nil
+	}
+	rec := p.b.record(p.countries.iso, p.revision, p.ref)
+	defer rec.Release()
+	return p.sink.Write(ctx, etl.TradeFlows, rec)
+}
+
+func (p *parser) reject(ctx context.Context, col, why string, line []byte) error {
+	return p.sink.Reject(ctx, etl.Rejection{Table: etl.TradeFlows, Source: Kind, Ref: p.ref, Row: p.row,
+		Column: col, Reason: why, Raw: string(line)})
+}
