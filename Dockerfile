@@ -19,7 +19,7 @@ RUN apt-get update \
 COPY --from=build /out/tradewh /usr/local/bin/tradewh
 COPY jobs/configs/live.yaml /etc/tradewh/jobs.yaml
 USER tradewh
+WORKDIR /data
 VOLUME ["/data"]
-EXPOSE 9464
 ENTRYPOINT ["/usr/local/bin/tradewh", "--warehouse", "/data", "--log-format", "json"]
 CMD ["schedule", "--config", "/etc/tradewh/jobs.yaml"]

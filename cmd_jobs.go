@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -14,17 +13,6 @@ import (
 	"github.com/tradewh/tradewh/jobs"
 	"github.com/tradewh/tradewh/output/warehouse"
 )
-
-// loadConfig reads and validates a job config; problems are usage errors
-// of the command that was given the file.
-func loadConfig(path string) (*jobs.Config, error) {
-	cfg, err := jobs.Load(path)
-	var probs jobs.Problems
-	if errors.As(err, &probs) {
-		return nil, usageError{err}
-	}
-	return cfg, err
-}
 
 func newValidateCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
@@ -77,7 +65,7 @@ warehouse when it exists).`,
 				}
 			} else {
 				var err error
-				if cfg, err = loadConfig(configPath); err != nil {
+				if cfg, err = loadJobConfig(configPath); err != nil {
 					return err
 				}
 			}
@@ -135,7 +123,7 @@ run again with the same range. Loading is idempotent, so --restart (start over) 
 			if configPath == "" || from == "" || to == "" {
 				return usagef("backfill needs --config, --from and --to")
 			}
-			cfg, err := loadConfig(configPath)
+			cfg, err := loadJobConfig(configPath)
 			if err != nil {
 				return err
 			}

@@ -139,7 +139,7 @@ func (g *globals) jobSpecs(configPath string, names []string, s *session) ([]etl
 			return nil, fmt.Errorf("writing demo inputs: %w", err)
 		}
 	} else {
-		cfg, err := loadConfig(configPath)
+		cfg, err := loadJobConfig(configPath)
 		if err != nil {
 			return nil, err
 		}

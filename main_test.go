@@ -12,8 +12,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/jobs"
 )
 
 // sharedData returns ../shared/data, or skips when it is absent (as on a
@@ -349,6 +353,29 @@ func TestLoadHelpListsKinds(t *testing.T) {
 	for _, k := range []string{"comtrade-csv", "comtrade-json", "usgs-mcs"} {
 		if !strings.Contains(out, k) {
 			t.Errorf("load --help does not list %s:\n%s", k, out)
+		}
+	}
+}
+
+// The shipped config for the real services validates against the real
+// source kinds, and every job builds with its relative periods resolved.
+func TestLiveConfigBuilds(t *testing.T) {
+	data, err := jobs.Embedded("live")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := jobs.Parse("live.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Jobs) < 4 {
+		t.Fatalf("%d jobs", len(cfg.Jobs))
+	}
+	for _, j := range cfg.Jobs {
+		spec := jobSpec(j)
+		spec.Config = etl.PeriodRange(spec.Config, etl.Cursor{}, j.RevisionWindow, time.Now())
+		if _, _, err := etl.BuildSource(spec, etl.Runtime{RawDir: t.TempDir()}); err != nil {
+			t.Errorf("job %s: %v", j.Name, err)
 		}
 	}
 }

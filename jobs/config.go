@@ -148,7 +148,7 @@ func (c *Config) Job(name string) (Job, bool) {
 var embedded embed.FS
 
 // Embedded returns a config shipped with the program: "live" (the real
-// services) or "demo"; the .yaml suffix is optional.
+// services); the .yaml suffix is optional.
 func Embedded(name string) ([]byte, error) {
 	name = strings.TrimSuffix(name, ".yaml")
 	data, err := embedded.ReadFile(path.Join("configs", name+".yaml"))

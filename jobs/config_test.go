@@ -161,7 +161,7 @@ func TestParseProblems(t *testing.T) {
 			{2, 1, "colour", `unknown key "colour"`},
 			{4, 12, "defaults.retries", "must not be negative"},
 			{5, 18, "defaults.retry_backoff", `must be a duration such as 30s, 5m or 1h, got "soon"`},
-			{8, 27, "alerts.rules[0].metric", `unknown metric "nonsense" (known: concern_share, hhi, share_change_pp, top_partner_share)`},
+			{8, 27, "alerts.rules[0].metric", `unknown metric "nonsense" (known: concern_share, concern_share_12m, hhi, share_change_pp, top_share)`},
 			{12, 15, "jobs[0].schedule", `bad cron expression "0 25 * * *": end of range (25) above maximum (23): 25`},
 			{13, 5, "jobs[0].config.from", "is required"},
 			{14, 7, "jobs[0].config.freq", `must be one of A, M, got "Q"`},

@@ -86,16 +86,9 @@ func TestEmbeddedLiveJobs(t *testing.T) {
 	}
 }
 
-func TestEmbeddedDemoAndMissing(t *testing.T) {
-	data, err := Embedded("demo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Parse("demo.yaml", data); err != nil {
-		t.Errorf("demo.yaml: %v", err)
-	}
-	_, err = Embedded("nope")
-	if err == nil || !strings.Contains(err.Error(), "have: demo, live") {
+func TestEmbeddedMissing(t *testing.T) {
+	_, err := Embedded("nope")
+	if err == nil || !strings.Contains(err.Error(), "have: live") {
 		t.Errorf("Embedded(nope) = %v", err)
 	}
 }

@@ -12,14 +12,6 @@ import (
 	"github.com/tradewh/tradewh/etl"
 )
 
-// AlertMetrics are the dependency_trends measures alert rules may watch.
-var AlertMetrics = map[string]string{
-	"concern_share":     "share (0-1) of the reporter's imports of the commodity that come from the partner of concern",
-	"share_change_pp":   "change of concern_share since the previous period, in percentage points",
-	"top_partner_share": "share (0-1) of the largest supplier",
-	"hhi":               "Herfindahl-Hirschman index of supplier concentration (0-1)",
-}
-
 var (
 	topKeys     = []string{"timezone", "concern_iso3", "defaults", "http", "alerts", "jobs"}
 	defaultKeys = []string{"retries", "retry_backoff", "catch_up", "revision_window"}

@@ -1,0 +1,483 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tradewh/tradewh/jobs"
+	"github.com/tradewh/tradewh/output/warehouse"
+)
+
+// schedBuffer is a bytes.Buffer safe to read while the scheduler logs to it.
+type schedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *schedBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *schedBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+const comtradeHeader = "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc," +
+	"flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,classificationCode," +
+	"classificationSearchCode,isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc," +
+	"mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,altQtyUnitAbbr,altQty," +
+	"isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue," +
+	"legacyEstimationFlag,isReported,isAggregate"
+
+// schedCSV writes US imports of HS 811292 (gallium, germanium) as the
+// Comtrade API returns them: partner 0 is the World total. China's share
+// is 600/1000 in 2023 and 700/1000 in 2024.
+func schedCSV(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(comtradeHeader + "\n")
+	for _, r := range []struct {
+		year, partner int // M49: 0 World, 156 China, 276 Germany
+		usd           float64
+	}{{2023, 0, 1e6}, {2023, 156, 6e5}, {2023, 276, 4e5}, {2024, 0, 1e6}, {2024, 156, 7e5}, {2024, 276, 3e5}} {
+		fmt.Fprintf(&b, "C,A,%d0101,%d,52,%d,842,,,M,,%d,,,0,,,H6,HS,True,811292,,,,C00,,0,0,,8,,100.0,False,8,,100.0,False,100.0,False,0.0,False,%.1f,0.0,%.1f,0,True,False\n",
+			r.year, r.year, r.year, r.partner, r.usd, r.usd)
+	}
+	p := filepath.Join(dir, "gallium_usa.csv")
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func schedConfig(t *testing.T, dir, body string, args ...any) string {
+	t.Helper()
+	p := filepath.Join(dir, "schedule.yaml")
+	if err := os.WriteFile(p, []byte(fmt.Sprintf(body, args...)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// scheduled is a `tradewh schedule` running in the background.
+type scheduled struct {
+	t      *testing.T
+	cancel context.CancelFunc
+	done   chan struct{} // closed on exit, code then holds the exit code
+	code   int
+	stderr *schedBuffer
+	addr   string // bound /healthz and /metrics address
+}
+
+var listenRE = regexp.MustCompile(`msg="scheduler started".* listen=(\S+)`)
+
+func startSchedule(t *testing.T, args ...string) *scheduled {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &scheduled{t: t, cancel: cancel, done: make(chan struct{}), stderr: &schedBuffer{}}
+	go func() {
+		s.code = execute(ctx, args, io.Discard, s.stderr)
+		close(s.done)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-s.done:
+		case <-time.After(15 * time.Second):
+		}
+	})
+	waitUntil(t, 5*time.Second, "the scheduler to start", func() bool {
+		if m := listenRE.FindStringSubmatch(s.stderr.String()); m != nil {
+			s.addr = m[1]
+			return true
+		}
+		select {
+		case <-s.done:
+			t.Fatalf("schedule exited with %d before starting:\n%s", s.code, s.stderr)
+		default:
+		}
+		return false
+	})
+	return s
+}
+
+// stop sends the shutdown signal and expects exit code 0.
+func (s *scheduled) stop() {
+	s.t.Helper()
+	s.cancel()
+	select {
+	case <-s.done:
+		if s.code != 0 {
+			s.t.Fatalf("schedule exited with %d after shutdown:\n%s", s.code, s.stderr)
+		}
+	case <-time.After(10 * time.Second):
+		s.t.Fatalf("schedule did not stop within 10 s:\n%s", s.stderr)
+	}
+}
+
+func (s *scheduled) get(path string) (int, string) {
+	s.t.Helper()
+	resp, err := http.Get("http://" + s.addr + path)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// runs is tradewh_runs_total for job and status, scraped from /metrics.
+func (s *scheduled) runs(job, status string) int {
+	s.t.Helper()
+	code, body := s.get("/metrics")
+	if code != http.StatusOK {
+		s.t.Fatalf("/metrics: HTTP %d", code)
+	}
+	re := regexp.MustCompile(`(?m)^tradewh_runs_total\{job="` + regexp.QuoteMeta(job) + `",status="` + status + `"\} (\d+)$`)
+	m := re.FindStringSubmatch(body)
+	if m == nil {
+		s.t.Fatalf("no tradewh_runs_total for job %s status %s in /metrics", job, status)
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+func waitUntil(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", d, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// alertSink is a webhook receiver that keeps every event.
+type alertSink struct {
+	mu     sync.Mutex
+	events []map[string]any
+}
+
+func (a *alertSink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var ev map[string]any
+	if err := json.NewDecoder(r.Body).Decode(&ev); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	a.mu.Lock()
+	a.events = append(a.events, ev)
+	a.mu.Unlock()
+}
+
+func (a *alertSink) of(event string) []map[string]any {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []map[string]any
+	for _, ev := range a.events {
+		if ev["event"] == event {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+const okJobs = `http: { listen: "127.0.0.1:0" }
+alerts:
+  webhook: %s
+  rules:
+    - { name: china_high, commodity: gallium_germanium, metric: concern_share, above: 0.5 }
+    - { name: never, metric: hhi, above: 10000 }
+jobs:
+  - name: gallium-a
+    source: comtrade-csv
+    schedule: "*/1 * * * * *"
+    config: { paths: [%s] }
+  - name: gallium-b
+    source: comtrade-csv
+    schedule: "*/1 * * * * *"
+    config: { paths: [%[2]s] }
+`
+
+// Two jobs firing every second queue for the single-writer warehouse
+// instead of failing on its lock; runs, health, metrics, threshold alerts
+// and a clean shutdown.
+func TestScheduleRunsJobsServesHealthAndAlertsThresholds(t *testing.T) {
+	dir, wh := t.TempDir(), t.TempDir()
+	sink := &alertSink{}
+	hook := httptest.NewServer(sink)
+	defer hook.Close()
+	cfg := schedConfig(t, dir, okJobs, hook.URL, schedCSV(t, dir))
+
+	s := startSchedule(t, "--warehouse", wh, "schedule", "--config", cfg, "--grace", "5s")
+	waitUntil(t, 6*time.Second, "two successful runs of each job", func() bool {
+		return s.runs("gallium-a", "ok") >= 2 && s.runs("gallium-b", "ok") >= 2
+	})
+	for _, j := range []string{"gallium-a", "gallium-b"} {
+		if n := s.runs(j, "failed"); n != 0 {
+			t.Errorf("job %s: %d failed runs:\n%s", j, n, s.stderr)
+		}
+	}
+	if code, body := s.get("/healthz"); code != http.StatusOK || strings.TrimSpace(body) != "ok" {
+		t.Errorf("/healthz: %d %q, want 200 ok", code, body)
+	}
+	// China's 70 % of 2024 crossed 50 %: alerted once although every run sees it.
+	crossed := sink.of("threshold_crossed")
+	if len(crossed) != 1 {
+		t.Fatalf("want one threshold alert, got %d: %v", len(crossed), crossed)
+	}
+	if crossed[0]["rule"] != "china_high" {
+		t.Errorf("alert rule %v, want china_high", crossed[0]["rule"])
+	}
+	rows, _ := crossed[0]["rows"].([]any)
+	if len(rows) != 1 {
+		t.Fatalf("want one crossing series, got %v", crossed[0]["rows"])
+	}
+	row := rows[0].(map[string]any)
+	if row["reporter_iso3"] != "USA" || row["concern_iso3"] != "CHN" || row["period"] != "2024-01-01" ||
+		math.Abs(row["value"].(float64)-0.7) > 1e-9 {
+		t.Errorf("crossing row %v, want USA/CHN 2024 at 0.7", row)
+	}
+	s.stop()
+
+	db := queryDB(t, wh)
+	for _, j := range []string{"gallium-a", "gallium-b"} {
+		if n := count(t, db, `SELECT count(*) FROM etl_runs WHERE job = ? AND status = 'ok' AND rows_in = 6`, j); n < 2 {
+			t.Errorf("job %s: %d ok runs recorded in etl_runs, want at least 2", j, n)
+		}
+		if n := count(t, db, `SELECT count(*) FROM job_state WHERE job = ? AND last_scheduled_at IS NOT NULL
+			AND last_success_at IS NOT NULL AND last_failure_at IS NULL`, j); n != 1 {
+			t.Errorf("job %s: job_state lacks the trigger or success time", j)
+		}
+	}
+	if n := count(t, db, `SELECT count(*) FROM etl_runs WHERE status NOT IN ('ok', 'skipped')`); n != 0 {
+		t.Errorf("%d runs neither ok nor skipped", n)
+	}
+	db.Close()
+	if _, err := os.Stat(filepath.Join(wh, "parquet", "dependency_trends", "_manifest.json")); err != nil {
+		t.Errorf("runs did not export Parquet: %v", err)
+	}
+
+	out := mustCLI(t, "--warehouse", wh, "status", "--config", cfg, "--limit", "3")
+	if !regexp.MustCompile(`(?m)^gallium-a\s+\*/1 \* \* \* \* \*\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\s+-\s+-$`).MatchString(out) {
+		t.Errorf("status --config: no next run and last success for gallium-a:\n%s", out)
+	}
+	if !strings.Contains(out, "Recent runs (UTC):") {
+		t.Errorf("status --config: recent runs missing:\n%s", out)
+	}
+}
+
+const failingJob = `http: { listen: "127.0.0.1:0" }
+alerts: { webhook: %s }
+jobs:
+  - name: broken
+    source: comtrade-csv
+    schedule: "*/1 * * * * *"
+    retries: 1
+    retry_backoff: 50ms
+    config: { paths: [%s] }
+`
+
+func TestScheduleFailingJobIsRetriedRecordedAndAlerted(t *testing.T) {
+	dir, wh := t.TempDir(), t.TempDir()
+	sink := &alertSink{}
+	hook := httptest.NewServer(sink)
+	defer hook.Close()
+	missing := filepath.Join(dir, "missing.csv")
+	cfg := schedConfig(t, dir, failingJob, hook.URL, missing)
+
+	s := startSchedule(t, "--warehouse", wh, "schedule", "--config", cfg)
+	waitUntil(t, 5*time.Second, "a failed run and its alert", func() bool {
+		return s.runs("broken", "failed") >= 1 && len(sink.of("job_failed")) >= 1
+	})
+	code, body := s.get("/healthz")
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "broken") || !strings.Contains(body, "missing.csv") {
+		t.Errorf("/healthz: %d %q, want 503 naming the job and its error", code, body)
+	}
+	ev := sink.of("job_failed")[0]
+	if ev["job"] != "broken" || !strings.Contains(fmt.Sprint(ev["error"]), "missing.csv") {
+		t.Errorf("job_failed alert %v, want job broken and the missing file", ev)
+	}
+	s.stop()
+
+	db := queryDB(t, wh)
+	// Each failed run is two attempts (retries: 1), each recorded.
+	if n := count(t, db, `SELECT count(*) FROM etl_runs WHERE job = 'broken' AND status = 'failed' AND error LIKE '%missing.csv%'`); n < 2 {
+		t.Errorf("%d failed attempts in etl_runs, want at least 2 (one retry)", n)
+	}
+	var lastErr string
+	if err := db.QueryRow(`SELECT last_error FROM job_state WHERE job = 'broken' AND last_failure_at IS NOT NULL AND last_success_at IS NULL`).Scan(&lastErr); err != nil || !strings.Contains(lastErr, "missing.csv") {
+		t.Errorf("job_state failure: %q, %v", lastErr, err)
+	}
+}
+
+const hourlyJobs = `http: { listen: "127.0.0.1:0" }
+jobs:
+  - { name: missed, source: comtrade-csv, schedule: "0 * * * *", config: { paths: [%s] } }
+  - { name: on-time, source: comtrade-csv, schedule: "0 * * * *", config: { paths: [%[1]s] } }
+  - { name: no-catch-up, source: comtrade-csv, schedule: "0 * * * *", catch_up: false, config: { paths: [%[1]s] } }
+  - { name: never-run, source: comtrade-csv, schedule: "0 * * * *", config: { paths: [%[1]s] } }
+`
+
+// A slot missed while the scheduler was down runs once at start; a job
+// without a missed slot, with catch_up off, or never triggered waits.
+func TestScheduleCatchesUpMissedRunOnce(t *testing.T) {
+	dir, wh := t.TempDir(), t.TempDir()
+	cfg := schedConfig(t, dir, hourlyJobs, schedCSV(t, dir))
+	ctx := context.Background()
+	w, err := warehouse.Open(ctx, warehouse.Options{Dir: wh})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	for job, at := range map[string]time.Time{"missed": now.Add(-2 * time.Hour), "on-time": now, "no-catch-up": now.Add(-2 * time.Hour)} {
+		if err := w.RecordScheduled(ctx, job, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close()
+	hour := now.Truncate(time.Hour)
+
+	s := startSchedule(t, "--warehouse", wh, "schedule", "--config", cfg)
+	waitUntil(t, 5*time.Second, "the catch-up run", func() bool { return s.runs("missed", "ok") == 1 })
+	time.Sleep(700 * time.Millisecond) // room for a wrong second run to show
+	if time.Now().UTC().Truncate(time.Hour) != hour {
+		t.Skip("the hour turned during the test: the scheduled slot would run every job")
+	}
+	for _, j := range []string{"on-time", "no-catch-up", "never-run"} {
+		if n := s.runs(j, "ok") + s.runs(j, "failed"); n != 0 {
+			t.Errorf("job %s ran %d times, want 0", j, n)
+		}
+	}
+	s.stop()
+
+	db := queryDB(t, wh)
+	if n := count(t, db, `SELECT count(*) FROM etl_runs WHERE job = 'missed' AND status = 'ok'`); n != 1 {
+		t.Errorf("missed job: %d runs recorded, want 1", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM etl_runs WHERE job <> 'missed'`); n != 0 {
+		t.Errorf("%d runs of other jobs recorded", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM job_state WHERE job = 'missed' AND last_scheduled_at > ?`, now.Add(-time.Minute)); n != 1 {
+		t.Errorf("the catch-up trigger was not recorded")
+	}
+}
+
+// State writes that find the warehouse busy (a run holding it) return at
+// once and are written when the run lets go.
+func TestScheduleStateWritesWaitForBusyWarehouse(t *testing.T) {
+	ctx := context.Background()
+	wh := t.TempDir()
+	g := &globals{warehouse: wh, logger: slog.New(slog.DiscardHandler), stdout: io.Discard, stderr: io.Discard}
+	cfg := &jobs.Config{Jobs: []jobs.Job{{Name: "j", Source: "comtrade-csv"}}}
+	r := newSchedRunner(g, cfg)
+	at := time.Date(2025, 3, 1, 2, 0, 0, 0, time.UTC)
+
+	if err := r.acquire(ctx); err != nil { // a run holds the warehouse
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := r.RecordSkipped(ctx, "j", at, "previous run still running"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.RecordFailure(ctx, "j", at.Add(time.Minute), errors.New("boom")); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("state writes blocked %s behind the busy warehouse", d)
+	}
+	if _, err := os.Stat(filepath.Join(wh, warehouse.FileName)); err == nil {
+		t.Fatal("state written while the warehouse was held")
+	}
+	if err := r.release(); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.RecordScheduled(ctx, "j", at.Add(2*time.Minute)); err != nil { // free: written now
+		t.Fatal(err)
+	}
+
+	r2 := newSchedRunner(g, cfg)
+	r2.prefetch(ctx)
+	sched, _, err := r2.LastTimes(ctx, "j")
+	if err != nil || !sched.Equal(at.Add(2*time.Minute)) {
+		t.Errorf("LastTimes: %v, %v; want %v", sched, err, at.Add(2*time.Minute))
+	}
+	db := queryDB(t, wh)
+	if n := count(t, db, `SELECT count(*) FROM etl_runs WHERE job = 'j' AND status = 'skipped'
+		AND source = 'comtrade-csv' AND error = 'previous run still running' AND started_at = ?`, at); n != 1 {
+		t.Errorf("skipped trigger: %d etl_runs rows, want 1", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM job_state WHERE job = 'j' AND last_error = 'boom' AND last_failure_at = ?`, at.Add(time.Minute)); n != 1 {
+		t.Errorf("failure not recorded in job_state")
+	}
+}
+
+func TestScheduleUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	csvPath := schedCSV(t, dir)
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("jobs:\n  - { name: a, source: nokind, schedule: '* * *' }\n  - { name: b, source: comtrade-csv, schedule: '@daily' }\n"), 0o644)
+	good := schedConfig(t, dir, "jobs:\n  - { name: a, source: comtrade-csv, schedule: '@daily', config: { paths: [%s] } }\n", csvPath)
+	empty := filepath.Join(dir, "empty.yaml")
+	os.WriteFile(empty, []byte("timezone: UTC\njobs: []\n"), 0o644)
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"no config", []string{"schedule"}, []string{"--config is required"}},
+		{"missing file", []string{"schedule", "--config", filepath.Join(dir, "nope.yaml")}, []string{"nope.yaml", "no such file"}},
+		{"unknown built-in", []string{"schedule", "--config", "nightly"}, []string{"nightly", "built-in configs: live"}},
+		{"every problem", []string{"schedule", "--config", bad}, []string{"3 problem(s)", "bad.yaml:2:", `unknown source "nokind"`,
+			"bad cron expression", "bad.yaml:3:", "jobs[1].config.paths: is required"}},
+		{"no jobs", []string{"schedule", "--config", empty}, []string{"no jobs to schedule"}},
+		{"listen not loopback", []string{"schedule", "--config", good, "--listen", "0.0.0.0:0"}, []string{"not loopback"}},
+		{"negative grace", []string{"schedule", "--config", good, "--grace", "-1s"}, []string{"--grace must not be negative"}},
+		{"arguments", []string{"schedule", "--config", good, "extra"}, []string{"unknown command"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := cli(t, append([]string{"--warehouse", t.TempDir()}, tt.args...)...)
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d\n%s", code, exitUsage, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+		})
+	}
+}
+
+// The built-in live config builds a scheduler: every schedule parses.
+func TestScheduleLiveConfigBuildsJobs(t *testing.T) {
+	cfg, err := loadJobConfig("live")
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := jobs.NextRuns(cfg, time.Date(2025, 1, 1, 0, 30, 0, 0, time.UTC))
+	if len(cfg.Jobs) == 0 || len(next) != len(cfg.Jobs) {
+		t.Fatalf("live config: %d jobs, %d next runs", len(cfg.Jobs), len(next))
+	}
+}
