@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/tradewh/tradewh/output/warehouse"
@@ -79,13 +80,26 @@ func printRows(w io.Writer, rows *sql.Rows, format string) error {
 	}
 	switch format {
 	case "json":
-		out := make([]map[string]any, len(records))
+		// Objects keep the columns in the query's order.
+		out := make([]json.RawMessage, len(records))
 		for i, r := range records {
-			m := make(map[string]any, len(cols))
+			var b strings.Builder
+			b.WriteByte('{')
 			for j, c := range cols {
-				m[c] = jsonValue(r[j])
+				k, _ := json.Marshal(c)
+				v, err := json.Marshal(jsonValue(r[j]))
+				if err != nil {
+					return err
+				}
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				b.Write(k)
+				b.WriteByte(':')
+				b.Write(v)
 			}
-			out[i] = m
+			b.WriteByte('}')
+			out[i] = json.RawMessage(b.String())
 		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -140,6 +154,8 @@ func text(v any) string {
 		return string(x)
 	case float64:
 		return fmt.Sprintf("%.10g", x)
+	case duckdb.Decimal:
+		return x.String()
 	}
 	return fmt.Sprint(v)
 }
@@ -150,6 +166,8 @@ func jsonValue(v any) any {
 		return text(x)
 	case []byte:
 		return string(x)
+	case duckdb.Decimal:
+		return x.Float64()
 	}
 	return v
 }

@@ -187,13 +187,13 @@ func (g *globals) printSummary(ctx context.Context, s *session, st etl.LoadStats
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			fmt.Fprintf(w, "  %-22s %8d rows\n", n, counts[n])
+			fmt.Fprintf(w, "  %-28s %8d rows\n", n, counts[n])
 		}
 	}
 	if len(manifests) > 0 {
 		fmt.Fprintf(w, "\nParquet exports (Hive-partitioned, ZSTD) under %s:\n", filepath.Join(g.warehouse, "parquet"))
 		for _, m := range manifests {
-			fmt.Fprintf(w, "  %-22s %8d rows  partitioned by %s\n", m.Table+"/", m.Rows, strings.Join(m.Partition, ", "))
+			fmt.Fprintf(w, "  %-28s %8d rows  partitioned by %s\n", m.Table+"/", m.Rows, strings.Join(m.Partition, ", "))
 		}
 	}
 	if st.Rejected > 0 {
