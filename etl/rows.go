@@ -102,9 +102,10 @@ func (m *MineralStat) Check() (column, reason string) {
 	return "", ""
 }
 
-// TradeFlowWriter validates trade flows, rejects bad ones to the sink and
-// writes the good ones as Arrow batches of BatchRows rows.
-type TradeFlowWriter struct {
+// batchWriter buffers rows of one table in Arrow builders and writes them
+// to the sink batchRows at a time.
+type batchWriter struct {
+	table     Table
 	sink      Sink
 	batchRows int
 	b         *array.RecordBuilder
@@ -113,13 +114,49 @@ type TradeFlowWriter struct {
 	Rejected  int64
 }
 
-// NewTradeFlowWriter returns a writer to sink; batchRows <= 0 means the default.
-func NewTradeFlowWriter(sink Sink, batchRows int) *TradeFlowWriter {
+func newBatchWriter(t Table, sink Sink, batchRows int) batchWriter {
 	if batchRows <= 0 {
 		batchRows = DefaultBatchRows
 	}
-	return &TradeFlowWriter{sink: sink, batchRows: batchRows,
-		b: array.NewRecordBuilder(memory.DefaultAllocator, TradeFlowsSchema)}
+	return batchWriter{table: t, sink: sink, batchRows: batchRows,
+		b: array.NewRecordBuilder(memory.DefaultAllocator, SchemaOf(t))}
+}
+
+// appended counts a row and flushes a full batch.
+func (w *batchWriter) appended(ctx context.Context) error {
+	w.n++
+	if w.n >= w.batchRows {
+		return w.Flush(ctx)
+	}
+	return nil
+}
+
+// Flush writes the buffered rows as one batch.
+func (w *batchWriter) Flush(ctx context.Context) error {
+	if w.n == 0 {
+		return nil
+	}
+	rec := w.b.NewRecordBatch()
+	defer rec.Release()
+	w.Written += int64(w.n)
+	w.n = 0
+	return w.sink.Write(ctx, w.table, rec)
+}
+
+// Close flushes and releases the builders.
+func (w *batchWriter) Close(ctx context.Context) error {
+	err := w.Flush(ctx)
+	w.b.Release()
+	return err
+}
+
+// TradeFlowWriter validates trade flows, rejects bad ones to the sink and
+// writes the good ones as Arrow batches of BatchRows rows.
+type TradeFlowWriter struct{ batchWriter }
+
+// NewTradeFlowWriter returns a writer to sink; batchRows <= 0 means the default.
+func NewTradeFlowWriter(sink Sink, batchRows int) *TradeFlowWriter {
+	return &TradeFlowWriter{newBatchWriter(TradeFlows, sink, batchRows)}
 }
 
 // Add validates t and appends it, or rejects it with its column and reason.
@@ -149,11 +186,7 @@ func (w *TradeFlowWriter) Add(ctx context.Context, t TradeFlow) error {
 	b.Field(13).(*array.StringBuilder).Append(t.Source)
 	b.Field(14).(*array.StringBuilder).Append(t.Ref)
 	b.Field(15).(*array.Int64Builder).Append(t.Row)
-	w.n++
-	if w.n >= w.batchRows {
-		return w.Flush(ctx)
-	}
-	return nil
+	return w.appended(ctx)
 }
 
 // raw is a compact view of a flow for the rejected_rows table.
@@ -168,42 +201,12 @@ func (t TradeFlow) raw() map[string]any {
 	return m
 }
 
-// Flush writes the buffered rows as one batch.
-func (w *TradeFlowWriter) Flush(ctx context.Context) error {
-	if w.n == 0 {
-		return nil
-	}
-	rec := w.b.NewRecordBatch()
-	defer rec.Release()
-	w.Written += int64(w.n)
-	w.n = 0
-	return w.sink.Write(ctx, TradeFlows, rec)
-}
-
-// Close flushes and releases the builder.
-func (w *TradeFlowWriter) Close(ctx context.Context) error {
-	err := w.Flush(ctx)
-	w.b.Release()
-	return err
-}
-
 // MineralStatWriter is the TradeFlowWriter of mineral_statistics.
-type MineralStatWriter struct {
-	sink      Sink
-	batchRows int
-	b         *array.RecordBuilder
-	n         int
-	Written   int64
-	Rejected  int64
-}
+type MineralStatWriter struct{ batchWriter }
 
 // NewMineralStatWriter returns a writer to sink.
 func NewMineralStatWriter(sink Sink, batchRows int) *MineralStatWriter {
-	if batchRows <= 0 {
-		batchRows = DefaultBatchRows
-	}
-	return &MineralStatWriter{sink: sink, batchRows: batchRows,
-		b: array.NewRecordBuilder(memory.DefaultAllocator, MineralStatisticsSchema)}
+	return &MineralStatWriter{newBatchWriter(MineralStatistics, sink, batchRows)}
 }
 
 // Add validates m and appends it, or rejects it.
@@ -234,30 +237,7 @@ func (w *MineralStatWriter) Add(ctx context.Context, m MineralStat) error {
 	b.Field(10).(*array.StringBuilder).Append(m.Ref)
 	b.Field(11).(*array.Int64Builder).Append(m.Row)
 	b.Field(12).(*array.StringBuilder).Append(m.Column)
-	w.n++
-	if w.n >= w.batchRows {
-		return w.Flush(ctx)
-	}
-	return nil
-}
-
-// Flush writes the buffered rows as one batch.
-func (w *MineralStatWriter) Flush(ctx context.Context) error {
-	if w.n == 0 {
-		return nil
-	}
-	rec := w.b.NewRecordBatch()
-	defer rec.Release()
-	w.Written += int64(w.n)
-	w.n = 0
-	return w.sink.Write(ctx, MineralStatistics, rec)
-}
-
-// Close flushes and releases the builder.
-func (w *MineralStatWriter) Close(ctx context.Context) error {
-	err := w.Flush(ctx)
-	w.b.Release()
-	return err
+	return w.appended(ctx)
 }
 
 func appendStr(b array.Builder, s string) {
