@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strconv"
 
 	"github.com/tradewh/tradewh/etl"
@@ -14,8 +15,10 @@ const Kind = "usgs-mcs"
 
 // Spec is the config of a usgs-mcs source.
 var Spec = etl.Spec{
-	{Name: "paths", Type: etl.TypeStrings, Required: true,
+	{Name: "paths", Type: etl.TypeStrings,
 		Doc: "MCS data-release files, folders (searched recursively for mcsYYYY-<abbr>_salient/_world .csv/.xlsx) or globs"},
+	{Name: "urls", Type: etl.TypeStrings,
+		Doc: "MCS data-release files to download (.csv or .xlsx, named as published, e.g. .../mcs2025-raree_salient.csv); each lands in the raw landing zone"},
 	{Name: "edition", Type: etl.TypeString,
 		Doc: "edition such as MCS2025, overriding the DataSource/Source column and the file name"},
 }
@@ -34,8 +37,12 @@ func init() {
 // Source reads MCS tables from files.
 type Source struct {
 	Paths   []string
+	URLs    []string
 	Edition string // '' = from the file
 	Logger  *slog.Logger
+	RawDir  string       // landing zone for downloaded files
+	HTTP    *http.Client // nil: http.DefaultClient
+	Replay  bool         // take downloads from the landing zone only
 	// Written and Rejected count what the last Extract produced.
 	Written, Rejected int64
 }
@@ -50,10 +57,11 @@ func New(cfg etl.Config, rt etl.Runtime) (etl.Source, error) {
 		}
 		ed = n
 	}
-	if len(cfg.Strings("paths")) == 0 {
-		return nil, fmt.Errorf("paths: at least one file, folder or glob is required")
+	if len(cfg.Strings("paths")) == 0 && len(cfg.Strings("urls")) == 0 {
+		return nil, fmt.Errorf("paths: at least one file, folder, glob or URL (urls) is required")
 	}
-	return &Source{Paths: cfg.Strings("paths"), Edition: ed, Logger: rt.Logger}, nil
+	return &Source{Paths: cfg.Strings("paths"), URLs: cfg.Strings("urls"), Edition: ed, Logger: rt.Logger,
+		RawDir: rt.RawDir, HTTP: rt.HTTP, Replay: rt.Replay}, nil
 }
 
 // Extract reads every file and writes mineral statistics to sink.
@@ -66,6 +74,11 @@ func (s *Source) Extract(ctx context.Context, sink etl.Sink) error {
 	if err != nil {
 		return err
 	}
+	downloaded, err := s.fetchURLs(ctx)
+	if err != nil {
+		return err
+	}
+	files = append(files, downloaded...)
 	x := &extractor{editionOverride: s.Edition, sink: sink, w: etl.NewMineralStatWriter(sink, 0), seen: map[string]string{}}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
