@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,27 +19,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tradewh/tradewh/etl/etltest"
 	"github.com/tradewh/tradewh/jobs"
 	"github.com/tradewh/tradewh/output/warehouse"
 )
-
-// schedBuffer is a bytes.Buffer safe to read while the scheduler logs to it.
-type schedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *schedBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *schedBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 const comtradeHeader = "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc," +
 	"flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,classificationCode," +
@@ -85,7 +67,7 @@ type scheduled struct {
 	cancel context.CancelFunc
 	done   chan struct{} // closed on exit, code then holds the exit code
 	code   int
-	stderr *schedBuffer
+	stderr *etltest.Buffer
 	addr   string // bound /healthz and /metrics address
 }
 
@@ -94,7 +76,7 @@ var listenRE = regexp.MustCompile(`msg="scheduler started".* listen=(\S+)`)
 func startSchedule(t *testing.T, args ...string) *scheduled {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &scheduled{t: t, cancel: cancel, done: make(chan struct{}), stderr: &schedBuffer{}}
+	s := &scheduled{t: t, cancel: cancel, done: make(chan struct{}), stderr: &etltest.Buffer{}}
 	go func() {
 		s.code = execute(ctx, args, io.Discard, s.stderr)
 		close(s.done)

@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,22 +15,9 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/etl/etltest"
 	"github.com/tradewh/tradewh/jobs"
 )
-
-// sharedData returns ../shared/data, or skips when it is absent (as on a
-// user's fresh clone).
-func sharedData(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "shared", "data"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("real data folder %s is absent: skipping the tests on real published files", dir)
-	}
-	return dir
-}
 
 // cli runs the CLI in-process and returns exit code, stdout and stderr.
 func cli(t *testing.T, args ...string) (int, string, string) {
@@ -72,7 +57,7 @@ func count(t *testing.T, db *sql.DB, q string, args ...any) int64 {
 }
 
 func TestEveryMCS2024SalientCSVLoads(t *testing.T) {
-	data := sharedData(t)
+	data := etltest.SharedData(t)
 	files, err := filepath.Glob(filepath.Join(data, "usgs", "mcs2024", "salient", "*.csv"))
 	if err != nil || len(files) != 85 {
 		t.Fatalf("want the 85 MCS 2024 salient CSVs, got %d (%v)", len(files), err)
@@ -114,51 +99,10 @@ func TestEveryMCS2024SalientCSVLoads(t *testing.T) {
 	}
 }
 
-// rawShares computes value(CHN)/value(World) of US 811292 imports per year
-// straight from the raw Comtrade CSV.
-func rawShares(t *testing.T, path string) map[int]float64 {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
-	chn, wld := map[int]float64{}, map[int]float64{}
-	for _, r := range recs[1:] {
-		if r[col["reporterCode"]] != "842" || r[col["flowCode"]] != "M" || r[col["cmdCode"]] != "811292" {
-			continue
-		}
-		y, _ := strconv.Atoi(r[col["refYear"]])
-		v, err := strconv.ParseFloat(r[col["primaryValue"]], 64)
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch r[col["partnerCode"]] {
-		case "156":
-			chn[y] += v
-		case "0":
-			wld[y] += v
-		}
-	}
-	out := map[int]float64{}
-	for y, w := range wld {
-		out[y] = chn[y] / w
-	}
-	return out
-}
-
 func TestComtradeGalliumShareMatchesRawRows(t *testing.T) {
-	data := sharedData(t)
+	data := etltest.SharedData(t)
 	csvPath := filepath.Join(data, "comtrade", "comtrade_gallium_usa_chn_2020_2024.csv")
-	want := rawShares(t, csvPath)
+	want := etltest.RawUSGalliumShares(t, csvPath)
 	if len(want) != 5 {
 		t.Fatalf("want 5 years of US imports in the raw file, got %v", want)
 	}
@@ -198,7 +142,7 @@ func TestComtradeGalliumShareMatchesRawRows(t *testing.T) {
 }
 
 func TestLoadingTwiceChangesNothing(t *testing.T) {
-	data := sharedData(t)
+	data := etltest.SharedData(t)
 	csvPath := filepath.Join(data, "comtrade", "comtrade_gallium_usa_chn_2020_2024.csv")
 	salient := filepath.Join(data, "usgs", "mcs2024", "salient", "mcs2024-raree_salient.csv")
 	wh := t.TempDir()
@@ -243,7 +187,7 @@ func TestLoadingTwiceChangesNothing(t *testing.T) {
 // corrected file of the same edition and a later edition revising 2022:
 // every version stays answerable as of when it was loaded.
 func TestRevisedUSGSFigureKeepsHistory(t *testing.T) {
-	data := sharedData(t)
+	data := etltest.SharedData(t)
 	orig, err := os.ReadFile(filepath.Join(data, "usgs", "mcs2024", "salient", "mcs2024-raree_salient.csv"))
 	if err != nil {
 		t.Fatal(err)

@@ -1,10 +1,7 @@
 package census
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -12,10 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
-
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/tradewh/tradewh/etl"
 )
 
 const (
@@ -110,117 +103,6 @@ func config(base string, extra map[string]any) map[string]any {
 		cfg[k] = v
 	}
 	return cfg
-}
-
-// build validates raw against the kind's spec and builds the source.
-func build(t *testing.T, raw map[string]any, rt etl.Runtime) etl.Source {
-	t.Helper()
-	k, ok := etl.LookupKind(KindName)
-	if !ok {
-		t.Fatalf("kind %s not registered", KindName)
-	}
-	cfg, probs := k.Spec.Validate(raw)
-	if len(probs) > 0 {
-		t.Fatalf("config problems: %v", probs)
-	}
-	src, err := k.New(cfg, rt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return src
-}
-
-func extract(t *testing.T, src etl.Source) (*etl.MemorySink, error) {
-	t.Helper()
-	sink := &etl.MemorySink{}
-	t.Cleanup(sink.Release)
-	return sink, src.Extract(context.Background(), sink)
-}
-
-// syncBuffer collects log output from the client's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func debugLogger() (*slog.Logger, *syncBuffer) {
-	buf := &syncBuffer{}
-	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug})), buf
-}
-
-// flow is an emitted trade_flows row read back from Arrow.
-type flow struct {
-	Freq, Reporter, Partner, Flow, HS, Rev, Commodity, Unit, Source, Ref string
-	Period                                                               time.Time
-	Value, Weight, Qty                                                   *float64
-	Agg                                                                  bool
-	Row                                                                  int64
-}
-
-func readFlows(t *testing.T, sink *etl.MemorySink) []flow {
-	t.Helper()
-	var out []flow
-	for _, rec := range sink.Records[etl.TradeFlows] {
-		if !rec.Schema().Equal(etl.TradeFlowsSchema) {
-			t.Fatalf("schema %s differs from the canonical one", rec.Schema())
-		}
-		str := func(c, i int) string {
-			a := rec.Column(c).(*array.String)
-			if a.IsNull(i) {
-				return ""
-			}
-			return a.Value(i)
-		}
-		num := func(c, i int) *float64 {
-			a := rec.Column(c).(*array.Float64)
-			if a.IsNull(i) {
-				return nil
-			}
-			return etl.F(a.Value(i))
-		}
-		for i := 0; i < int(rec.NumRows()); i++ {
-			out = append(out, flow{
-				Freq: str(0, i), Period: rec.Column(1).(*array.Date32).Value(i).ToTime(),
-				Reporter: str(2, i), Partner: str(3, i), Flow: str(4, i), HS: str(5, i), Rev: str(6, i),
-				Commodity: str(7, i), Value: num(8, i), Weight: num(9, i), Qty: num(10, i), Unit: str(11, i),
-				Agg: rec.Column(12).(*array.Boolean).Value(i), Source: str(13, i), Ref: str(14, i),
-				Row: rec.Column(15).(*array.Int64).Value(i),
-			})
-		}
-	}
-	return out
-}
-
-// noKeyAnywhere checks texts and every file name and body under raw for the key.
-func noKeyAnywhere(t *testing.T, raw string, texts ...string) {
-	t.Helper()
-	for _, s := range texts {
-		if strings.Contains(s, testKey) {
-			t.Errorf("the key leaks: %s", s)
-		}
-	}
-	filepath.Walk(raw, func(p string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() {
-			return err
-		}
-		b, _ := os.ReadFile(p)
-		if strings.Contains(p, testKey) || strings.Contains(string(b), testKey) {
-			t.Errorf("the key leaks into %s", p)
-		}
-		return nil
-	})
 }
 
 func val(p *float64) float64 {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/etl/etltest"
 	"github.com/tradewh/tradewh/sources/fetch"
 )
 
@@ -24,10 +25,10 @@ func TestExtractImportsHS6(t *testing.T) {
 	srv := httptest.NewServer(api)
 	defer srv.Close()
 	raw := t.TempDir()
-	log, logs := debugLogger()
-	src := build(t, config(srv.URL, map[string]any{"commodities": nil, "hs_codes": []any{"811292"}}),
+	log, logs := etltest.DebugLogger()
+	src := etltest.Build(t, KindName, config(srv.URL, map[string]any{"commodities": nil, "hs_codes": []any{"811292"}}),
 		etl.Runtime{RawDir: raw, Logger: log})
-	sink, err := extract(t, src)
+	sink, err := etltest.Extract(t, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,11 +43,11 @@ func TestExtractImportsHS6(t *testing.T) {
 		t.Errorf("query %v", q)
 	}
 
-	flows := readFlows(t, sink)
+	flows := etltest.TradeFlows(t, sink)
 	type key struct {
 		period, partner string
 	}
-	got := map[key]flow{}
+	got := map[key]etl.TradeFlow{}
 	for _, f := range flows {
 		k := key{f.Period.Format("2006-01"), f.Partner}
 		if _, dup := got[k]; dup {
@@ -78,12 +79,12 @@ func TestExtractImportsHS6(t *testing.T) {
 			t.Errorf("no row for %s %s", w.period, w.partner)
 			continue
 		}
-		if val(f.Value) != w.value || val(f.Qty) != w.qty || f.Row != w.row {
+		if val(f.ValueUSD) != w.value || val(f.Quantity) != w.qty || f.Row != w.row {
 			t.Errorf("%s %s: value %v qty %v row %d, want %v %v %d", w.period, w.partner,
-				val(f.Value), val(f.Qty), f.Row, w.value, w.qty, w.row)
+				val(f.ValueUSD), val(f.Quantity), f.Row, w.value, w.qty, w.row)
 		}
-		if f.Freq != "M" || f.Reporter != "USA" || f.Flow != "import" || f.HS != "811292" || f.Rev != "HS2022" ||
-			f.Commodity != "gallium_germanium" || f.Unit != "kg" || f.Weight != nil || f.Agg || f.Source != "census" {
+		if f.Freq != "M" || f.Reporter != "USA" || f.Flow != "import" || f.HSCode != "811292" || f.HSRevision != "HS2022" ||
+			f.Commodity != "gallium_germanium" || f.QuantityUnit != "kg" || f.NetWeightKg != nil || f.IsAggregate || f.Source != "census" {
 			t.Errorf("%s %s: %+v", w.period, w.partner, f)
 		}
 		if !strings.HasPrefix(f.Ref, srv.URL+"/data/timeseries/intltrade/imports/hs?get=") || strings.Contains(f.Ref, "key=") {
@@ -113,7 +114,7 @@ func TestExtractImportsHS6(t *testing.T) {
 	if stored[0].URL != flows[0].Ref || stored[0].Status != 200 {
 		t.Errorf("stored %+v", stored[0].Meta)
 	}
-	noKeyAnywhere(t, raw, logs.String(), rj.String(), rj.Raw)
+	etltest.NoSecret(t, testKey, raw, logs.String(), rj.String(), rj.Raw)
 }
 
 func TestExtractHS10GalliumGermanium(t *testing.T) {
@@ -122,8 +123,8 @@ func TestExtractHS10GalliumGermanium(t *testing.T) {
 	}}
 	srv := httptest.NewServer(api)
 	defer srv.Close()
-	src := build(t, config(srv.URL, map[string]any{"level": "HS10"}), etl.Runtime{RawDir: t.TempDir()})
-	sink, err := extract(t, src)
+	src := etltest.Build(t, KindName, config(srv.URL, map[string]any{"level": "HS10"}), etl.Runtime{RawDir: t.TempDir()})
+	sink, err := etltest.Extract(t, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,11 +140,11 @@ func TestExtractHS10GalliumGermanium(t *testing.T) {
 		t.Errorf("requests %v", asked)
 	}
 	got := map[string]float64{}
-	for _, f := range readFlows(t, sink) {
-		if f.Commodity != "gallium_germanium" || f.Period != ym(2024, 3) || f.Unit != "kg" {
+	for _, f := range etltest.TradeFlows(t, sink) {
+		if f.Commodity != "gallium_germanium" || f.Period != ym(2024, 3) || f.QuantityUnit != "kg" {
 			t.Errorf("row %+v", f)
 		}
-		got[f.HS+" "+f.Partner] = val(f.Value)
+		got[f.HSCode+" "+f.Partner] = val(f.ValueUSD)
 	}
 	want := map[string]float64{
 		"8112921000 WLD": 1830411, "8112921000 CHN": 611020, "8112921000 JPN": 1219391,
@@ -164,18 +165,18 @@ func TestExtractExports(t *testing.T) {
 	}}
 	srv := httptest.NewServer(api)
 	defer srv.Close()
-	src := build(t, config(srv.URL, map[string]any{"flows": []any{"export"}, "from": "2021-06", "to": "2021-06"}),
+	src := etltest.Build(t, KindName, config(srv.URL, map[string]any{"flows": []any{"export"}, "from": "2021-06", "to": "2021-06"}),
 		etl.Runtime{})
-	sink, err := extract(t, src)
+	sink, err := etltest.Extract(t, src)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, f := range readFlows(t, sink) {
-		if f.Flow != "export" || f.Rev != "HS2017" || f.Period != ym(2021, 6) {
+	for _, f := range etltest.TradeFlows(t, sink) {
+		if f.Flow != "export" || f.HSRevision != "HS2017" || f.Period != ym(2021, 6) {
 			t.Errorf("row %+v", f)
 		}
-		got = append(got, fmt.Sprintf("%s %s %.0f %.0f %s", f.HS, f.Partner, val(f.Value), val(f.Qty), f.Unit))
+		got = append(got, fmt.Sprintf("%s %s %.0f %.0f %s", f.HSCode, f.Partner, val(f.ValueUSD), val(f.Quantity), f.QuantityUnit))
 	}
 	// Unit X (no quantity collected) leaves the quantity null, not 0.
 	want := []string{"811292 WLD 2750112 9710 kg", "811292 KOR 1250112 3110 kg", "811292 MEX 1500000 6600 kg",
@@ -189,8 +190,8 @@ func TestExtractNoContent(t *testing.T) {
 	api := &fakeAPI{t: t}
 	srv := httptest.NewServer(api)
 	defer srv.Close()
-	src := build(t, config(srv.URL, map[string]any{"from": "2023-06", "to": "2024-02"}), etl.Runtime{RawDir: t.TempDir()})
-	sink, err := extract(t, src)
+	src := etltest.Build(t, KindName, config(srv.URL, map[string]any{"from": "2023-06", "to": "2024-02"}), etl.Runtime{RawDir: t.TempDir()})
+	sink, err := etltest.Extract(t, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,11 +218,11 @@ func TestExtractRetryAfter(t *testing.T) {
 	srv := httptest.NewServer(api)
 	defer srv.Close()
 	raw := t.TempDir()
-	log, logs := debugLogger()
-	src := build(t, config(srv.URL, map[string]any{"commodities": nil, "hs_codes": []any{"811292"}, "from": "2024-01", "to": "2024-01"}),
+	log, logs := etltest.DebugLogger()
+	src := etltest.Build(t, KindName, config(srv.URL, map[string]any{"commodities": nil, "hs_codes": []any{"811292"}, "from": "2024-01", "to": "2024-01"}),
 		etl.Runtime{RawDir: raw, Logger: log})
 	start := time.Now()
-	sink, err := extract(t, src)
+	sink, err := etltest.Extract(t, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +235,7 @@ func TestExtractRetryAfter(t *testing.T) {
 	if sink.Rows(etl.TradeFlows) != 8 {
 		t.Errorf("%d rows after the retry, want 8", sink.Rows(etl.TradeFlows))
 	}
-	noKeyAnywhere(t, raw, logs.String())
+	etltest.NoSecret(t, testKey, raw, logs.String())
 }
 
 func TestExtractFailures(t *testing.T) {
@@ -276,9 +277,9 @@ func TestExtractFailures(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(tt.handle))
 			defer srv.Close()
 			raw := t.TempDir()
-			src := build(t, config(srv.URL, map[string]any{"commodities": nil, "hs_codes": []any{"811292"}, "max_attempts": 1}),
+			src := etltest.Build(t, KindName, config(srv.URL, map[string]any{"commodities": nil, "hs_codes": []any{"811292"}, "max_attempts": 1}),
 				etl.Runtime{RawDir: raw})
-			sink, err := extract(t, src)
+			sink, err := etltest.Extract(t, src)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -291,7 +292,7 @@ func TestExtractFailures(t *testing.T) {
 			if sink.Rows(etl.TradeFlows) != 0 {
 				t.Errorf("%d rows loaded from a failed request", sink.Rows(etl.TradeFlows))
 			}
-			noKeyAnywhere(t, raw, err.Error())
+			etltest.NoSecret(t, testKey, raw, err.Error())
 		})
 	}
 }
@@ -312,8 +313,8 @@ func TestExtractBadRowsRejected(t *testing.T) {
 		json.NewEncoder(w).Encode(body)
 	}))
 	defer srv.Close()
-	src := build(t, config(srv.URL, map[string]any{"commodities": nil, "hs_codes": []any{"811292"}}), etl.Runtime{})
-	sink, err := extract(t, src)
+	src := etltest.Build(t, KindName, config(srv.URL, map[string]any{"commodities": nil, "hs_codes": []any{"811292"}}), etl.Runtime{})
+	sink, err := etltest.Extract(t, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,8 +335,8 @@ func TestExtractBadRowsRejected(t *testing.T) {
 		t.Errorf("rejections\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	// A null value is a missing figure, not a zero; the quantity keeps its unit.
-	flows := readFlows(t, sink)
-	if len(flows) != 1 || flows[0].Value != nil || val(flows[0].Qty) != 1 || flows[0].Unit != "t" || flows[0].Row != 8 {
+	flows := etltest.TradeFlows(t, sink)
+	if len(flows) != 1 || flows[0].ValueUSD != nil || val(flows[0].Quantity) != 1 || flows[0].QuantityUnit != "t" || flows[0].Row != 8 {
 		t.Errorf("rows %+v", flows)
 	}
 }
@@ -348,7 +349,7 @@ func TestCountriesFilterAndReplay(t *testing.T) {
 	defer srv.Close()
 	raw := t.TempDir()
 	cfg := config(srv.URL, map[string]any{"commodities": nil, "hs_codes": []any{"811292"}, "countries": []any{"CHN", "WLD"}})
-	first, err := extract(t, build(t, cfg, etl.Runtime{RawDir: raw}))
+	first, err := etltest.Extract(t, etltest.Build(t, KindName, cfg, etl.Runtime{RawDir: raw}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,16 +361,16 @@ func TestCountriesFilterAndReplay(t *testing.T) {
 		t.Errorf("CTY_CODE predicates %v, want 5700,-", ctys)
 	}
 	srv.Close() // replay must not touch the network
-	second, err := extract(t, build(t, cfg, etl.Runtime{RawDir: raw, Replay: true}))
+	second, err := etltest.Extract(t, etltest.Build(t, KindName, cfg, etl.Runtime{RawDir: raw, Replay: true}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var a, b []string
-	for _, f := range readFlows(t, first) {
-		a = append(a, fmt.Sprintf("%s %s %.0f %s %d", f.Period.Format("2006-01"), f.Partner, val(f.Value), f.Ref, f.Row))
+	for _, f := range etltest.TradeFlows(t, first) {
+		a = append(a, fmt.Sprintf("%s %s %.0f %s %d", f.Period.Format("2006-01"), f.Partner, val(f.ValueUSD), f.Ref, f.Row))
 	}
-	for _, f := range readFlows(t, second) {
-		b = append(b, fmt.Sprintf("%s %s %.0f %s %d", f.Period.Format("2006-01"), f.Partner, val(f.Value), f.Ref, f.Row))
+	for _, f := range etltest.TradeFlows(t, second) {
+		b = append(b, fmt.Sprintf("%s %s %.0f %s %d", f.Period.Format("2006-01"), f.Partner, val(f.ValueUSD), f.Ref, f.Row))
 	}
 	if len(a) != 4 || strings.Join(a, "\n") != strings.Join(b, "\n") {
 		t.Errorf("replay gave\n%s\nthe fetch\n%s", strings.Join(b, "\n"), strings.Join(a, "\n"))
@@ -380,7 +381,7 @@ func TestExtractCancelled(t *testing.T) {
 	api := &fakeAPI{t: t}
 	srv := httptest.NewServer(api)
 	defer srv.Close()
-	src := build(t, config(srv.URL, nil), etl.Runtime{})
+	src := etltest.Build(t, KindName, config(srv.URL, nil), etl.Runtime{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	sink := &etl.MemorySink{}

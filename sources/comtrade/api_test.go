@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/etl/etltest"
 	"github.com/tradewh/tradewh/sources/fetch"
 )
 
@@ -94,33 +93,13 @@ func apiConfig(base string, extra map[string]any) map[string]any {
 	return cfg
 }
 
-// noKeyAnywhere checks the landing zone and a text for the key.
-func noKeyAnywhere(t *testing.T, raw string, texts ...string) {
-	t.Helper()
-	for _, s := range texts {
-		if strings.Contains(s, testKey) {
-			t.Errorf("the key leaks: %s", s)
-		}
-	}
-	filepath.Walk(raw, func(p string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() {
-			return err
-		}
-		b, _ := os.ReadFile(p)
-		if strings.Contains(p, testKey) || strings.Contains(string(b), testKey) {
-			t.Errorf("the key leaks into %s", p)
-		}
-		return nil
-	})
-}
-
 func TestAPIKeyedRequest(t *testing.T) {
 	t.Setenv(testKeyEnv, testKey)
 	api := &fakeAPI{t: t}
 	srv := httptest.NewServer(api)
 	defer srv.Close()
 	raw := t.TempDir()
-	sink, err := extract(t, build(t, KindAPI, apiConfig(srv.URL, nil), etl.Runtime{RawDir: raw}))
+	sink, err := etltest.Extract(t, etltest.Build(t, KindAPI, apiConfig(srv.URL, nil), etl.Runtime{RawDir: raw}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,13 +123,13 @@ func TestAPIKeyedRequest(t *testing.T) {
 			t.Errorf("%s=%q, want %q", k, got, v)
 		}
 	}
-	rows := readFlows(t, sink)
+	rows := etltest.TradeFlows(t, sink)
 	if len(rows) != 16 || len(sink.Rejections) != 0 {
 		t.Fatalf("%d rows, %d rejections; want 16, 0", len(rows), len(sink.Rejections))
 	}
 	for _, fl := range rows {
 		if fl.Source != KindAPI || !strings.HasPrefix(fl.Ref, srv.URL+"/data/v1/get/C/A/HS?") ||
-			!strings.Contains(fl.Ref, "partner2Code=0") || fl.Unit != "kg" || fl.Rev != "HS2022" {
+			!strings.Contains(fl.Ref, "partner2Code=0") || fl.QuantityUnit != "kg" || fl.HSRevision != "HS2022" {
 			t.Errorf("row %+v", fl)
 		}
 	}
@@ -158,11 +137,11 @@ func TestAPIKeyedRequest(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].URL != rows[0].Ref {
 		t.Errorf("landing zone = %+v, %v", list, err)
 	}
-	noKeyAnywhere(t, raw, rows[0].Ref)
+	etltest.NoSecret(t, testKey, raw, rows[0].Ref)
 
 	// Replay loads the same rows from the landing zone without the server.
 	srv.Close()
-	sink2, err := extract(t, build(t, KindAPI, apiConfig(srv.URL, map[string]any{"replay": true}), etl.Runtime{RawDir: raw}))
+	sink2, err := etltest.Extract(t, etltest.Build(t, KindAPI, apiConfig(srv.URL, map[string]any{"replay": true}), etl.Runtime{RawDir: raw}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +155,7 @@ func TestAPIPreviewWithoutKey(t *testing.T) {
 	api := &fakeAPI{t: t}
 	srv := httptest.NewServer(api)
 	defer srv.Close()
-	sink, err := extract(t, build(t, KindAPI, apiConfig(srv.URL, nil), etl.Runtime{RawDir: t.TempDir()}))
+	sink, err := etltest.Extract(t, etltest.Build(t, KindAPI, apiConfig(srv.URL, nil), etl.Runtime{RawDir: t.TempDir()}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,15 +179,15 @@ func TestAPITruncatedResponsesAreSplit(t *testing.T) {
 		"hs_codes": []any{"280530", "284690"}, "from": "2020", "to": "2023", "max_rows": 4,
 	})
 	delete(cfg, "commodities")
-	sink, err := extract(t, build(t, KindAPI, cfg, etl.Runtime{RawDir: t.TempDir()}))
+	sink, err := etltest.Extract(t, etltest.Build(t, KindAPI, cfg, etl.Runtime{RawDir: t.TempDir()}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := readFlows(t, sink)
+	rows := etltest.TradeFlows(t, sink)
 	// 2 reporters x 2 partners x 4 years x 2 codes x 2 flows.
 	keys := map[string]bool{}
 	for _, r := range rows {
-		k := fmt.Sprint(r.Reporter, r.Partner, r.Period.Year(), r.HS, r.Flow)
+		k := fmt.Sprint(r.Reporter, r.Partner, r.Period.Year(), r.HSCode, r.Flow)
 		if keys[k] {
 			t.Errorf("row %s twice", k)
 		}
@@ -251,7 +230,7 @@ func TestAPIRetriesThenLoads(t *testing.T) {
 	srv := httptest.NewServer(api)
 	defer srv.Close()
 	start := time.Now()
-	sink, err := extract(t, build(t, KindAPI, apiConfig(srv.URL, map[string]any{"timeout": "200ms"}), etl.Runtime{RawDir: t.TempDir()}))
+	sink, err := etltest.Extract(t, etltest.Build(t, KindAPI, apiConfig(srv.URL, map[string]any{"timeout": "200ms"}), etl.Runtime{RawDir: t.TempDir()}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +266,7 @@ func TestAPIFailures(t *testing.T) {
 			}))
 			defer srv.Close()
 			raw := t.TempDir()
-			sink, err := extract(t, build(t, KindAPI, apiConfig(srv.URL, nil), etl.Runtime{RawDir: raw}))
+			sink, err := etltest.Extract(t, etltest.Build(t, KindAPI, apiConfig(srv.URL, nil), etl.Runtime{RawDir: raw}))
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -299,7 +278,7 @@ func TestAPIFailures(t *testing.T) {
 			if sink.Rows(etl.TradeFlows) != 0 {
 				t.Errorf("rows emitted from a failed response")
 			}
-			noKeyAnywhere(t, raw, err.Error())
+			etltest.NoSecret(t, testKey, raw, err.Error())
 		})
 	}
 }

@@ -1,27 +1,26 @@
 package comtrade
 
 import (
-	"encoding/csv"
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/etl/etltest"
 )
 
 func TestRealGalliumCSV(t *testing.T) {
-	path := sharedData(t, "comtrade/comtrade_gallium_usa_chn_2020_2024.csv")
-	sink, err := extract(t, build(t, KindCSV, map[string]any{"paths": []any{path}}, etl.Runtime{}))
+	path := etltest.SharedFile(t, "comtrade/comtrade_gallium_usa_chn_2020_2024.csv")
+	sink, err := etltest.Extract(t, etltest.Build(t, KindCSV, map[string]any{"paths": []any{path}}, etl.Runtime{}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(sink.Rejections) != 0 {
 		t.Fatalf("rejections: %v", sink.Rejections)
 	}
-	rows := readFlows(t, sink)
+	rows := etltest.TradeFlows(t, sink)
 	if len(rows) != 40 {
 		t.Fatalf("%d rows, want 40", len(rows))
 	}
@@ -34,16 +33,16 @@ func TestRealGalliumCSV(t *testing.T) {
 			t.Errorf("bad provenance %s %s %d", r.Source, r.Ref, r.Row)
 		}
 		seen[r.Row] = true
-		if r.HS != "811292" || r.Commodity != "gallium_germanium" || r.Unit != "kg" || r.Freq != "A" {
+		if r.HSCode != "811292" || r.Commodity != "gallium_germanium" || r.QuantityUnit != "kg" || r.Freq != "A" {
 			t.Errorf("row %d: %+v", r.Row, r)
 		}
 		if r.Reporter == "USA" && r.Flow == etl.FlowImport {
 			s := got[r.Period.Year()]
 			switch r.Partner {
 			case "CHN":
-				s[0] = val(r.Value)
+				s[0] = val(r.ValueUSD)
 			case "WLD":
-				s[1] = val(r.Value)
+				s[1] = val(r.ValueUSD)
 			}
 			got[r.Period.Year()] = s
 		}
@@ -53,17 +52,17 @@ func TestRealGalliumCSV(t *testing.T) {
 			if r.Period.Year() >= 2022 {
 				want = "HS2022"
 			}
-			if r.Rev != want {
-				t.Errorf("CHN %d: hs_revision %s, want %s", r.Period.Year(), r.Rev, want)
+			if r.HSRevision != want {
+				t.Errorf("CHN %d: hs_revision %s, want %s", r.Period.Year(), r.HSRevision, want)
 			}
 		}
-		if (r.Partner == "WLD") != r.Agg {
-			t.Errorf("row %d: is_aggregate %v for partner %s", r.Row, r.Agg, r.Partner)
+		if (r.Partner == "WLD") != r.IsAggregate {
+			t.Errorf("row %d: is_aggregate %v for partner %s", r.Row, r.IsAggregate, r.Partner)
 		}
 	}
 
 	// The same ratio straight from the raw columns.
-	want := rawShares(t, path)
+	want := etltest.RawUSGalliumShares(t, path)
 	if len(want) != 5 {
 		t.Fatalf("raw file has %d years", len(want))
 	}
@@ -78,49 +77,9 @@ func TestRealGalliumCSV(t *testing.T) {
 	}
 }
 
-// rawShares computes primaryValue(USA M from CHN)/primaryValue(USA M from WLD)
-// per year with nothing but encoding/csv.
-func rawShares(t *testing.T, path string) map[int]float64 {
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
-	chn, wld := map[int]float64{}, map[int]float64{}
-	for _, r := range recs[1:] {
-		if r[col["reporterCode"]] != "842" || r[col["flowCode"]] != "M" || r[col["cmdCode"]] != "811292" {
-			continue
-		}
-		y, _ := strconv.Atoi(r[col["period"]])
-		v, err := strconv.ParseFloat(r[col["primaryValue"]], 64)
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch r[col["partnerCode"]] {
-		case "156":
-			chn[y] = v
-		case "0":
-			wld[y] = v
-		}
-	}
-	out := map[int]float64{}
-	for y, w := range wld {
-		out[y] = chn[y] / w
-	}
-	return out
-}
-
 func TestRealTotalJSONIsRejectedNotLost(t *testing.T) {
-	path := sharedData(t, "comtrade/comtrade_api_v1_get_response.json")
-	sink, err := extract(t, build(t, KindJSON, map[string]any{"paths": []any{path}}, etl.Runtime{}))
+	path := etltest.SharedFile(t, "comtrade/comtrade_api_v1_get_response.json")
+	sink, err := etltest.Extract(t, etltest.Build(t, KindJSON, map[string]any{"paths": []any{path}}, etl.Runtime{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,18 +100,18 @@ func TestRealTotalJSONIsRejectedNotLost(t *testing.T) {
 
 func TestRareEarthFixture(t *testing.T) {
 	path := filepath.Join("testdata", "rare_earths_usa_2023_get_response.json")
-	sink, err := extract(t, build(t, KindJSON, map[string]any{"paths": "testdata/rare_earths_*.json"}, etl.Runtime{}))
+	sink, err := etltest.Extract(t, etltest.Build(t, KindJSON, map[string]any{"paths": "testdata/rare_earths_*.json"}, etl.Runtime{}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := readFlows(t, sink)
+	rows := etltest.TradeFlows(t, sink)
 	if len(rows)+len(sink.Rejections) != 7 {
 		t.Fatalf("%d rows + %d rejections, want the count 7", len(rows), len(sink.Rejections))
 	}
-	byRow := map[int64]flow{}
+	byRow := map[int64]etl.TradeFlow{}
 	for _, r := range rows {
 		byRow[r.Row] = r
-		if r.Ref != path || r.Reporter != "USA" || r.Rev != "HS2022" || r.Commodity != "rare_earths" ||
+		if r.Ref != path || r.Reporter != "USA" || r.HSRevision != "HS2022" || r.Commodity != "rare_earths" ||
 			r.Period.Format("2006-01-02") != "2023-01-01" {
 			t.Errorf("row %d: %+v", r.Row, r)
 		}
@@ -194,24 +153,24 @@ func TestRareEarthFixture(t *testing.T) {
 			t.Errorf("row %d not emitted (rejected: %+v)", c.row, rej[c.row])
 			continue
 		}
-		if r.Partner != c.partner || r.Flow != c.flw || r.HS != c.hs || val(r.Value) != c.value ||
-			val(r.Qty) != c.qty || r.Unit != c.unit || r.Agg != c.agg {
+		if r.Partner != c.partner || r.Flow != c.flw || r.HSCode != c.hs || val(r.ValueUSD) != c.value ||
+			val(r.Quantity) != c.qty || r.QuantityUnit != c.unit || r.IsAggregate != c.agg {
 			t.Errorf("row %d = %+v, want %+v", c.row, r, c)
 		}
 	}
 }
 
 func TestCSVBadRows(t *testing.T) {
-	sink, err := extract(t, build(t, KindCSV, map[string]any{"paths": []any{"testdata/bad_rows.csv"}}, etl.Runtime{}))
+	sink, err := etltest.Extract(t, etltest.Build(t, KindCSV, map[string]any{"paths": []any{"testdata/bad_rows.csv"}}, etl.Runtime{}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := readFlows(t, sink)
+	rows := etltest.TradeFlows(t, sink)
 	if len(rows) != 2 || len(rows)+len(sink.Rejections) != 8 {
 		t.Fatalf("%d rows, %d rejections: %v", len(rows), len(sink.Rejections), sink.Rejections)
 	}
 	// An export without primaryValue is valued at its FOB value; 842.0 is still the USA.
-	if r := rows[1]; r.Row != 8 || r.Flow != etl.FlowExport || val(r.Value) != 7000 || r.Reporter != "USA" {
+	if r := rows[1]; r.Row != 8 || r.Flow != etl.FlowExport || val(r.ValueUSD) != 7000 || r.Reporter != "USA" {
 		t.Errorf("row 8 = %+v", r)
 	}
 	want := map[int64][2]string{
@@ -257,7 +216,7 @@ func TestFileErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.path), func(t *testing.T) {
-			_, err := extract(t, build(t, tt.kind, map[string]any{"paths": []any{tt.path}}, etl.Runtime{}))
+			_, err := etltest.Extract(t, etltest.Build(t, tt.kind, map[string]any{"paths": []any{tt.path}}, etl.Runtime{}))
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
 			}

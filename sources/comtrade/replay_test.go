@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/etl/etltest"
 )
 
 // An incremental run asks for fewer periods than a full one, so a replay
@@ -16,12 +17,12 @@ func TestReplayReadsTheWholeLandingZone(t *testing.T) {
 	srv := httptest.NewServer(api)
 	raw := t.TempDir()
 	for _, extra := range []map[string]any{{"from": "2022", "to": "2023"}, {"from": "2023"}} {
-		if _, err := extract(t, build(t, KindAPI, apiConfig(srv.URL, extra), etl.Runtime{RawDir: raw})); err != nil {
+		if _, err := etltest.Extract(t, etltest.Build(t, KindAPI, apiConfig(srv.URL, extra), etl.Runtime{RawDir: raw})); err != nil {
 			t.Fatal(err)
 		}
 	}
 	srv.Close()
-	sink, err := extract(t, build(t, KindAPI, apiConfig(srv.URL, map[string]any{"from": "2000", "to": "2024"}),
+	sink, err := etltest.Extract(t, etltest.Build(t, KindAPI, apiConfig(srv.URL, map[string]any{"from": "2000", "to": "2024"}),
 		etl.Runtime{RawDir: raw, Replay: true}))
 	if err != nil {
 		t.Fatal(err)
@@ -33,7 +34,7 @@ func TestReplayReadsTheWholeLandingZone(t *testing.T) {
 		t.Errorf("rejections: %v", sink.Rejections)
 	}
 	// Monthly jobs replay only monthly responses.
-	if _, err := extract(t, build(t, KindAPI, apiConfig(srv.URL, map[string]any{"freq": "M", "from": "202301"}),
+	if _, err := etltest.Extract(t, etltest.Build(t, KindAPI, apiConfig(srv.URL, map[string]any{"freq": "M", "from": "202301"}),
 		etl.Runtime{RawDir: raw, Replay: true})); err == nil {
 		t.Error("a monthly replay over annual responses should say there is nothing to replay")
 	}

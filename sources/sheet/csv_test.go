@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/etl/etltest"
 )
 
 func TestCSVWithBOM(t *testing.T) {
@@ -33,13 +34,8 @@ func TestCSVWithBOM(t *testing.T) {
 		"freq=M period=2023-02-01 reporter_iso3=USA partner_iso3=CHN flow=import hs_code=811292 value_usd=200 source=sheet source_ref=" + file + " source_row=3",
 		"freq=M period=2023-03-01 reporter_iso3=USA partner_iso3=DEU flow=export hs_code=28053010 value_usd=5 source=sheet source_ref=" + file + " source_row=5",
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("rows:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
-	}
-	var rej []string
-	for _, r := range sink.Rejections {
-		rej = append(rej, r.String())
-	}
+	sameRows(t, got, want)
+	rej := rejections(sink)
 	wantRej := []string{
 		file + ` row 6 column "Period": period 2023 is a year but freq is M`,
 		file + ` row 7 column "HS code (1)": HS code "8112xx" is not 2 to 10 digits`,
@@ -93,7 +89,7 @@ func TestCSVDelimiterAndEncoding(t *testing.T) {
 // The real USGS data-release CSV (byte-order mark, trailing empty columns,
 // NA cells) mapped as an analyst would map it.
 func TestRealUSGSCSV(t *testing.T) {
-	file := sharedData(t, "usgs/mcs2024/salient/mcs2024-galli_salient.csv")
+	file := etltest.SharedFile(t, "usgs/mcs2024/salient/mcs2024-galli_salient.csv")
 	cfg := cfgOf([]string{file}, "mineral_statistics",
 		map[string]any{"edition": "DataSource", "commodity": "Commodity", "year": "Year", "value": "Exports_g"},
 		map[string]any{"country_iso3": "USA", "measure": "exports", "unit": "g"}, nil, nil)
@@ -111,7 +107,7 @@ func TestRealUSGSCSV(t *testing.T) {
 // below it; mapped to one year's column, every line that is not a
 // figure is rejected with its own row, none dropped.
 func TestRealUSGSWorkbook(t *testing.T) {
-	file := sharedData(t, "usgs/xlsx/mcs2023-stond_salient.xlsx")
+	file := etltest.SharedFile(t, "usgs/xlsx/mcs2023-stond_salient.xlsx")
 	cfg := cfgOf([]string{file}, "mineral_statistics",
 		map[string]any{"measure": "Salient Statistics—United States:", "value": "2022e"},
 		map[string]any{"edition": "MCS2023", "commodity": "stone_dimension", "year": 2022,

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -52,6 +53,23 @@ func rowsOf(sink *etl.MemorySink, tbl etl.Table, cols ...string) []string {
 			}
 			out = append(out, strings.Join(parts, " "))
 		}
+	}
+	return out
+}
+
+// sameRows compares rowsOf output, one row a line in the failure.
+func sameRows(t *testing.T, got, want []string) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("rows:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
+	}
+}
+
+// rejections renders each rejection as its one-line text.
+func rejections(sink *etl.MemorySink) []string {
+	var out []string
+	for _, r := range sink.Rejections {
+		out = append(out, r.String())
 	}
 	return out
 }
@@ -156,28 +174,4 @@ func (w *workbook) save(path string) string {
 	}
 	w.f.Close()
 	return path
-}
-
-// sharedData finds ../shared/data next to the module root, or skips.
-func sharedData(t *testing.T, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("real data %s not present (it ships outside the repository): %v", rel, err)
-	}
-	return p
 }

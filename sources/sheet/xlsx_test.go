@@ -64,9 +64,7 @@ func TestWorkbookTradeFlows(t *testing.T) {
 		"freq=A period=2023-01-01 reporter_iso3=USA partner_iso3=JPN flow=import hs_code=081190 value_usd=10000 net_weight_kg=250 is_aggregate=false source=analyst-sheet source_row=7",
 		"freq=A period=2022-01-01 reporter_iso3=USA partner_iso3=WLD flow=import hs_code=811292 value_usd=7000 net_weight_kg=null is_aggregate=true source=analyst-sheet source_row=11",
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("rows:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
-	}
+	sameRows(t, got, want)
 	for _, r := range rowsOf(sink, etl.TradeFlows, "source_ref") {
 		if r != "source_ref="+ref {
 			t.Errorf("source_ref: %s, want %s", r, ref)
@@ -172,13 +170,8 @@ func TestWorkbookMineralStatistics(t *testing.T) {
 		"edition=MCS2024 commodity=germanium year=2023 country_iso3=USA measure=net_import_reliance product= value=null unit=pct qualifier=W source_row=4 source_column=Net import reliance (%)*",
 		"edition=MCS2024 commodity=tin year=2023 country_iso3=USA measure=net_import_reliance product= value=null unit=pct qualifier=NA source_row=7 source_column=Net import reliance (%)*",
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("rows:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
-	}
-	var rej []string
-	for _, r := range sink.Rejections {
-		rej = append(rej, r.String())
-	}
+	sameRows(t, got, want)
+	rej := rejections(sink)
 	wantRej := []string{
 		file + `#NIR row 5 column "Net import reliance (%)*": missing value without a qualifier`,
 		file + `#NIR row 6 column "Year": year "last year" is not YYYY`,

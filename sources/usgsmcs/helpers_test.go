@@ -2,48 +2,14 @@ package usgsmcs
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/etl/etltest"
 )
 
-// dataDir finds the shared real data next to the repository, or skips.
-func dataDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(filepath.Join(d, "usgs")); err != nil {
-		t.Skipf("real USGS data not found at %s (absent on a fresh clone): %v", d, err)
-	}
-	return d
-}
-
-// stat is a written row, read back from the Arrow batches.
-type stat struct {
-	Edition, Commodity, Country, Measure, Product, Unit, Qualifier, Ref, Column string
-	Year                                                                        int
-	Value                                                                       *float64
-	Row                                                                         int64
-}
-
 // run extracts paths into a MemorySink and returns the rows and rejections.
-func run(t *testing.T, edition string, paths ...string) ([]stat, []etl.Rejection) {
+func run(t *testing.T, edition string, paths ...string) ([]etl.MineralStat, []etl.Rejection) {
 	t.Helper()
 	src := &Source{Paths: paths, Edition: edition}
 	sink := &etl.MemorySink{}
@@ -51,26 +17,7 @@ func run(t *testing.T, edition string, paths ...string) ([]stat, []etl.Rejection
 	if err := src.Extract(context.Background(), sink); err != nil {
 		t.Fatalf("Extract(%v): %v", paths, err)
 	}
-	var out []stat
-	for _, rec := range sink.Records[etl.MineralStatistics] {
-		col := func(i int) *array.String { return rec.Column(i).(*array.String) }
-		val := rec.Column(6).(*array.Float64)
-		for r := 0; r < int(rec.NumRows()); r++ {
-			s := stat{Edition: col(0).Value(r), Commodity: col(1).Value(r),
-				Year:    int(rec.Column(2).(*array.Int32).Value(r)),
-				Country: col(3).Value(r), Measure: col(4).Value(r), Product: col(5).Value(r),
-				Unit: col(7).Value(r), Ref: col(10).Value(r),
-				Row: rec.Column(11).(*array.Int64).Value(r), Column: col(12).Value(r)}
-			if !col(8).IsNull(r) {
-				s.Qualifier = col(8).Value(r)
-			}
-			if !val.IsNull(r) {
-				v := val.Value(r)
-				s.Value = &v
-			}
-			out = append(out, s)
-		}
-	}
+	out := etltest.MineralStats(t, sink)
 	if int64(len(out)) != src.Written {
 		t.Errorf("Written = %d, rows in sink = %d", src.Written, len(out))
 	}
@@ -82,8 +29,8 @@ func run(t *testing.T, edition string, paths ...string) ([]stat, []etl.Rejection
 
 // find returns the rows of one cell: source column and year (and country,
 // ” for any).
-func find(rows []stat, column string, year int, country string) []stat {
-	var out []stat
+func find(rows []etl.MineralStat, column string, year int, country string) []etl.MineralStat {
+	var out []etl.MineralStat
 	for _, r := range rows {
 		if r.Column == column && r.Year == year && (country == "" || r.Country == country) {
 			out = append(out, r)
@@ -93,7 +40,7 @@ func find(rows []stat, column string, year int, country string) []stat {
 }
 
 // one returns the single row of a cell or fails.
-func one(t *testing.T, rows []stat, column string, year int, country string) stat {
+func one(t *testing.T, rows []etl.MineralStat, column string, year int, country string) etl.MineralStat {
 	t.Helper()
 	got := find(rows, column, year, country)
 	if len(got) != 1 {
@@ -103,7 +50,7 @@ func one(t *testing.T, rows []stat, column string, year int, country string) sta
 }
 
 // want checks a row's value (nil = null), qualifier, measure, product and unit.
-func want(t *testing.T, r stat, value *float64, qual, measure, product, unit string) {
+func want(t *testing.T, r etl.MineralStat, value *float64, qual, measure, product, unit string) {
 	t.Helper()
 	switch {
 	case (value == nil) != (r.Value == nil), value != nil && *value != *r.Value:

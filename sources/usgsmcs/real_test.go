@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/etl/etltest"
 )
 
 // salientRejections lists, per salient file, the only rejections allowed
@@ -43,7 +44,7 @@ func matchesAny(reason, alts string) bool {
 }
 
 func TestSalient2024(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(dataDir(t), "usgs/mcs2024/salient/*.csv"))
+	files, _ := filepath.Glob(filepath.Join(etltest.SharedFile(t, "usgs/mcs2024/salient"), "*.csv"))
 	if len(files) != 85 {
 		t.Fatalf("%d salient files, want 85", len(files))
 	}
@@ -93,8 +94,8 @@ func layoutOfFile(abbr string) string {
 }
 
 func TestSalientValues(t *testing.T) {
-	dir := filepath.Join(dataDir(t), "usgs/mcs2024/salient")
-	load := func(abbr string) []stat {
+	dir := etltest.SharedFile(t, "usgs/mcs2024/salient")
+	load := func(abbr string) []etl.MineralStat {
 		f, _ := filepath.Glob(filepath.Join(dir, "*-"+abbr+"_salient.csv"))
 		if len(f) != 1 {
 			t.Fatalf("%s: %v", abbr, f)
@@ -149,11 +150,11 @@ func TestSalientValues(t *testing.T) {
 const worldTextCells = `"Included in World total."|"Categorized as|"Very small"|"included with ilmenite"|a cell under a column without a name`
 
 func TestWorld2024(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(dataDir(t), "usgs/mcs2024/world/*.csv"))
+	files, _ := filepath.Glob(filepath.Join(etltest.SharedFile(t, "usgs/mcs2024/world"), "*.csv"))
 	if len(files) != 77 {
 		t.Fatalf("%d world files, want 77", len(files))
 	}
-	var rows []stat
+	var rows []etl.MineralStat
 	var countries, texts int
 	for _, f := range files {
 		r, rej := run(t, "", f)
@@ -176,7 +177,7 @@ func TestWorld2024(t *testing.T) {
 	t.Logf("77 world files: %d rows; %d rows rejected for their country (residual groups and aggregates), %d text cells",
 		len(rows), countries, texts)
 	// a row of the real rare earths table: the world total
-	var ree []stat
+	var ree []etl.MineralStat
 	for _, r := range rows {
 		if r.Commodity == "rare_earths" {
 			ree = append(ree, r)
@@ -187,7 +188,7 @@ func TestWorld2024(t *testing.T) {
 	want(t, one(t, ree, "Prod_t_est_2022", 2022, "WLD"), f(300000), "", "mine_production", "", "t")
 	want(t, one(t, ree, "Reserves_t", 2023, "WLD"), f(110000000), "", "reserves", "", "t")
 	// gallium: a capacity column and "1,100,000"
-	var ga []stat
+	var ga []etl.MineralStat
 	for _, r := range rows {
 		if r.Commodity == "gallium" {
 			ga = append(ga, r)
@@ -196,7 +197,7 @@ func TestWorld2024(t *testing.T) {
 	want(t, one(t, ga, "Cap_kg_2023", 2023, "WLD"), f(1100000), "", "capacity", "", "kg")
 	want(t, one(t, ga, "Prod_kg_2022", 2022, "WLD"), f(610000), "", "unspecified_production", "", "kg")
 	// several Types in one table become products
-	var pt []stat
+	var pt []etl.MineralStat
 	for _, r := range rows {
 		if r.Commodity == "platinum_group_metals" && r.Country == "WLD" && r.Year == 2022 {
 			pt = append(pt, r)
@@ -209,7 +210,7 @@ func TestWorld2024(t *testing.T) {
 
 // Both tables of a commodity must share one commodity slug.
 func TestCommoditySlugsAgree(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(dataDir(t), "usgs/mcs2024/salient/*.csv"))
+	files, _ := filepath.Glob(filepath.Join(etltest.SharedFile(t, "usgs/mcs2024/salient"), "*.csv"))
 	for _, f := range files {
 		tb, err := readCSV(f)
 		if err != nil {
@@ -230,7 +231,7 @@ func TestCommoditySlugsAgree(t *testing.T) {
 }
 
 func TestFolderLoadSkipsSummaryAndDeduplicates(t *testing.T) {
-	dir := filepath.Join(dataDir(t), "usgs/mcs2024")
+	dir := etltest.SharedFile(t, "usgs/mcs2024")
 	rows, rej := run(t, "", dir) // salient, world and summary folders
 	if len(rows) == 0 {
 		t.Fatal("no rows")

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/etl/etltest"
 )
 
 // Files listed by URL are downloaded into the landing zone under their
@@ -29,24 +30,13 @@ func TestURLsDownloadAndReplay(t *testing.T) {
 	}))
 	raw := t.TempDir()
 	run := func(replay bool, urls ...string) (*etl.MemorySink, error) {
-		k, _ := etl.LookupKind(Kind)
-		cfg, probs := k.Spec.Validate(map[string]any{"urls": urls})
-		if len(probs) > 0 {
-			t.Fatal(probs)
-		}
-		src, err := k.New(cfg, etl.Runtime{RawDir: raw, Replay: replay})
-		if err != nil {
-			t.Fatal(err)
-		}
-		sink := &etl.MemorySink{}
-		return sink, src.Extract(t.Context(), sink)
+		return etltest.Extract(t, etltest.Build(t, Kind, map[string]any{"urls": urls}, etl.Runtime{RawDir: raw, Replay: replay}))
 	}
 	url := srv.URL + "/catalog/file/mcs2025-raree_salient.csv"
 	sink, err := run(false, url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sink.Release()
 	want := sink.Rows(etl.MineralStatistics)
 	if want == 0 || hits != 1 {
 		t.Fatalf("%d rows from %d requests", want, hits)
@@ -59,7 +49,6 @@ func TestURLsDownloadAndReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer replayed.Release()
 	if got := replayed.Rows(etl.MineralStatistics); got != want {
 		t.Errorf("replay gave %d rows, want %d", got, want)
 	}

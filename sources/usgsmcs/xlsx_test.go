@@ -7,11 +7,12 @@ import (
 	"testing"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/etl/etltest"
 	"github.com/xuri/excelize/v2"
 )
 
 // vocabulary is the set of measure/product/unit triples of rows.
-func vocabulary(rows []stat, country string) []string {
+func vocabulary(rows []etl.MineralStat, country string) []string {
 	set := map[string]bool{}
 	for _, r := range rows {
 		if r.Country == country {
@@ -27,8 +28,8 @@ func vocabulary(rows []stat, country string) []string {
 }
 
 func TestRealXLSX(t *testing.T) {
-	d := dataDir(t)
-	path := filepath.Join(d, "usgs/xlsx/mcs2023-stond_salient.xlsx")
+	d := etltest.SharedFile(t, "usgs")
+	path := filepath.Join(d, "xlsx/mcs2023-stond_salient.xlsx")
 	rows, rej := run(t, "", path)
 	salient := 0
 	for _, r := range rows {
@@ -58,8 +59,8 @@ func TestRealXLSX(t *testing.T) {
 		}
 	}
 	// the same table as CSV, a year later, speaks the same vocabulary
-	csvRows, _ := run(t, "", filepath.Join(d, "usgs/mcs2024/salient/mcs2024-stond_salient.csv"))
-	var salientRows []stat
+	csvRows, _ := run(t, "", filepath.Join(d, "mcs2024/salient/mcs2024-stond_salient.csv"))
+	var salientRows []etl.MineralStat
 	for _, r := range rows {
 		if strings.HasSuffix(r.Ref, "#SalientCSV") {
 			salientRows = append(salientRows, r)
@@ -120,7 +121,7 @@ func TestWrittenXLSX(t *testing.T) {
 		t.Errorf("an empty cell gave rows: %+v", got)
 	}
 	// MCS2024's CSV names the same statistics differently; the keys agree
-	csv, _ := run(t, "", filepath.Join(dataDir(t), "usgs/mcs2024/salient/mcs2024-raree_salient.csv"))
+	csv, _ := run(t, "", etltest.SharedFile(t, "usgs/mcs2024/salient/mcs2024-raree_salient.csv"))
 	old := one(t, csv, "Imports_Compounds_t", 2022, "USA")
 	if old.Measure != r.Measure || old.Product != r.Product || old.Unit != r.Unit || *old.Value == *r.Value {
 		t.Errorf("MCS2024 %+v vs MCS2025 %+v: want one key, a revised value", old, r)
