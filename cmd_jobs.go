@@ -22,6 +22,11 @@ func newValidateCmd(g *globals) *cobra.Command {
 its spec, cron expressions, time zones, retries and alert rules. Every problem is reported as
 FILE:LINE:COL, not just the first. Exit code 0 when the file is valid, 1 when it is not.
 
+A job has: name, source (a kind below), schedule (cron: five fields, an optional seconds field,
+@daily...; CRON_TZ=Zone allowed), timezone, retries, retry_backoff, catch_up, revision_window
+(months re-fetched before the cursor on each run) and config (the source's settings). The periods
+from/to of comtrade and census may also be "latest" or relative to today ("-60m", "-5y").
+
 Source kinds and their settings:
 ` + kindsDoc(),
 		Args: cobra.ExactArgs(1),
