@@ -50,7 +50,7 @@ func RunChild(ctx context.Context, args []string, out io.Writer) error {
 	}
 	log := slog.New(slog.DiscardHandler)
 	if *verbose {
-		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	res, err := loadOnce(ctx, log, *dir, *file, *hs)
 	if err != nil {

@@ -73,3 +73,33 @@ func BenchmarkLoad(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRebuildMarts rebuilds the marts over 1M loaded rows: all
+// periods, and the one month a small load touched (the nightly case,
+// which must not cost in proportion to the history).
+func BenchmarkRebuildMarts(b *testing.B) {
+	const rows = 1_000_000
+	ctx := context.Background()
+	w, err := Open(ctx, Options{Dir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := w.Load(ctx, 1, synthetic{rows, 1}); err != nil {
+		b.Fatal(err)
+	}
+	month := etl.LoadStats{Periods: map[string][]string{"M": {"2020-06-01"}}}
+	for _, tc := range []struct {
+		name string
+		st   etl.LoadStats
+		all  bool
+	}{{"all", etl.LoadStats{}, true}, {"one-month", month, false}} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				if err := w.RebuildMarts(ctx, tc.st, tc.all); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

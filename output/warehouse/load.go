@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,13 +15,18 @@ import (
 	"github.com/tradewh/tradewh/etl"
 )
 
-// Load extracts src, stages its batches and merges them into the history
-// tables in one transaction: all of the load lands, or none of it.
+// Load extracts src and writes it into the history tables in one
+// transaction: all of the load lands, or none of it. Batches stream
+// straight into history while the load's periods have no current version
+// yet; otherwise they are staged and merged. Loads take turns: the
+// transaction is open from the first batch to the commit.
 func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.LoadStats, error) {
 	if w.readOnly {
 		return etl.LoadStats{}, errors.New("load: the warehouse is open read-only")
 	}
 	start := time.Now()
+	w.writeMu.Lock()
+	defer w.writeMu.Unlock()
 	conn, err := w.db.Conn(ctx)
 	if err != nil {
 		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
@@ -31,21 +37,28 @@ func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.
 	for _, f := range facts {
 		ddl = append(ddl, f.stageDDL())
 	}
-	ddl = append(ddl, "USE "+arrowDB)
 	for _, q := range ddl {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return etl.LoadStats{}, fmt.Errorf("load: create staging: %w", err)
 		}
 	}
-	sg, err := w.stage(ctx, conn, src)
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
 	}
-	if _, err := conn.ExecContext(ctx, "USE "+quoteIdent(w.mainDB)); err != nil {
+	defer tx.Rollback() //nolint:errcheck // a no-op once committed
+	ts, err := loadTimestamp(ctx, tx)
+	if err != nil {
+		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
+	}
+	l := &loader{w: w, conn: conn, tx: tx, runID: runID,
+		tsLit: "TIMESTAMP '" + ts.Format("2006-01-02 15:04:05.000000") + "'"}
+	sg, err := l.stage(ctx, src)
+	if err != nil {
 		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
 	}
 	staging := time.Since(start)
-	st, err := w.merge(ctx, conn, runID, sg)
+	st, err := l.merge(ctx, sg)
 	if err != nil {
 		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
 	}
@@ -55,12 +68,14 @@ func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.
 	return st, nil
 }
 
-// dropStaging removes the load's TEMP tables and returns conn to the pool
-// set back to the warehouse; if that fails the connection is discarded so
-// no stale staging survives.
+// dropStaging removes the load's TEMP tables and returns conn to the pool;
+// if that fails the connection is discarded so no stale staging survives.
 func (w *Warehouse) dropStaging(conn *sql.Conn) {
 	ctx := context.Background()
-	qs := []string{"USE " + quoteIdent(w.mainDB), "DROP TABLE IF EXISTS " + stageRejected, "DROP TABLE IF EXISTS " + dupKeys}
+	qs := []string{"DROP TABLE IF EXISTS " + stageRejected}
+	for _, t := range []string{dupKeys, stageGroups, changedGroups, changedRows, directBatches} {
+		qs = append(qs, "DROP TABLE IF EXISTS "+t)
+	}
 	for _, f := range facts {
 		qs = append(qs, "DROP TABLE IF EXISTS "+f.stage)
 	}
@@ -73,28 +88,23 @@ func (w *Warehouse) dropStaging(conn *sql.Conn) {
 	conn.Close()
 }
 
-const dupKeys = "stage_dup_keys"
+// Helper tables of the merge, dropped with the staging.
+const (
+	dupKeys       = "stage_dup_keys"
+	stageGroups   = "stage_groups"
+	changedGroups = "stage_changed_groups"
+	changedRows   = "stage_changed_rows"
+	directBatches = "stage_direct_batches"
+)
 
-// merge moves the staged rows into the history tables in one transaction.
-func (w *Warehouse) merge(ctx context.Context, conn *sql.Conn, runID int64, sg staged) (etl.LoadStats, error) {
-	w.writeMu.Lock()
-	defer w.writeMu.Unlock()
+// merge finishes the load in its transaction: rejections, duplicates,
+// the merge of staged tables, the counts, the commit.
+func (l *loader) merge(ctx context.Context, sg staged) (etl.LoadStats, error) {
 	st := etl.LoadStats{RowsIn: sg.rejected, Rejected: sg.rejected, Periods: map[string][]string{}}
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return st, err
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op once committed
-
-	ts, err := loadTimestamp(ctx, tx)
-	if err != nil {
-		return st, err
-	}
-	tsLit := "TIMESTAMP '" + ts.Format("2006-01-02 15:04:05.000000") + "'"
-	head := fmt.Sprintf("INSERT INTO rejected_rows SELECT %d, %s, ", runID, tsLit)
+	head := fmt.Sprintf("INSERT INTO rejected_rows SELECT %d, %s, ", l.runID, l.tsLit)
 	if sg.rejected > 0 {
 		q := head + "target, source, source_ref, source_row, source_column, reason, raw FROM " + stageRejected
-		if _, err := tx.ExecContext(ctx, q); err != nil {
+		if _, err := l.tx.ExecContext(ctx, q); err != nil {
 			return st, fmt.Errorf("write rejected rows: %w", err)
 		}
 	}
@@ -104,7 +114,14 @@ func (w *Warehouse) merge(ctx context.Context, conn *sql.Conn, runID int64, sg s
 			continue
 		}
 		st.RowsIn += n
-		fs, err := mergeFact(ctx, tx, f, runID, tsLit, head)
+		tl := sg.tables[f.table]
+		var fs etl.LoadStats
+		var err error
+		if tl.staged {
+			fs, err = mergeFact(l.steps(ctx, f), f, l.runID, l.tsLit, head, tl.hasNulls, tl.scope)
+		} else {
+			fs, err = l.finishDirect(ctx, f, tl, head)
+		}
 		if err != nil {
 			return st, fmt.Errorf("merge %s: %w", f.table, err)
 		}
@@ -120,10 +137,47 @@ func (w *Warehouse) merge(ctx context.Context, conn *sql.Conn, runID int64, sg s
 	if err := st.Reconciles(); err != nil {
 		return st, err
 	}
-	if err := tx.Commit(); err != nil {
+	start := time.Now()
+	if err := l.tx.Commit(); err != nil {
 		return st, fmt.Errorf("commit: %w", err)
 	}
+	l.w.log.Debug("merge step", "step", "commit", "took", time.Since(start).Round(time.Millisecond))
 	return st, nil
+}
+
+// steps runs the merge's statements in the load's transaction, timing each.
+type steps struct {
+	ctx context.Context
+	tx  *sql.Tx
+	log *slog.Logger
+	tbl etl.Table
+}
+
+func (l *loader) steps(ctx context.Context, f fact) steps {
+	return steps{ctx: ctx, tx: l.tx, log: l.w.log, tbl: f.table}
+}
+
+// exec runs a statement and returns the rows it affected.
+func (s steps) exec(what, q string) (int64, error) {
+	start := time.Now()
+	res, err := s.tx.ExecContext(s.ctx, q)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	n, err := res.RowsAffected()
+	s.log.Debug("merge step", "table", s.tbl, "step", what, "rows", n, "took", time.Since(start).Round(time.Millisecond))
+	return n, err
+}
+
+// count runs a query returning one number.
+func (s steps) count(what, q string) (int64, error) {
+	start := time.Now()
+	var n int64
+	if err := s.tx.QueryRowContext(s.ctx, q).Scan(&n); err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	s.log.Debug("merge step", "table", s.tbl, "step", what, "count", n, "took", time.Since(start).Round(time.Millisecond))
+	return n, nil
 }
 
 // loadTimestamp is now (UTC, microseconds), pushed past the newest
@@ -146,100 +200,188 @@ func loadTimestamp(ctx context.Context, tx *sql.Tx) (time.Time, error) {
 // mergeFact rejects staged rows with missing required columns and
 // duplicate keys, then closes changed current versions and inserts new ones.
 // Every statement is set-based; the history side is limited to the
-// periods (or years) in staging.
-func mergeFact(ctx context.Context, tx *sql.Tx, f fact, runID int64, tsLit, rejectHead string) (etl.LoadStats, error) {
+// periods (or years) in staging, and each check that finds nothing to do
+// (no nulls seen while staging, no duplicate key hash, no current history
+// for the load's periods, group fingerprints equal) skips its costly step.
+func mergeFact(s steps, f fact, runID int64, tsLit, rejectHead string, hasNulls bool, seen map[scopeKey]bool) (etl.LoadStats, error) {
 	st := etl.LoadStats{Periods: map[string][]string{}}
 	cols := f.columns()
-	exec := func(what, q string) (int64, error) {
-		res, err := tx.ExecContext(ctx, q)
-		if err != nil {
-			return 0, fmt.Errorf("%s: %w", what, err)
-		}
-		return res.RowsAffected()
-	}
+	exec, count := s.exec, s.count
 
 	// Rows missing a required column: rejected by name.
-	req := f.required()
-	var missing, anyNull []string
-	for _, c := range req {
-		missing = append(missing, fmt.Sprintf("WHEN %s IS NULL THEN '%s'", c, c))
-		anyNull = append(anyNull, c+" IS NULL")
-	}
-	n, err := exec("reject incomplete rows", fmt.Sprintf(`%s '%s', coalesce(source, ''), coalesce(source_ref, ''),
+	if hasNulls {
+		req := f.required()
+		var missing, anyNull []string
+		for _, c := range req {
+			missing = append(missing, fmt.Sprintf("WHEN %s IS NULL THEN '%s'", c, c))
+			anyNull = append(anyNull, c+" IS NULL")
+		}
+		n, err := exec("reject incomplete rows", fmt.Sprintf(`%s '%s', coalesce(source, ''), coalesce(source_ref, ''),
 		coalesce(source_row, 0), col, 'missing ' || col, raw
 		FROM (SELECT *, CASE %s END AS col, %s AS raw FROM %s s) WHERE col IS NOT NULL`,
-		rejectHead, f.table, strings.Join(missing, " "), rawOf("s", cols), f.stage))
+			rejectHead, f.table, strings.Join(missing, " "), rawOf("s", cols), f.stage))
+		if err != nil {
+			return st, err
+		}
+		st.Rejected += n
+		if n > 0 {
+			if _, err := exec("drop incomplete rows", "DELETE FROM "+f.stage+" WHERE "+strings.Join(anyNull, " OR ")); err != nil {
+				return st, err
+			}
+		}
+	}
+
+	dups := func(filter string) error {
+		n, err := rejectDuplicates(s, f, rejectHead, f.stage, filter, "kh", func() (string, error) {
+			return fmt.Sprintf("(SELECT *, rowid AS rid FROM %s t WHERE %s)", f.stage, filter), nil
+		})
+		st.Rejected += n
+		return err
+	}
+	stagedRows := func() (int64, error) { return count("count staged rows", "SELECT count(*) FROM "+f.stage) }
+	staged, err := stagedRows()
+	if err != nil || staged == 0 {
+		return st, err
+	}
+	// The periods seen while staging are those in staging, unless rows
+	// were dropped for a missing column: then ask staging.
+	var scope string
+	if hasNulls {
+		if scope, err = scopeOf(s.ctx, s.tx, f, &st); err != nil {
+			return st, err
+		}
+	} else {
+		scope = scopeFromKeys(f, seen, &st)
+	}
+	insert := func(what, filter string) (int64, error) {
+		return exec(what, fmt.Sprintf(`INSERT INTO %s (%s, run_id, valid_from, valid_to)
+			SELECT %s, %d, %s, NULL FROM %s s %s`,
+			f.history, strings.Join(cols, ", "), qualified("s.", cols), runID, tsLit, f.stage, filter))
+	}
+
+	// No current version in the load's periods: every row is new.
+	current, err := count("look for current versions", fmt.Sprintf(
+		"SELECT count(*) FROM (SELECT 1 FROM %s h WHERE h.valid_to IS NULL AND %s LIMIT 1)", f.history, scope))
 	if err != nil {
 		return st, err
 	}
-	st.Rejected += n
-	if n > 0 {
-		if _, err := exec("drop incomplete rows", "DELETE FROM "+f.stage+" WHERE "+strings.Join(anyNull, " OR ")); err != nil {
+	if current == 0 {
+		if err := dups("true"); err != nil {
 			return st, err
 		}
-	}
-
-	// Duplicate keys: the first arrival (batch, then lowest source_row) wins.
-	order := "{'b': batch_no, 'r': source_row, 'i': rowid}"
-	if _, err := exec("find duplicates", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-		SELECT %s, min(%s) AS first, arg_min(source_ref, %s) AS first_ref
-		FROM %s GROUP BY ALL HAVING count(*) > 1`,
-		dupKeys, strings.Join(f.key, ", "), order, order, f.stage)); err != nil {
+		st.Loaded, err = insert("insert new rows", "")
 		return st, err
 	}
-	n, err = exec("reject duplicates", fmt.Sprintf(`%s '%s', s.source, s.source_ref, s.source_row, '',
+
+	// Fingerprint each group on both sides; equal groups are unchanged,
+	// groups history lacks are inserted as they are, the rest are merged.
+	// A group equal to history has no duplicate key (history has none),
+	// so only the other groups are searched for duplicates.
+	g := strings.Join(f.group, ", ")
+	fp := "count(*) AS n, sum(" + f.rowHash() + ") AS fp"
+	if _, err := exec("fingerprint staged groups", fmt.Sprintf(
+		"CREATE OR REPLACE TEMP TABLE %s AS SELECT %s, count(*) AS n, sum(rh) AS fp FROM %s GROUP BY ALL", stageGroups, g, f.stage)); err != nil {
+		return st, err
+	}
+	if _, err := exec("compare groups", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
+		SELECT %s, h.n IS NULL AS is_new
+		FROM %s s LEFT JOIN (
+			SELECT %s, %s FROM %s h
+			WHERE h.valid_to IS NULL AND %s AND (%s) IN (SELECT %s FROM %s)
+			GROUP BY ALL) h ON %s
+		WHERE h.n IS NULL OR h.n <> s.n OR h.fp <> s.fp`,
+		changedGroups, qualified("s.", f.group), stageGroups, g, fp, f.history, scope,
+		qualified("h.", f.group), g, stageGroups, joinOn("s", "h", f.group))); err != nil {
+		return st, err
+	}
+	changed, err := count("count changed groups", "SELECT count(*) FROM "+changedGroups)
+	if err != nil || changed == 0 {
+		st.Unchanged = staged
+		return st, err
+	}
+	if err := dups(fmt.Sprintf("(%s) IN (SELECT %s FROM %s)", qualified("t.", f.group), g, changedGroups)); err != nil {
+		return st, err
+	}
+	if staged, err = stagedRows(); err != nil {
+		return st, err
+	}
+	inGroups := func(isNew bool) string {
+		return fmt.Sprintf("WHERE (%s) IN (SELECT %s FROM %s WHERE is_new = %t)", qualified("s.", f.group), g, changedGroups, isNew)
+	}
+	// One join of the changed groups' staged rows with their current
+	// versions finds the rows to insert (new or changed) and the versions
+	// they close.
+	if _, err := exec("find changed rows", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
+		SELECT s.rid, h.hrid
+		FROM (SELECT *, rowid AS rid FROM %s s %s) s
+		LEFT JOIN (SELECT *, rowid AS hrid FROM %s h WHERE h.valid_to IS NULL AND %s) h ON %s
+		WHERE h.hrid IS NULL OR NOT (%s)`,
+		changedRows, f.stage, inGroups(false), f.history, scope, joinOn("h", "s", f.key),
+		sameValues("h", "s", f.compare))); err != nil {
+		return st, err
+	}
+	st.Revised, err = exec("close revised rows", fmt.Sprintf(
+		"UPDATE %s SET valid_to = %s WHERE rowid IN (SELECT hrid FROM %s WHERE hrid IS NOT NULL)", f.history, tsLit, changedRows))
+	if err != nil {
+		return st, err
+	}
+	merged, err := insert("insert new versions", "WHERE s.rowid IN (SELECT rid FROM "+changedRows+")")
+	if err != nil {
+		return st, err
+	}
+	if st.Revised > merged {
+		return st, fmt.Errorf("closed %d versions but inserted only %d: history has several current rows for a key", st.Revised, merged)
+	}
+	added, err := insert("insert new groups", inGroups(true))
+	if err != nil {
+		return st, err
+	}
+	st.Loaded = merged + added
+	st.Unchanged = staged - st.Loaded
+	return st, nil
+}
+
+// rejectDuplicates rejects every row of table (alias t, under filter) whose
+// key an earlier row has: the first arrival (batch, then lowest source_row)
+// wins. A grouping on the key's hash (keyHash) finds candidate keys
+// cheaply; only when there are some does rel (the rows with batch_no and
+// rowid as rid) get compared in full.
+func rejectDuplicates(s steps, f fact, rejectHead, table, filter, keyHash string, rel func() (string, error)) (int64, error) {
+	keys := strings.Join(f.key, ", ")
+	hashes := fmt.Sprintf("SELECT %s AS h FROM %s t WHERE %s GROUP BY 1 HAVING count(*) > 1", keyHash, table, filter)
+	cands, err := s.count("look for duplicates", "SELECT count(*) FROM ("+hashes+")")
+	if err != nil || cands == 0 {
+		return 0, err
+	}
+	rows, err := rel()
+	if err != nil {
+		return 0, err
+	}
+	order := "{'b': batch_no, 'r': source_row, 'i': rid}"
+	if _, err := s.exec("find duplicates", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
+		SELECT %s, min(%s) AS first, arg_min(source_ref, %s) AS first_ref
+		FROM %s r WHERE %s IN (%s) GROUP BY ALL HAVING count(*) > 1`,
+		dupKeys, keys, order, order, rows, keyHash, hashes)); err != nil {
+		return 0, err
+	}
+	cols := f.columns()
+	n, err := s.exec("reject duplicates", fmt.Sprintf(`%s '%s', s.source, s.source_ref, s.source_row, '',
 		CASE WHEN s.source_ref = d.first_ref THEN 'duplicate of row ' || struct_extract(d.first, 'r')
 		     ELSE 'duplicate of ' || d.first_ref || ' row ' || struct_extract(d.first, 'r') END,
 		%s
-		FROM %s s JOIN %s d ON %s WHERE s.rowid <> struct_extract(d.first, 'i')`,
-		rejectHead, f.table, rawOf("s", cols), f.stage, dupKeys, joinOn("s", "d", f.key)))
+		FROM %s s JOIN %s d ON %s WHERE s.rid <> struct_extract(d.first, 'i')`,
+		rejectHead, f.table, rawOf("s", cols), rows, dupKeys, joinOn("s", "d", f.key)))
 	if err != nil {
-		return st, err
+		return 0, err
 	}
-	st.Rejected += n
 	if n > 0 {
-		if _, err := exec("drop duplicates", fmt.Sprintf(`DELETE FROM %s s USING %s d
-			WHERE %s AND s.rowid <> struct_extract(d.first, 'i')`, f.stage, dupKeys, joinOn("s", "d", f.key))); err != nil {
-			return st, err
+		if _, err := s.exec("drop duplicates", fmt.Sprintf(`DELETE FROM %s t USING %s d
+			WHERE %s AND t.rowid <> struct_extract(d.first, 'i') AND %s`, table, dupKeys, joinOn("t", "d", f.key), filter)); err != nil {
+			return 0, err
 		}
 	}
-	if _, err := exec("drop duplicate keys", "DROP TABLE "+dupKeys); err != nil {
-		return st, err
-	}
-
-	var staged int64
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM "+f.stage).Scan(&staged); err != nil {
-		return st, fmt.Errorf("count staged rows: %w", err)
-	}
-	if staged == 0 {
-		return st, nil
-	}
-	scope, err := scopeOf(ctx, tx, f, &st)
-	if err != nil {
-		return st, err
-	}
-
-	// Close the current version of every key whose values changed...
-	st.Revised, err = exec("close revised rows", fmt.Sprintf(`UPDATE %s h SET valid_to = %s FROM %s s
-		WHERE h.valid_to IS NULL AND %s AND %s AND NOT (%s)`,
-		f.history, tsLit, f.stage, scope, joinOn("h", "s", f.key), sameValues("h", "s", f.compare)))
-	if err != nil {
-		return st, err
-	}
-	// ...then every staged row left without a current version is new or revised.
-	st.Loaded, err = exec("insert new versions", fmt.Sprintf(`INSERT INTO %s (%s, run_id, valid_from, valid_to)
-		SELECT %s, %d, %s, NULL FROM %s s
-		WHERE NOT EXISTS (SELECT 1 FROM %s h WHERE h.valid_to IS NULL AND %s AND %s)`,
-		f.history, strings.Join(cols, ", "), qualified("s.", cols), runID, tsLit, f.stage,
-		f.history, scope, joinOn("h", "s", f.key)))
-	if err != nil {
-		return st, err
-	}
-	if st.Revised > st.Loaded {
-		return st, fmt.Errorf("closed %d versions but inserted only %d: history has several current rows for a key", st.Revised, st.Loaded)
-	}
-	st.Unchanged = staged - st.Loaded
-	return st, nil
+	_, err = s.exec("drop duplicate keys", "DROP TABLE "+dupKeys)
+	return n, err
 }
 
 // scopeOf records the periods (or years) in staging and returns a filter

@@ -2,9 +2,9 @@ package warehouse
 
 import (
 	"context"
-	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -90,16 +90,18 @@ func (s *sink) flush(ctx context.Context) error {
 	return s.send(ctx, item{rej: chunk})
 }
 
-// staged counts what the staging tables hold.
+// staged counts what the load wrote: per fact table its rows, where they
+// went, and the source's rejections.
 type staged struct {
 	rows     map[etl.Table]int64
+	tables   map[etl.Table]*tableLoad
 	rejected int64 // rejections by the source
 }
 
-// stage runs the source and stages its output on conn. It returns only
+// stage runs the source and writes its output through l. It returns only
 // once the source has stopped, whatever happened.
-func (w *Warehouse) stage(ctx context.Context, conn *sql.Conn, src etl.Source) (staged, error) {
-	st := staged{rows: map[etl.Table]int64{}}
+func (l *loader) stage(ctx context.Context, src etl.Source) (staged, error) {
+	st := staged{rows: map[etl.Table]int64{}, tables: map[etl.Table]*tableLoad{}}
 	ectx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ch := make(chan item, chanDepth)
@@ -119,13 +121,17 @@ func (w *Warehouse) stage(ctx context.Context, conn *sql.Conn, src etl.Source) (
 	}()
 
 	var err error
-	batchNo := 0
+	l.ch, l.st = ch, &st
 	// Keep draining after a failure so the source is never left blocked
 	// on a send, and every retained batch is released.
-	for it := range ch {
+	for {
+		it, ok := l.next()
+		if !ok {
+			break
+		}
 		if err == nil {
-			batchNo++
-			err = w.stageItem(ctx, conn, it, batchNo, &st)
+			l.batchNo++
+			err = l.stageItem(ctx, it, l.batchNo, &st)
 			if err != nil {
 				cancel()
 			}
@@ -135,25 +141,28 @@ func (w *Warehouse) stage(ctx context.Context, conn *sql.Conn, src etl.Source) (
 		}
 	}
 	switch {
+	case ctx.Err() != nil: // the transaction went with it: whatever failed next is a consequence
+		return st, ctx.Err()
 	case err != nil:
 		return st, err
-	case ctx.Err() != nil:
-		return st, ctx.Err()
 	case extractErr != nil:
 		return st, fmt.Errorf("extract: %w", extractErr)
 	}
 	return st, nil
 }
 
-func (w *Warehouse) stageItem(ctx context.Context, conn *sql.Conn, it item, batchNo int, st *staged) error {
+func (l *loader) stageItem(ctx context.Context, it item, batchNo int, st *staged) error {
 	if it.rec == nil {
 		rec := rejectionBatch(it.rej)
 		defer rec.Release()
-		if err := insertArrow(ctx, conn, rec, stageRejected, ""); err != nil {
+		if err := l.insertArrow(ctx, rec, stageRejected, "", nil); err != nil {
 			return fmt.Errorf("stage rejected rows: %w", err)
 		}
 		st.rejected += int64(len(it.rej))
 		return nil
+	}
+	if err := l.flushRejections(ctx); err != nil {
+		return err
 	}
 	f, ok := factOf(it.table)
 	if !ok {
@@ -162,34 +171,46 @@ func (w *Warehouse) stageItem(ctx context.Context, conn *sql.Conn, it item, batc
 	if err := checkSchema(it.table, it.rec.Schema()); err != nil {
 		return err
 	}
-	if err := insertArrow(ctx, conn, it.rec, f.stage, fmt.Sprintf(", %d", batchNo)); err != nil {
+	tl := st.tables[f.table]
+	if tl == nil {
+		tl = &tableLoad{scope: map[scopeKey]bool{}}
+		st.tables[f.table] = tl
+	}
+	if err := l.write(ctx, f, tl, it.rec, batchNo); err != nil {
 		return fmt.Errorf("stage %s batch %d: %w", it.table, batchNo, err)
 	}
-	st.rows[it.table] += it.rec.NumRows()
-	return nil
+	return l.flushRejections(ctx)
 }
 
-// arrowDB is an in-memory database attached to the warehouse for the views
-// Arrow batches are read through. RegisterView creates a persistent view
-// in the connection's current database; staging connections switch to
-// this one so those views never reach the warehouse file.
-const arrowDB = "tradewh_arrow"
-
-// viewSeq names views uniquely: the attached database is shared by all
-// connections, and loads may stage in parallel.
+// viewSeq names views uniquely. RegisterView creates a persistent view in
+// the warehouse; it is created and dropped inside the load's transaction,
+// so none is ever committed.
 var viewSeq atomic.Int64
 
 // insertArrow exposes rec to DuckDB as a view (zero copy through the Arrow
-// C interface) and appends it to the staging table, with extra columns.
-func insertArrow(ctx context.Context, conn *sql.Conn, rec arrow.RecordBatch, table, extra string) error {
-	view := fmt.Sprintf("arrow_batch_%d", viewSeq.Add(1))
+// C interface) and appends it to table, with extra trailing values; with
+// cols, into those table columns. Every column of the view is read: the
+// Arrow scan mismaps columns when a projection skips some.
+func (l *loader) insertArrow(ctx context.Context, rec arrow.RecordBatch, table, extra string, cols []string) error {
 	rdr, err := array.NewRecordReader(rec.Schema(), []arrow.RecordBatch{rec})
 	if err != nil {
 		return err
 	}
 	defer rdr.Release()
+	n, err := l.insertReader(ctx, rdr, table, extra, cols)
+	if err == nil && n != rec.NumRows() {
+		err = fmt.Errorf("staged %d of %d rows", n, rec.NumRows())
+	}
+	return err
+}
+
+// insertReader is insertArrow for a stream of batches; it returns the
+// rows inserted.
+func (l *loader) insertReader(ctx context.Context, rdr array.RecordReader, table, extra string, cols []string) (int64, error) {
+	view := fmt.Sprintf("arrow_batch_%d", viewSeq.Add(1))
 	var release func()
-	err = conn.Raw(func(dc any) error {
+	var err error
+	err = l.conn.Raw(func(dc any) error {
 		ar, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
 		if err != nil {
 			return err
@@ -198,23 +219,23 @@ func insertArrow(ctx context.Context, conn *sql.Conn, rec arrow.RecordBatch, tab
 		return err
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer release()
-	res, err := conn.ExecContext(ctx, fmt.Sprintf("INSERT INTO %s SELECT *%s FROM %s", table, extra, view))
+	q := fmt.Sprintf("INSERT INTO %s SELECT *%s FROM %s", table, extra, view)
+	if cols != nil {
+		q = fmt.Sprintf("INSERT INTO %s (%s) SELECT *%s FROM %s", table, strings.Join(cols, ", "), extra, view)
+	}
+	res, err := l.tx.ExecContext(ctx, q)
 	// The view points at the stream released below: never leave it behind.
-	_, dropErr := conn.ExecContext(context.WithoutCancel(ctx), "DROP VIEW IF EXISTS "+view)
+	_, dropErr := l.tx.ExecContext(context.WithoutCancel(ctx), "DROP VIEW IF EXISTS "+view)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if dropErr != nil {
-		return dropErr
+		return 0, dropErr
 	}
-	n, err := res.RowsAffected()
-	if err == nil && n != rec.NumRows() {
-		err = fmt.Errorf("staged %d of %d rows", n, rec.NumRows())
-	}
-	return err
+	return res.RowsAffected()
 }
 
 func rejectionBatch(rs []etl.Rejection) arrow.RecordBatch {

@@ -34,7 +34,25 @@ type Options struct {
 	ReadOnly    bool          // query/status: open read-only
 	OpenTimeout time.Duration // how long to keep retrying when the file is locked by another process (default 30s)
 	Logger      *slog.Logger
+	// MemoryLimit caps DuckDB's buffer memory (e.g. "256MB"); beyond it
+	// DuckDB spills to TempDir rather than growing. Default DefaultMemoryLimit.
+	MemoryLimit string
+	// MartMemoryLimit is the cap while marts rebuild: their windows and
+	// aggregates spill less well than a load. "" is DuckDB's default (80%
+	// of RAM): a full rebuild of 10M rows needs more than 1GB.
+	MartMemoryLimit string
+	// TempDir is where DuckDB spills; default TempDirName in the warehouse folder.
+	TempDir string
 }
+
+// DefaultMemoryLimit is DuckDB's buffer pool during loads. Batches stream
+// through and what does not fit spills, so a load's peak RSS (about
+// 400 MiB, much of it DuckDB's and Go's working memory outside the pool)
+// barely grows with the file.
+const DefaultMemoryLimit = "160MB"
+
+// TempDirName is the spill folder inside the warehouse folder.
+const TempDirName = ".tmp"
 
 // Warehouse is an open warehouse. It is safe for concurrent use; merges
 // and mart rebuilds are serialised so their transactions never conflict.
@@ -42,9 +60,10 @@ type Warehouse struct {
 	db       *sql.DB
 	dir      string
 	readOnly bool
-	mainDB   string // the warehouse's catalog name, to switch back to after staging
 	log      *slog.Logger
-	writeMu  sync.Mutex // held by the merge transaction and mart rebuilds
+	writeMu  sync.Mutex // held by loads and mart rebuilds
+
+	memLimit, martMemLimit string
 }
 
 var _ etl.Store = (*Warehouse)(nil)
@@ -82,6 +101,16 @@ func Open(ctx context.Context, o Options) (*Warehouse, error) {
 	cfg.Set("autoinstall_known_extensions", "false")
 	cfg.Set("autoload_known_extensions", "true")
 	cfg.Set("extension_directory", filepath.Join(dir, ".duckdb_extensions"))
+	if o.MemoryLimit == "" {
+		o.MemoryLimit = DefaultMemoryLimit
+	}
+	if o.TempDir == "" {
+		o.TempDir = filepath.Join(dir, TempDirName)
+	}
+	cfg.Set("temp_directory", o.TempDir)
+	// Row order is never relied on (arrival is batch_no and source_row), and
+	// dropping it lets DuckDB insert a stream on all threads.
+	cfg.Set("preserve_insertion_order", "false")
 	if o.ReadOnly {
 		cfg.Set("access_mode", "READ_ONLY")
 	}
@@ -89,7 +118,8 @@ func Open(ctx context.Context, o Options) (*Warehouse, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	w := &Warehouse{db: sql.OpenDB(connector), dir: dir, readOnly: o.ReadOnly, log: o.Logger}
+	w := &Warehouse{db: sql.OpenDB(connector), dir: dir, readOnly: o.ReadOnly, log: o.Logger,
+		memLimit: o.MemoryLimit, martMemLimit: o.MartMemoryLimit}
 	if err := w.init(ctx); err != nil {
 		w.db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -125,8 +155,13 @@ func connect(ctx context.Context, dsn string, timeout time.Duration, log *slog.L
 }
 
 func (w *Warehouse) init(ctx context.Context) error {
-	if err := w.db.QueryRowContext(ctx, "SELECT current_database()").Scan(&w.mainDB); err != nil {
-		return err
+	if w.martMemLimit == "" {
+		if err := w.db.QueryRowContext(ctx, "SELECT current_setting('memory_limit')").Scan(&w.martMemLimit); err != nil {
+			return err
+		}
+	}
+	if _, err := w.db.ExecContext(ctx, "SET memory_limit = '"+strings.ReplaceAll(w.memLimit, "'", "")+"'"); err != nil {
+		return fmt.Errorf("memory limit %q: %w", w.memLimit, err)
 	}
 	if w.readOnly {
 		pending, err := w.pendingMigrations(ctx)
@@ -141,9 +176,6 @@ func (w *Warehouse) init(ctx context.Context) error {
 	}
 	if err := w.migrate(ctx); err != nil {
 		return err
-	}
-	if _, err := w.db.ExecContext(ctx, "ATTACH IF NOT EXISTS ':memory:' AS "+arrowDB); err != nil {
-		return fmt.Errorf("attach %s: %w", arrowDB, err)
 	}
 	return w.refreshReference(ctx)
 }

@@ -1,0 +1,320 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/tradewh/tradewh/etl"
+)
+
+// loader is one load: its connection, its transaction (open from the
+// first batch to the commit) and the version stamp of its rows.
+type loader struct {
+	w     *Warehouse
+	conn  *sql.Conn
+	tx    *sql.Tx
+	runID int64
+	tsLit string
+
+	// The source's output: a stream into history reads ahead, and hands
+	// back the item that ended it in pending.
+	ch      <-chan item
+	pending *item
+	batchNo int
+	st      *staged
+	rejBuf  []etl.Rejection // rejections met while a stream runs
+}
+
+// next is the next item of the source, pending first.
+func (l *loader) next() (item, bool) {
+	if l.pending != nil {
+		it := *l.pending
+		l.pending = nil
+		return it, true
+	}
+	it, ok := <-l.ch
+	return it, ok
+}
+
+// flushRejections stages the rejections a stream read past.
+func (l *loader) flushRejections(ctx context.Context) error {
+	for len(l.rejBuf) > 0 {
+		chunk := l.rejBuf[:min(len(l.rejBuf), rejectChunk)]
+		rec := rejectionBatch(chunk)
+		err := l.insertArrow(ctx, rec, stageRejected, "", nil)
+		rec.Release()
+		if err != nil {
+			return fmt.Errorf("stage rejected rows: %w", err)
+		}
+		l.st.rejected += int64(len(chunk))
+		l.rejBuf = l.rejBuf[len(chunk):]
+	}
+	l.rejBuf = nil
+	return nil
+}
+
+// tableLoad tracks where a fact table's batches went. While the history
+// has no current version in any period (or year) the load brings, batches
+// go straight into history: nothing to compare, no second copy. The first
+// batch that meets existing history, or has a null where history allows
+// none, moves the table to staging, where the full merge runs.
+type tableLoad struct {
+	staged   bool
+	hasNulls bool              // a staged batch had a null in a required column
+	direct   []span            // batches written to history, in order
+	scope    map[scopeKey]bool // periods (or years) seen
+}
+
+// span is a batch written straight into history.
+type span struct {
+	batch int
+	rows  int64
+	refs  []refRange
+}
+
+// scopeKey is a trade period (freq, days since 1970) or a statistics year.
+type scopeKey struct {
+	freq string
+	n    int32
+}
+
+func (t *tableLoad) directRows() int64 {
+	var n int64
+	for _, s := range t.direct {
+		n += s.rows
+	}
+	return n
+}
+
+// write sends one batch to history or to staging.
+func (l *loader) write(ctx context.Context, f fact, tl *tableLoad, rec arrow.RecordBatch, batchNo int) error {
+	if !tl.staged {
+		keys := batchScope(f, rec)
+		meets, err := l.meetsHistory(ctx, f, tl, keys)
+		if err != nil {
+			return err
+		}
+		if hasNulls(rec) || meets {
+			if err := l.demote(ctx, f, tl); err != nil {
+				return err
+			}
+		} else {
+			for _, k := range keys {
+				tl.scope[k] = true
+			}
+		}
+	}
+	return l.stream(ctx, f, tl, rec, batchNo)
+}
+
+// batchScope lists the distinct periods (or years) of a batch; rows of a
+// batch mostly share one, so comparing with the previous row is enough to
+// keep this loop cheap.
+func batchScope(f fact, rec arrow.RecordBatch) []scopeKey {
+	seen := map[scopeKey]bool{}
+	var out []scopeKey
+	add := func(k scopeKey) {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	sc := rec.Schema()
+	if f.scope == "year" {
+		years := rec.Column(sc.FieldIndices("year")[0]).(*array.Int32)
+		last := scopeKey{n: -1 << 31}
+		for i := range years.Len() {
+			if years.IsValid(i) && years.Value(i) != last.n {
+				last = scopeKey{n: years.Value(i)}
+				add(last)
+			}
+		}
+		return out
+	}
+	freq := rec.Column(sc.FieldIndices("freq")[0]).(*array.String)
+	period := rec.Column(sc.FieldIndices("period")[0]).(*array.Date32)
+	var last scopeKey
+	for i := range period.Len() {
+		if freq.IsNull(i) || period.IsNull(i) {
+			continue
+		}
+		if k := (scopeKey{freq.Value(i), int32(period.Value(i))}); k != last || i == 0 {
+			last = k
+			add(k)
+		}
+	}
+	return out
+}
+
+// meetsHistory reports whether history has a current version, from an
+// earlier load, in a period (or year) of keys not seen before in this load.
+func (l *loader) meetsHistory(ctx context.Context, f fact, tl *tableLoad, keys []scopeKey) (bool, error) {
+	var lits []string
+	for _, k := range keys {
+		if !tl.scope[k] {
+			lits = append(lits, scopeLiteral(f, k))
+		}
+	}
+	if len(lits) == 0 {
+		return false, nil
+	}
+	slices.Sort(lits)
+	lits = slices.Compact(lits)
+	var n int64
+	err := l.tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s
+		WHERE valid_to IS NULL AND valid_from < %s AND %s IN (%s) LIMIT 1)`,
+		f.history, l.tsLit, f.scope, strings.Join(lits, ", "))).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("look for current versions: %w", err)
+	}
+	return n > 0, nil
+}
+
+func scopeLiteral(f fact, k scopeKey) string {
+	if f.scope == "year" {
+		return strconv.Itoa(int(k.n))
+	}
+	return "DATE '" + arrow.Date32(k.n).FormattedString() + "'"
+}
+
+// demote moves the rows written straight into history so far to staging,
+// with their batch numbers, and sends the table's next batches there.
+func (l *loader) demote(ctx context.Context, f fact, tl *tableLoad) error {
+	tl.staged = true
+	if len(tl.direct) == 0 {
+		return nil
+	}
+	start := time.Now()
+	rel, err := l.directRows(ctx, f, tl)
+	if err != nil {
+		return err
+	}
+	cols := f.columns()
+	q := fmt.Sprintf("INSERT INTO %s (%s, batch_no, kh, rh) SELECT %s, batch_no, %s, %s FROM %s", f.stage,
+		strings.Join(cols, ", "), strings.Join(cols, ", "), f.keyHash(), f.rowHash(), rel)
+	if _, err := l.tx.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("move rows to staging: %w", err)
+	}
+	if _, err := l.tx.ExecContext(ctx, fmt.Sprintf("DELETE FROM %s WHERE valid_from = %s", f.history, l.tsLit)); err != nil {
+		return fmt.Errorf("move rows to staging: %w", err)
+	}
+	l.w.log.Debug("moved direct rows to staging", "table", f.table, "rows", tl.directRows(), "took", time.Since(start).Round(time.Millisecond))
+	tl.direct = nil
+	return nil
+}
+
+// directRows returns a relation of the rows this load wrote straight into
+// history with their batch_no and rowid (as rid). Rows of one stream take
+// row ids in no particular order, so a row's batch is found from the
+// source rows each batch held, per source_ref.
+func (l *loader) directRows(ctx context.Context, f fact, tl *tableLoad) (string, error) {
+	var vals []string
+	var rows int64
+	for _, s := range tl.direct {
+		rows += s.rows
+		for _, r := range s.refs {
+			vals = append(vals, fmt.Sprintf("(%d, '%s', %d, %d)", s.batch, strings.ReplaceAll(r.ref, "'", "''"), r.lo, r.hi))
+		}
+	}
+	var n int64
+	err := l.tx.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM %s WHERE valid_from = %s", f.history, l.tsLit)).Scan(&n)
+	if err != nil {
+		return "", fmt.Errorf("find this load's rows: %w", err)
+	}
+	if n != rows {
+		return "", fmt.Errorf("history holds %d rows of this load, %d were written", n, rows)
+	}
+	if _, err := l.tx.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
+		SELECT * FROM (VALUES %s) v(batch_no, source_ref, lo, hi)`, directBatches, strings.Join(vals, ", "))); err != nil {
+		return "", fmt.Errorf("number batches: %w", err)
+	}
+	return fmt.Sprintf(`(SELECT h.*, h.rowid AS rid,
+		(SELECT min(b.batch_no) FROM %s b WHERE b.source_ref = h.source_ref AND h.source_row BETWEEN b.lo AND b.hi) AS batch_no
+		FROM %s h WHERE h.valid_from = %s)`, directBatches, f.history, l.tsLit), nil
+}
+
+// refRange is the span of source rows a batch holds from one source_ref.
+type refRange struct {
+	ref    string
+	lo, hi int64
+}
+
+// refRanges lists, per source_ref, the lowest and highest source_row of rec.
+func refRanges(rec arrow.RecordBatch) []refRange {
+	sc := rec.Schema()
+	refs := rec.Column(sc.FieldIndices("source_ref")[0]).(*array.String)
+	rows := rec.Column(sc.FieldIndices("source_row")[0]).(*array.Int64)
+	var out []refRange
+	at := map[string]int{}
+	cur := -1
+	for i := range refs.Len() {
+		if cur < 0 || refs.Value(i) != out[cur].ref {
+			ref := refs.Value(i)
+			j, ok := at[ref]
+			if !ok {
+				j = len(out)
+				at[ref] = j
+				out = append(out, refRange{ref: ref, lo: rows.Value(i), hi: rows.Value(i)})
+			}
+			cur = j
+		}
+		r := &out[cur]
+		r.lo, r.hi = min(r.lo, rows.Value(i)), max(r.hi, rows.Value(i))
+	}
+	return out
+}
+
+// finishDirect rejects duplicate keys among the rows written straight into
+// history (the first arrival wins, as in staging) and counts the rest.
+func (l *loader) finishDirect(ctx context.Context, f fact, tl *tableLoad, rejectHead string) (etl.LoadStats, error) {
+	st := etl.LoadStats{Periods: map[string][]string{}}
+	filter := "t.valid_from = " + l.tsLit
+	n, err := rejectDuplicates(l.steps(ctx, f), f, rejectHead, f.history, filter, f.keyHash(), func() (string, error) {
+		return l.directRows(ctx, f, tl)
+	})
+	if err != nil {
+		return st, err
+	}
+	st.Rejected = n
+	st.Loaded = tl.directRows() - n
+	scopeFromKeys(f, tl.scope, &st)
+	return st, nil
+}
+
+// scopeFromKeys records the periods (or years) seen while staging in st
+// and returns the filter on history alias h that scopeOf would.
+func scopeFromKeys(f fact, seen map[scopeKey]bool, st *etl.LoadStats) string {
+	keys := make([]scopeKey, 0, len(seen))
+	for k := range seen {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b scopeKey) int {
+		if a.n != b.n {
+			return int(a.n) - int(b.n)
+		}
+		return strings.Compare(a.freq, b.freq)
+	})
+	var lits []string
+	for _, k := range keys {
+		if f.scope == "year" {
+			st.StatYears = append(st.StatYears, int(k.n))
+		} else {
+			st.Periods[k.freq] = append(st.Periods[k.freq], arrow.Date32(k.n).FormattedString())
+		}
+		lits = append(lits, scopeLiteral(f, k))
+	}
+	lits = slices.Compact(lits) // sorted by value: a period's A and M rows are adjacent
+	if len(lits) == 0 {
+		return "false"
+	}
+	return fmt.Sprintf("h.%s BETWEEN %s AND %s AND h.%s IN (%s)",
+		f.scope, lits[0], lits[len(lits)-1], f.scope, strings.Join(lits, ", "))
+}
