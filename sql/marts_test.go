@@ -362,7 +362,7 @@ func TestIncremental(t *testing.T) {
 		{"comtrade", "M", "2023-06-01", "KOR", "CHN", "import", "810194", "tungsten", 30},
 	})
 	exec(`INSERT INTO mineral_statistics_history VALUES ('MCS2025', 'gallium', 2023, 'USA',
-		'net_import_reliance', '', 90, 'pct', NULL, 'usgs', 'f', 1, 'c', 2, now(), NULL)`)
+		'net_import_reliance', '', 90, 'pct', NULL, 'usgs', 'f', 1, 'c', 2, now(), NULL, NULL)`)
 
 	scope := [][2]string{{"A", "2023-01-01"}, {"M", "2023-06-01"}}
 	for m := 1; m <= 12; m++ { // the loader adds a changed USGS year's months

@@ -340,11 +340,11 @@ func TestDefaultTablesOnWarehouseSchema(t *testing.T) {
 		stmts = append(stmts, f.SQL)
 	}
 	stmts = append(stmts, `INSERT INTO trade_flows_history VALUES
-		('A', '2022-01-01', 'USA', 'WLD', 'import', '811292', 'H6', 'gallium_germanium', 100, NULL, NULL, NULL, true, 'comtrade', 'f', 1, 1, now(), NULL),
-		('A', '2022-01-01', 'USA', 'CHN', 'import', '811292', 'H6', 'gallium_germanium', 60, NULL, NULL, NULL, false, 'comtrade', 'f', 2, 1, now(), NULL),
-		('A', '2022-01-01', 'CHN', 'USA', 'export', '811292', 'H6', 'gallium_germanium', 55, NULL, NULL, NULL, false, 'comtrade', 'f', 3, 1, now(), NULL),
-		('A', '2022-01-01', 'USA', 'CHN', 'import', '999999', 'H6', NULL, 5, NULL, NULL, NULL, false, 'comtrade', 'f', 4, 1, now(), NULL),
-		('A', '2021-01-01', 'USA', 'CHN', 'import', '811292', 'H6', 'gallium_germanium', 1, NULL, NULL, NULL, false, 'comtrade', 'f', 5, 1, now(), now())`,
+		('A', '2022-01-01', 'USA', 'WLD', 'import', '811292', 'H6', 'gallium_germanium', 100, NULL, NULL, NULL, true, 'comtrade', 'f', 1, 1, now(), NULL, NULL),
+		('A', '2022-01-01', 'USA', 'CHN', 'import', '811292', 'H6', 'gallium_germanium', 60, NULL, NULL, NULL, false, 'comtrade', 'f', 2, 1, now(), NULL, NULL),
+		('A', '2022-01-01', 'CHN', 'USA', 'export', '811292', 'H6', 'gallium_germanium', 55, NULL, NULL, NULL, false, 'comtrade', 'f', 3, 1, now(), NULL, NULL),
+		('A', '2022-01-01', 'USA', 'CHN', 'import', '999999', 'H6', NULL, 5, NULL, NULL, NULL, false, 'comtrade', 'f', 4, 1, now(), NULL, NULL),
+		('A', '2021-01-01', 'USA', 'CHN', 'import', '811292', 'H6', 'gallium_germanium', 1, NULL, NULL, NULL, false, 'comtrade', 'f', 5, 1, now(), now(), NULL)`,
 		`CREATE TEMP TABLE mart_scope AS SELECT DISTINCT freq, period FROM trade_flows`)
 	for _, f := range sqlfiles.Marts() {
 		stmts = append(stmts, f.SQL)

@@ -95,7 +95,8 @@ func (t *tableLoad) directRows() int64 {
 }
 
 // write sends one batch to history or to staging.
-func (l *loader) write(ctx context.Context, f fact, tl *tableLoad, rec arrow.RecordBatch, batchNo int) error {
+func (l *loader) write(ctx context.Context, f fact, tl *tableLoad, it item, batchNo int) error {
+	rec := it.rec
 	if !tl.staged {
 		keys := batchScope(f, rec)
 		meets, err := l.meetsHistory(ctx, f, tl, keys)
@@ -112,7 +113,7 @@ func (l *loader) write(ctx context.Context, f fact, tl *tableLoad, rec arrow.Rec
 			}
 		}
 	}
-	return l.stream(ctx, f, tl, rec, batchNo)
+	return l.stream(ctx, f, tl, it, batchNo)
 }
 
 // batchScope lists the distinct periods (or years) of a batch; rows of a
@@ -198,7 +199,7 @@ func (l *loader) demote(ctx context.Context, f fact, tl *tableLoad) error {
 		return err
 	}
 	cols := f.columns()
-	q := fmt.Sprintf("INSERT INTO %s (%s, batch_no, kh, rh) SELECT %s, batch_no, %s, %s FROM %s", f.stage,
+	q := fmt.Sprintf("INSERT INTO %s (%s, row_hash, batch_no, kh, rh) SELECT %s, row_hash, batch_no, %s, %s FROM %s", f.stage,
 		strings.Join(cols, ", "), strings.Join(cols, ", "), f.keyHash(), f.rowHash(), rel)
 	if _, err := l.tx.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("move rows to staging: %w", err)

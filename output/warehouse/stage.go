@@ -28,6 +28,7 @@ const rejectChunk = 4096
 type item struct {
 	table etl.Table
 	rec   arrow.RecordBatch
+	rh    []uint64 // row hashes of a canonical batch, computed by the source's goroutine
 	rej   []etl.Rejection
 }
 
@@ -55,8 +56,12 @@ func (s *sink) Write(ctx context.Context, t etl.Table, rec arrow.RecordBatch) er
 	if rec.NumRows() == 0 {
 		return nil
 	}
+	it := item{table: t, rec: rec}
+	if f, ok := factOf(t); ok && checkSchema(t, rec.Schema()) == nil {
+		it.rh = hashRows(f, rec, nil)
+	}
 	rec.Retain()
-	if err := s.send(ctx, item{table: t, rec: rec}); err != nil {
+	if err := s.send(ctx, it); err != nil {
 		rec.Release()
 		return err
 	}
@@ -176,7 +181,7 @@ func (l *loader) stageItem(ctx context.Context, it item, batchNo int, st *staged
 		tl = &tableLoad{scope: map[scopeKey]bool{}}
 		st.tables[f.table] = tl
 	}
-	if err := l.write(ctx, f, tl, it.rec, batchNo); err != nil {
+	if err := l.write(ctx, f, tl, it, batchNo); err != nil {
 		return fmt.Errorf("stage %s batch %d: %w", it.table, batchNo, err)
 	}
 	return l.flushRejections(ctx)

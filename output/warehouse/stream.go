@@ -22,14 +22,15 @@ const maxBufferedRejections = 16 * rejectChunk
 // connection or another path: another table; for history a batch with
 // nulls where history allows none or with a period not yet checked; a
 // non-canonical batch; many rejections.
-func (l *loader) stream(ctx context.Context, f fact, tl *tableLoad, first arrow.RecordBatch, batchNo int) error {
-	r := &historyStream{l: l, ctx: ctx, f: f, tl: tl, schema: first.Schema()}
-	table, extra, cols := f.history, fmt.Sprintf(", %d, %s, NULL", l.runID, l.tsLit), append(f.columns(), "run_id", "valid_from", "valid_to")
+func (l *loader) stream(ctx context.Context, f fact, tl *tableLoad, first item, batchNo int) error {
+	fields := append(first.rec.Schema().Fields(), arrow.Field{Name: "row_hash", Type: arrow.PrimitiveTypes.Uint64})
+	r := &historyStream{l: l, ctx: ctx, f: f, tl: tl, schema: arrow.NewSchema(fields, nil)}
+	table, extra, cols := f.history, fmt.Sprintf(", %d, %s, NULL", l.runID, l.tsLit), append(f.columns(), "row_hash", "run_id", "valid_from", "valid_to")
 	if tl.staged {
-		r.schema = arrow.NewSchema(append(first.Schema().Fields(), arrow.Field{Name: "batch_no", Type: arrow.PrimitiveTypes.Int32}), nil)
-		table, extra, cols = f.stage, ", "+f.keyHash()+", "+f.rowHash(), append(f.columns(), "batch_no", "kh", "rh")
+		r.schema = arrow.NewSchema(append(fields, arrow.Field{Name: "batch_no", Type: arrow.PrimitiveTypes.Int32}), nil)
+		table, extra, cols = f.stage, ", "+f.keyHash()+", "+f.rowHash(), append(f.columns(), "row_hash", "batch_no", "kh", "rh")
 	}
-	first.Retain() // the caller releases its own reference
+	first.rec.Retain() // the caller releases its own reference
 	r.next = r.take(first, batchNo)
 	n, err := l.insertReader(ctx, r, table, extra, cols)
 	r.close()
@@ -59,14 +60,24 @@ type historyStream struct {
 var _ array.RecordReader = (*historyStream)(nil)
 
 // take accounts for a batch the stream hands to DuckDB and returns what
-// to hand: for staging, the batch with its number as a last column.
-func (r *historyStream) take(rec arrow.RecordBatch, batchNo int) arrow.RecordBatch {
+// to hand: the batch with its row hashes and, for staging, its number as
+// last columns.
+func (r *historyStream) take(it item, batchNo int) arrow.RecordBatch {
+	rec := it.rec
 	n := rec.NumRows()
 	r.l.st.rows[r.f.table] += n
 	r.rows += n
+	if it.rh == nil {
+		it.rh = hashRows(r.f, rec, nil)
+	}
+	hashes := fixedArray(arrow.PrimitiveTypes.Uint64, int(n), arrow.Uint64Traits.CastToBytes(it.rh))
+	defer hashes.Release()
+	cols := append(rec.Columns()[:len(rec.Columns()):len(rec.Columns())], hashes)
 	if !r.tl.staged {
 		r.tl.direct = append(r.tl.direct, span{batchNo, n, refRanges(rec)})
-		return rec
+		out := array.NewRecordBatch(r.schema, cols, n)
+		rec.Release()
+		return out
 	}
 	if hasNulls(rec) {
 		r.tl.hasNulls = true
@@ -79,7 +90,7 @@ func (r *historyStream) take(rec arrow.RecordBatch, batchNo int) arrow.RecordBat
 		nos[i] = int32(batchNo)
 	}
 	col := fixedArray(arrow.PrimitiveTypes.Int32, int(n), arrow.Int32Traits.CastToBytes(nos))
-	out := array.NewRecordBatch(r.schema, append(rec.Columns(), col), n)
+	out := array.NewRecordBatch(r.schema, append(cols, col), n)
 	col.Release()
 	rec.Release()
 	return out
@@ -111,7 +122,7 @@ func (r *historyStream) Next() bool {
 			return false
 		}
 		r.l.batchNo++
-		r.cur = r.take(it.rec, r.l.batchNo) // holds the sink's reference, released on the next call
+		r.cur = r.take(it, r.l.batchNo) // holds the sink's reference, released on the next call
 		return true
 	}
 	if r.err == nil {

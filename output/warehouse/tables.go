@@ -77,7 +77,7 @@ func (f fact) required() []string {
 // while the stream is inserted: the duplicate search and the group
 // fingerprints then read one column instead of hashing a dozen.
 func (f fact) stageDDL() string {
-	return createStage(f.stage, f.schema(), "batch_no INTEGER NOT NULL", "kh UBIGINT", "rh UBIGINT")
+	return createStage(f.stage, f.schema(), "row_hash UBIGINT", "batch_no INTEGER NOT NULL", "kh UBIGINT", "rh UBIGINT")
 }
 
 // keyHash and rowHash are the hashes of a row's key and of its key and values.

@@ -1,0 +1,158 @@
+package warehouse
+
+import (
+	"math"
+	"math/bits"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/zeebo/xxh3"
+)
+
+// Row hashes cover a row's natural key and values (never its provenance:
+// source_ref, source_row, run, validity), so the same fact read again
+// from another file or row hashes the same. The group columns are hashed
+// first: the state after them is the row's group hash.
+
+// nullValue stands for a null in the hash of a column.
+const nullValue = 0x9ae16a3b2f90404f
+
+// mix folds one column's value into a row's running hash.
+func mix(h, v uint64) uint64 {
+	return bits.RotateLeft64((h^v)*0x9e3779b97f4a7c15, 31) * 0xc2b2ae3d27d4eb4f
+}
+
+// finish spreads a running hash's bits (murmur3's finaliser) so sums of
+// row hashes fingerprint sets of rows.
+func finish(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
+}
+
+const hashSeed = 0x243f6a8885a308d3
+
+// hashPlan lists the schema positions of f's group columns, then of the
+// rest of its key and values.
+func (f fact) hashPlan() (group, rest []int) {
+	sc := f.schema()
+	idx := func(c string) int { return sc.FieldIndices(c)[0] }
+	inGroup := map[string]bool{}
+	for _, c := range f.group {
+		group = append(group, idx(c))
+		inGroup[c] = true
+	}
+	for _, c := range append(append([]string{}, f.key...), f.compare...) {
+		if !inGroup[c] {
+			rest = append(rest, idx(c))
+		}
+	}
+	return group, rest
+}
+
+// hashRows returns the row hash of every row of a canonical batch of f
+// and, when gh is not nil, fills it with the group hashes.
+func hashRows(f fact, rec arrow.RecordBatch, gh []uint64) []uint64 {
+	group, rest := f.hashPlan()
+	h := make([]uint64, rec.NumRows())
+	for i := range h {
+		h[i] = hashSeed
+	}
+	for _, c := range group {
+		mixColumn(h, rec.Column(c))
+	}
+	if gh != nil {
+		for i, v := range h {
+			gh[i] = finish(v)
+		}
+	}
+	for _, c := range rest {
+		mixColumn(h, rec.Column(c))
+	}
+	for i, v := range h {
+		h[i] = finish(v)
+	}
+	return h
+}
+
+// mixColumn folds every value of a column into h. Strings repeat from
+// row to row (codes, units, names), so a value equal to the previous
+// row's reuses its hash.
+func mixColumn(h []uint64, a arrow.Array) {
+	nulls := a.NullN() > 0
+	switch a := a.(type) {
+	case *array.String:
+		var prev string
+		var ph uint64
+		for i := range h {
+			if nulls && a.IsNull(i) {
+				h[i] = mix(h[i], nullValue)
+				continue
+			}
+			s := a.Value(i)
+			if i == 0 || s != prev {
+				prev, ph = s, xxh3.HashString(s)
+			}
+			h[i] = mix(h[i], ph)
+		}
+	case *array.Date32:
+		vs := a.Date32Values()
+		for i := range h {
+			h[i] = mix(h[i], fixedValue(nulls && a.IsNull(i), uint64(uint32(vs[i]))))
+		}
+	case *array.Int32:
+		vs := a.Int32Values()
+		for i := range h {
+			h[i] = mix(h[i], fixedValue(nulls && a.IsNull(i), uint64(uint32(vs[i]))))
+		}
+	case *array.Int64:
+		vs := a.Int64Values()
+		for i := range h {
+			h[i] = mix(h[i], fixedValue(nulls && a.IsNull(i), uint64(vs[i])))
+		}
+	case *array.Float64:
+		vs := a.Float64Values()
+		for i := range h {
+			h[i] = mix(h[i], fixedValue(nulls && a.IsNull(i), math.Float64bits(vs[i])))
+		}
+	case *array.Boolean:
+		for i := range h {
+			v := uint64(0)
+			if a.Value(i) {
+				v = 1
+			}
+			h[i] = mix(h[i], fixedValue(nulls && a.IsNull(i), v))
+		}
+	default:
+		panic("warehouse: no row hash for " + a.DataType().String()) // canonical schemas only use the above
+	}
+}
+
+func fixedValue(null bool, v uint64) uint64 {
+	if null {
+		return nullValue
+	}
+	return v
+}
+
+// groupHash is the group hash of a group read back from history, with
+// the values database/sql scans: the same as hashRows gives its rows.
+func groupHash(vals []any) (uint64, bool) {
+	h := uint64(hashSeed)
+	for _, v := range vals {
+		switch v := v.(type) {
+		case string:
+			h = mix(h, xxh3.HashString(v))
+		case int32:
+			h = mix(h, uint64(uint32(v)))
+		case interface{ Unix() int64 }: // a DATE
+			h = mix(h, uint64(uint32(int32(v.Unix()/86400))))
+		default:
+			return 0, false
+		}
+	}
+	return finish(h), true
+}
