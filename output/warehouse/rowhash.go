@@ -94,7 +94,7 @@ func mixColumn(h []uint64, a arrow.Array) {
 			}
 			s := a.Value(i)
 			if i == 0 || s != prev {
-				prev, ph = s, xxh3.HashString(s)
+				prev, ph = s, strHash(s)
 			}
 			h[i] = mix(h[i], ph)
 		}
@@ -131,6 +131,19 @@ func mixColumn(h []uint64, a arrow.Array) {
 	}
 }
 
+// strHash is a string's value in a row hash: codes (ISO3, HS, flags) of
+// up to 7 bytes are their bytes and length, longer strings their xxh3.
+func strHash(s string) uint64 {
+	if len(s) >= 8 {
+		return xxh3.HashString(s)
+	}
+	v := uint64(len(s)) << 56
+	for i := 0; i < len(s); i++ {
+		v |= uint64(s[i]) << (8 * i)
+	}
+	return v
+}
+
 func fixedValue(null bool, v uint64) uint64 {
 	if null {
 		return nullValue
@@ -145,7 +158,7 @@ func groupHash(vals []any) (uint64, bool) {
 	for _, v := range vals {
 		switch v := v.(type) {
 		case string:
-			h = mix(h, xxh3.HashString(v))
+			h = mix(h, strHash(v))
 		case int32:
 			h = mix(h, uint64(uint32(v)))
 		case interface{ Unix() int64 }: // a DATE

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -25,6 +26,7 @@ type groupPrint struct {
 // unchanged: a rejection, a non-canonical batch, a null where history
 // allows none, or a period (or year) without current history.
 type printSink struct {
+	mu      sync.Mutex // a source may write from several goroutines
 	conn    *sql.Conn
 	groups  map[etl.Table]map[uint64]*groupPrint
 	scope   map[etl.Table]map[scopeKey]bool
@@ -47,6 +49,8 @@ func (s *printSink) Reject(context.Context, etl.Rejection) error {
 }
 
 func (s *printSink) Write(ctx context.Context, t etl.Table, rec arrow.RecordBatch) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.stopped != "" {
 		return errNotUnchanged
 	}
