@@ -2,13 +2,11 @@ package baci
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strings"
 
 	"github.com/tradewh/tradewh/etl"
 )
@@ -44,7 +42,7 @@ func parseFileName(path string) fileInfo {
 
 // Extract streams every file to sink.
 func (s *Source) Extract(ctx context.Context, sink etl.Sink) error {
-	files, err := expandPaths(s.opts.paths)
+	files, err := etl.ExpandFiles(s.opts.paths, "BACI_*.csv")
 	if err != nil {
 		return fmt.Errorf("baci: %w", err)
 	}
@@ -101,43 +99,4 @@ func findCountryCodes(dataFile, version string) string {
 	}
 	sort.Strings(m)
 	return m[len(m)-1]
-}
-
-// expandPaths resolves files and globs, in order, without duplicates. A
-// glob matching nothing or a missing file is an error: a load that quietly
-// read nothing would look like a success.
-func expandPaths(paths []string) ([]string, error) {
-	if len(paths) == 0 {
-		return nil, errors.New("no paths given")
-	}
-	seen := map[string]bool{}
-	var out []string
-	for _, p := range paths {
-		matches := []string{p}
-		if strings.ContainsAny(p, "*?[") {
-			m, err := filepath.Glob(p)
-			if err != nil {
-				return nil, fmt.Errorf("bad pattern %q: %w", p, err)
-			}
-			if len(m) == 0 {
-				return nil, fmt.Errorf("no file matches %q", p)
-			}
-			sort.Strings(m)
-			matches = m
-		}
-		for _, m := range matches {
-			st, err := os.Stat(m)
-			if err != nil {
-				return nil, err
-			}
-			if st.IsDir() {
-				return nil, fmt.Errorf("%s is a folder; give files or a pattern such as %s", m, filepath.Join(m, "BACI_*.csv"))
-			}
-			if !seen[m] {
-				seen[m] = true
-				out = append(out, m)
-			}
-		}
-	}
-	return out, nil
 }

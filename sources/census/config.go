@@ -70,7 +70,7 @@ func ParseConfig(cfg etl.Config, now time.Time) (Config, error) {
 	if c.ValueField != ValueGeneral && c.ValueField != ValueConsumption {
 		bad("value_field", "must be %s or %s, got %q", ValueGeneral, ValueConsumption, c.ValueField)
 	}
-	c.Flows = dedupe(cfg.Strings("flows"))
+	c.Flows = etl.UniqueStrings(cfg.Strings("flows"))
 	if len(c.Flows) == 0 {
 		c.Flows = []string{FlowImport, FlowExport}
 	}
@@ -103,7 +103,7 @@ func ParseConfig(cfg etl.Config, now time.Time) (Config, error) {
 	if len(c.Codes) == 0 && len(probs) == 0 {
 		bad("commodities", "give commodity groups or hs_codes")
 	}
-	for _, iso := range dedupe(cfg.Strings("countries")) {
+	for _, iso := range etl.UniqueStrings(cfg.Strings("countries")) {
 		if strings.EqualFold(iso, etl.WorldISO3) {
 			c.Countries = append(c.Countries, WorldCode)
 			continue
@@ -118,7 +118,7 @@ func ParseConfig(cfg etl.Config, now time.Time) (Config, error) {
 			c.Countries = append(c.Countries, ct.Census)
 		}
 	}
-	c.Countries = dedupe(c.Countries)
+	c.Countries = etl.UniqueStrings(c.Countries)
 	var err error
 	if c.From, err = month(cfg.String("from"), false); err != nil {
 		bad("from", "%v", err)
@@ -157,7 +157,7 @@ func month(s string, end bool) (time.Time, error) {
 // already covers (284610 under 2846): overlapping requests would load the
 // same rows twice.
 func coverCodes(codes []string) []string {
-	codes = dedupe(codes)
+	codes = etl.UniqueStrings(codes)
 	sort.Strings(codes) // a prefix sorts right before the codes under it
 	var out []string
 	for _, c := range codes {
@@ -165,19 +165,6 @@ func coverCodes(codes []string) []string {
 			continue
 		}
 		out = append(out, c)
-	}
-	return out
-}
-
-func dedupe(l []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range l {
-		s = strings.TrimSpace(s)
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
 	}
 	return out
 }

@@ -4,12 +4,9 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/tradewh/tradewh/etl"
@@ -28,7 +25,7 @@ type fileSource struct {
 }
 
 func (s *fileSource) Extract(ctx context.Context, sink etl.Sink) error {
-	files, err := expandPaths(s.paths)
+	files, err := etl.ExpandFiles(s.paths, "*.csv")
 	if err != nil {
 		return fmt.Errorf("%s: %w", s.kind, err)
 	}
@@ -42,47 +39,6 @@ func (s *fileSource) Extract(ctx context.Context, sink etl.Sink) error {
 		prog.Add(1)
 	}
 	return m.close(ctx)
-}
-
-// expandPaths resolves files and globs, in order, without duplicates. A
-// glob matching nothing or a missing file is an error: a load that quietly
-// read nothing would look like a success.
-func expandPaths(paths []string) ([]string, error) {
-	if len(paths) == 0 {
-		return nil, errors.New("no paths given")
-	}
-	seen := map[string]bool{}
-	var out []string
-	for _, p := range paths {
-		var matches []string
-		if strings.ContainsAny(p, "*?[") {
-			m, err := filepath.Glob(p)
-			if err != nil {
-				return nil, fmt.Errorf("bad pattern %q: %w", p, err)
-			}
-			if len(m) == 0 {
-				return nil, fmt.Errorf("no file matches %q", p)
-			}
-			sort.Strings(m)
-			matches = m
-		} else {
-			st, err := os.Stat(p)
-			if err != nil {
-				return nil, err
-			}
-			if st.IsDir() {
-				return nil, fmt.Errorf("%s is a folder; give files or a pattern such as %s", p, filepath.Join(p, "*.csv"))
-			}
-			matches = []string{p}
-		}
-		for _, m := range matches {
-			if !seen[m] {
-				seen[m] = true
-				out = append(out, m)
-			}
-		}
-	}
-	return out, nil
 }
 
 // readCSV streams a CSV saved with the API's field names. Extra columns

@@ -76,7 +76,7 @@ func ParseAPIConfig(cfg etl.Config, keyed bool) (APIConfig, error) {
 		// limit would hide truncation.
 		c.MaxRows = PreviewMaxRows
 	}
-	for _, iso := range dedupe(cfg.Strings("reporters")) {
+	for _, iso := range etl.UniqueStrings(cfg.Strings("reporters")) {
 		ct, ok := etl.CountryByISO3(strings.ToUpper(iso))
 		if !ok || ct.IsArea {
 			bad("reporters", "%q is not a known reporting country (ISO3)", iso)
@@ -87,7 +87,7 @@ func ParseAPIConfig(cfg etl.Config, keyed bool) (APIConfig, error) {
 	if len(c.Reporters) == 0 && len(probs) == 0 {
 		bad("reporters", "give at least one reporter")
 	}
-	for _, iso := range dedupe(cfg.Strings("partners")) {
+	for _, iso := range etl.UniqueStrings(cfg.Strings("partners")) {
 		ct, ok := etl.CountryByISO3(strings.ToUpper(iso))
 		if !ok {
 			bad("partners", "%q is not a known country (ISO3; WLD for the world)", iso)
@@ -110,11 +110,11 @@ func ParseAPIConfig(cfg etl.Config, keyed bool) (APIConfig, error) {
 		}
 		codes = append(codes, n)
 	}
-	c.CmdCodes = dedupe(codes)
+	c.CmdCodes = etl.UniqueStrings(codes)
 	if len(c.CmdCodes) == 0 && len(probs) == 0 {
 		bad("commodities", "give commodity groups or hs_codes")
 	}
-	c.Flows = dedupe(cfg.Strings("flows"))
+	c.Flows = etl.UniqueStrings(cfg.Strings("flows"))
 	if len(c.Flows) == 0 {
 		c.Flows = []string{"M", "X"}
 	}
@@ -131,19 +131,6 @@ func ParseAPIConfig(cfg etl.Config, keyed bool) (APIConfig, error) {
 		return c, fmt.Errorf("comtrade config: %w", errors.Join(probs...))
 	}
 	return c, nil
-}
-
-func dedupe(l []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range l {
-		s = strings.TrimSpace(s)
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // expandPeriods lists the periods from..to: years for A, months for M (a
