@@ -63,7 +63,7 @@ func TestEveryMCS2024SalientCSVLoads(t *testing.T) {
 		t.Fatalf("want the 85 MCS 2024 salient CSVs, got %d (%v)", len(files), err)
 	}
 	wh := t.TempDir()
-	out := mustCLI(t, append([]string{"--warehouse", wh, "load", "--no-export", "--source", "usgs-mcs"}, files...)...)
+	out := mustCLI(t, append([]string{"--warehouse", wh, "load", "--source", "usgs-mcs"}, files...)...)
 	if !strings.Contains(out, "rows in") {
 		t.Fatalf("no summary in %q", out)
 	}

@@ -27,6 +27,12 @@ func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.
 	start := time.Now()
 	w.writeMu.Lock()
 	defer w.writeMu.Unlock()
+	// A load streams and spills, so it runs under the small limit (the
+	// limit is global: loads and rebuilds take turns under writeMu).
+	if err := w.setMemoryLimit(ctx, w.memLimit); err != nil {
+		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
+	}
+	defer w.setMemoryLimit(context.WithoutCancel(ctx), w.martMemLimit) //nolint:errcheck
 	conn, err := w.db.Conn(ctx)
 	if err != nil {
 		return etl.LoadStats{}, fmt.Errorf("load: %w", err)

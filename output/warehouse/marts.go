@@ -38,12 +38,6 @@ func (w *Warehouse) RebuildMarts(ctx context.Context, st etl.LoadStats, all bool
 		return fmt.Errorf("rebuild marts: %w", err)
 	}
 	defer conn.Close()
-	// The limit is global; loads and rebuilds take turns, so a load never
-	// runs under the larger one.
-	if _, err := conn.ExecContext(ctx, "SET memory_limit = '"+strings.ReplaceAll(w.martMemLimit, "'", "")+"'"); err != nil {
-		return fmt.Errorf("rebuild marts: %w", err)
-	}
-	defer conn.ExecContext(context.Background(), "SET memory_limit = '"+strings.ReplaceAll(w.memLimit, "'", "")+"'") //nolint:errcheck
 	// The scope table is created inside the transaction, so a rollback
 	// removes it too; this drop covers a commit that failed half way.
 	defer conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS mart_scope") //nolint:errcheck

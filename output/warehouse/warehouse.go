@@ -37,15 +37,16 @@ type Options struct {
 	// MemoryLimit caps DuckDB's buffer memory (e.g. "256MB"); beyond it
 	// DuckDB spills to TempDir rather than growing. Default DefaultMemoryLimit.
 	MemoryLimit string
-	// MartMemoryLimit is the cap while marts rebuild: their windows and
-	// aggregates spill less well than a load. "" is DuckDB's default (80%
-	// of RAM): a full rebuild of 10M rows needs more than 1GB.
+	// MartMemoryLimit is the cap outside loads: mart rebuilds, exports and
+	// queries, whose windows, aggregates and partitioned writes spill less
+	// well than a load. "" is DuckDB's default (80% of RAM): a full rebuild
+	// of 10M rows needs more than 1GB.
 	MartMemoryLimit string
 	// TempDir is where DuckDB spills; default TempDirName in the warehouse folder.
 	TempDir string
 }
 
-// DefaultMemoryLimit is DuckDB's buffer pool during loads. Batches stream
+// DefaultMemoryLimit is DuckDB's buffer pool during a load. Batches stream
 // through and what does not fit spills, so a load's peak RSS (about
 // 400 MiB, much of it DuckDB's and Go's working memory outside the pool)
 // barely grows with the file.
@@ -160,8 +161,10 @@ func (w *Warehouse) init(ctx context.Context) error {
 			return err
 		}
 	}
-	if _, err := w.db.ExecContext(ctx, "SET memory_limit = '"+strings.ReplaceAll(w.memLimit, "'", "")+"'"); err != nil {
-		return fmt.Errorf("memory limit %q: %w", w.memLimit, err)
+	// The load limit is set by Load for its duration; everything else runs
+	// under the larger one.
+	if err := w.setMemoryLimit(ctx, w.martMemLimit); err != nil {
+		return err
 	}
 	if w.readOnly {
 		pending, err := w.pendingMigrations(ctx)
@@ -188,3 +191,11 @@ func (w *Warehouse) Dir() string { return w.dir }
 
 // Close closes the database and releases the file lock.
 func (w *Warehouse) Close() error { return w.db.Close() }
+
+// setMemoryLimit sets DuckDB's (global) buffer limit.
+func (w *Warehouse) setMemoryLimit(ctx context.Context, limit string) error {
+	if _, err := w.db.ExecContext(ctx, "SET memory_limit = '"+strings.ReplaceAll(limit, "'", "")+"'"); err != nil {
+		return fmt.Errorf("memory limit %q: %w", limit, err)
+	}
+	return nil
+}
