@@ -124,3 +124,20 @@ func (w *Warehouse) TableCounts(ctx context.Context) (map[string]int64, error) {
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// closeInterruptedRuns marks runs left 'running' as failed. DuckDB lets one
+// process write at a time, so a writable open means their process ended
+// (killed, or the machine went down) before they finished; their loads
+// were never committed.
+func (w *Warehouse) closeInterruptedRuns(ctx context.Context) error {
+	res, err := w.db.ExecContext(ctx, `UPDATE etl_runs SET status = ?, finished_at = ?,
+		error = 'interrupted: the process ended before the run finished; nothing of it was loaded'
+		WHERE status = ?`, StatusFailed, time.Now().UTC(), StatusRunning)
+	if err != nil {
+		return fmt.Errorf("close interrupted runs: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		w.log.Warn("runs interrupted by the end of their process recorded as failed", "runs", n)
+	}
+	return nil
+}

@@ -2,8 +2,10 @@ package warehouse
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/tradewh/tradewh/etl"
@@ -116,5 +118,34 @@ func TestTableCounts(t *testing.T) {
 		if _, ok := got[k]; ok {
 			t.Errorf("bookkeeping table %s counted", k)
 		}
+	}
+}
+
+// A run whose process died stays 'running' until the next writable open,
+// which records it as failed.
+func TestInterruptedRunClosedOnOpen(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	w, err := Open(ctx, Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := w.StartRun(ctx, "nightly", "comtrade")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close() // as if killed: FinishRun never ran
+	w, err = Open(ctx, Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	var status, msg string
+	var finished sql.NullTime
+	if err := w.DB().QueryRow(`SELECT status, error, finished_at FROM etl_runs WHERE run_id = ?`, id).Scan(&status, &msg, &finished); err != nil {
+		t.Fatal(err)
+	}
+	if status != StatusFailed || !strings.Contains(msg, "interrupted") || !finished.Valid {
+		t.Errorf("run after reopening: %s %q %v", status, msg, finished)
 	}
 }
