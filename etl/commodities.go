@@ -123,3 +123,16 @@ func GroupSlugs() []string {
 func IsSubCode(code, parent string) bool {
 	return len(code) > len(parent) && strings.HasPrefix(code, parent)
 }
+
+// CodesOfGroups returns the HS codes of the named groups, in order, and
+// the names that are not groups.
+func CodesOfGroups(groups []string) (codes, unknown []string) {
+	for _, g := range groups {
+		gc := GroupCodes(g)
+		if gc == nil {
+			unknown = append(unknown, g)
+		}
+		codes = append(codes, gc...)
+	}
+	return codes, unknown
+}

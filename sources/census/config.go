@@ -79,13 +79,9 @@ func ParseConfig(cfg etl.Config, now time.Time) (Config, error) {
 			bad("flows", "%q is not import or export", f)
 		}
 	}
-	var codes []string
-	for _, g := range cfg.Strings("commodities") {
-		gc := etl.GroupCodes(g)
-		if gc == nil {
-			bad("commodities", "unknown commodity group %q (known: %s)", g, strings.Join(etl.GroupSlugs(), ", "))
-		}
-		codes = append(codes, gc...)
+	codes, unknown := etl.CodesOfGroups(cfg.Strings("commodities"))
+	for _, g := range unknown {
+		bad("commodities", "unknown commodity group %q (known: %s)", g, strings.Join(etl.GroupSlugs(), ", "))
 	}
 	for _, h := range cfg.Strings("hs_codes") {
 		n := etl.NormalizeHSCode(h)

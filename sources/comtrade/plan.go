@@ -95,13 +95,9 @@ func ParseAPIConfig(cfg etl.Config, keyed bool) (APIConfig, error) {
 		}
 		c.Partners = append(c.Partners, ct.M49)
 	}
-	var codes []string
-	for _, g := range cfg.Strings("commodities") {
-		gc := etl.GroupCodes(g)
-		if gc == nil {
-			bad("commodities", "unknown commodity group %q (known: %s)", g, strings.Join(etl.GroupSlugs(), ", "))
-		}
-		codes = append(codes, gc...)
+	codes, unknown := etl.CodesOfGroups(cfg.Strings("commodities"))
+	for _, g := range unknown {
+		bad("commodities", "unknown commodity group %q (known: %s)", g, strings.Join(etl.GroupSlugs(), ", "))
 	}
 	for _, h := range cfg.Strings("hs_codes") {
 		n := etl.NormalizeHSCode(h)
