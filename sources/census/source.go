@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/tradewh/tradewh/etl"
@@ -27,26 +26,11 @@ func newSource(cfg etl.Config, rt etl.Runtime) (etl.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	keyEnv := cfg.String("api_key_env")
-	if keyEnv == "" {
-		keyEnv = DefaultKeyEnv
+	f := fetch.ForSource(KindName, cfg, rt, DefaultKeyEnv, 2)
+	if f.Key == "" && !rt.Replay {
+		f.Log.Info("no Census API key: the API allows 500 requests a day without one", "env", f.KeyEnv)
 	}
-	log := rt.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	rps := cfg.Float("rate_per_second")
-	if _, set := cfg["rate_per_second"]; !set {
-		rps = 2
-	}
-	client := fetch.New(fetch.Config{Source: KindName, RawDir: rt.RawDir, HTTP: rt.HTTP, Logger: log,
-		Timeout: cfg.Duration("timeout"), MaxAttempts: cfg.Int("max_attempts"), InitialWait: cfg.Duration("retry_wait"),
-		RatePerSecond: rps, KeyEnv: keyEnv, Replay: rt.Replay})
-	key := os.Getenv(keyEnv)
-	if key == "" && !rt.Replay {
-		log.Info("no Census API key: the API allows 500 requests a day without one", "env", keyEnv)
-	}
-	return &source{cfg: c, key: key, keyEnv: keyEnv, client: client, rt: rt, log: log}, nil
+	return &source{cfg: c, key: f.Key, keyEnv: f.KeyEnv, client: f.Client, rt: rt, log: f.Log}, nil
 }
 
 // Extract runs the plan, one request after the other, through one writer.

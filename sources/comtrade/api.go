@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/sources/fetch"
@@ -24,30 +23,19 @@ type apiSource struct {
 }
 
 func newAPISource(cfg etl.Config, rt etl.Runtime) (etl.Source, error) {
-	keyEnv := cfg.String("api_key_env")
-	if keyEnv == "" {
-		keyEnv = DefaultKeyEnv
-	}
-	key := os.Getenv(keyEnv)
-	c, err := ParseAPIConfig(cfg, key != "")
+	// replay: true in the config serves this job's requests from the
+	// landing zone (run --replay instead reads all of it: rt.Replay).
+	crt := rt
+	crt.Replay = rt.Replay || cfg.Bool("replay")
+	f := fetch.ForSource(KindAPI, cfg, crt, DefaultKeyEnv, 1)
+	c, err := ParseAPIConfig(cfg, f.Key != "")
 	if err != nil {
 		return nil, err
 	}
-	log := rt.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	if f.Key == "" {
+		f.Log.Info("no Comtrade API key: using the keyless preview endpoint (500 rows a request)", "env", f.KeyEnv)
 	}
-	rps := cfg.Float("rate_per_second")
-	if _, set := cfg["rate_per_second"]; !set {
-		rps = 1
-	}
-	client := fetch.New(fetch.Config{Source: KindAPI, RawDir: rt.RawDir, HTTP: rt.HTTP, Logger: log,
-		Timeout: cfg.Duration("timeout"), MaxAttempts: cfg.Int("max_attempts"), InitialWait: cfg.Duration("retry_wait"),
-		RatePerSecond: rps, KeyEnv: keyEnv, Replay: cfg.Bool("replay") || rt.Replay})
-	if key == "" {
-		log.Info("no Comtrade API key: using the keyless preview endpoint (500 rows a request)", "env", keyEnv)
-	}
-	return &apiSource{cfg: c, key: key, client: client, rt: rt, log: log}, nil
+	return &apiSource{cfg: c, key: f.Key, client: f.Client, rt: rt, log: f.Log}, nil
 }
 
 // Extract runs the plan. A response that comes back with max_rows rows was
