@@ -138,13 +138,27 @@ func insertFlows(t *testing.T, db *gosql.DB, flows []flow) {
 		if f.value >= 0 {
 			value = f.value
 		}
-		_, err := db.Exec(`INSERT INTO trade_flows_history
-			(freq, period, reporter_iso3, partner_iso3, flow, hs_code, commodity, value_usd,
-			 is_aggregate, source, source_ref, source_row, run_id, valid_from)
-			VALUES (?, CAST(? AS DATE), ?, ?, ?, ?, ?, ?, false, ?, 'fixture', ?, 1, now())`,
-			f.freq, f.period, f.reporter, f.partner, f.flow, f.hs, commodity, value, f.source, i+1)
-		if err != nil {
-			t.Fatalf("insert flow %d: %v", i, err)
+		// History is stored id-coded (migration 004): codes, a part, the row.
+		stmts := [][]any{}
+		for _, c := range []any{f.reporter, f.partner, f.hs, commodity} {
+			if c != nil {
+				stmts = append(stmts, []any{`INSERT INTO trade_codes SELECT coalesce(max(id), 0) + 1, ?
+					FROM trade_codes HAVING NOT bool_or(code = ?) OR count(*) = 0`, c, c})
+			}
+		}
+		stmts = append(stmts,
+			[]any{`INSERT INTO trade_flow_parts SELECT coalesce(max(part_id), 0) + 1, ?, 'fixture', ?, ?, NULL, 1, now()
+				FROM trade_flow_parts`, f.source, f.freq, f.flow},
+			[]any{`INSERT INTO trade_flow_versions (part_id, period, reporter_id, partner_id, hs_id, commodity_id,
+				value_usd, is_aggregate, source_row)
+				SELECT (SELECT max(part_id) FROM trade_flow_parts), CAST(? AS DATE),
+				(SELECT id FROM trade_codes WHERE code = ?), (SELECT id FROM trade_codes WHERE code = ?),
+				(SELECT id FROM trade_codes WHERE code = ?), (SELECT id FROM trade_codes WHERE code = ?), ?, false, ?`,
+				f.period, f.reporter, f.partner, f.hs, commodity, value, i + 1})
+		for _, st := range stmts {
+			if _, err := db.Exec(st[0].(string), st[1:]...); err != nil {
+				t.Fatalf("insert flow %d: %v", i, err)
+			}
 		}
 	}
 }
@@ -353,10 +367,10 @@ func TestIncremental(t *testing.T) {
 	// Revisions: USA's CHN import 2023 600 -> 700; KOR's CHN import
 	// 2023-06 10 -> 30 (reaches the trailing windows up to 2024-01, not
 	// 2023-05); a new USGS edition puts gallium 2023 at 90.
-	exec(`UPDATE trade_flows_history SET valid_to = now()
+	exec(`UPDATE trade_flow_versions SET valid_to = now() WHERE rowid IN (SELECT rid FROM trade_flow_rows
 		WHERE source = 'comtrade' AND reporter_iso3 IN ('USA', 'KOR') AND partner_iso3 = 'CHN' AND flow = 'import'
 		  AND ((freq = 'A' AND period = DATE '2023-01-01' AND hs_code = '811292')
-		    OR (freq = 'M' AND period = DATE '2023-06-01'))`)
+		    OR (freq = 'M' AND period = DATE '2023-06-01')))`)
 	insertFlows(t, db, []flow{
 		{"comtrade", "A", "2023-01-01", "USA", "CHN", "import", "811292", "gallium_germanium", 700},
 		{"comtrade", "M", "2023-06-01", "KOR", "CHN", "import", "810194", "tungsten", 30},

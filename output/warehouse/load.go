@@ -71,7 +71,11 @@ func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.
 	if err != nil {
 		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
 	}
-	l := &loader{w: w, conn: conn, tx: tx, runID: runID,
+	cd, err := loadCodec(ctx, tx)
+	if err != nil {
+		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
+	}
+	l := &loader{w: w, conn: conn, tx: tx, runID: runID, codec: cd,
 		tsLit: "TIMESTAMP '" + ts.Format("2006-01-02 15:04:05.000000") + "'"}
 	sg, err := l.stage(ctx, src)
 	if err != nil {
@@ -121,6 +125,9 @@ const (
 // the merge of staged tables, the counts, the commit.
 func (l *loader) merge(ctx context.Context, sg staged) (etl.LoadStats, error) {
 	st := etl.LoadStats{RowsIn: sg.rejected, Rejected: sg.rejected, Periods: map[string][]string{}}
+	if err := l.codec.flush(ctx, l); err != nil {
+		return st, err
+	}
 	head := fmt.Sprintf("INSERT INTO rejected_rows SELECT %d, %s, ", l.runID, l.tsLit)
 	if sg.rejected > 0 {
 		q := head + "target, source, source_ref, source_row, source_column, reason, raw FROM " + stageRejected
@@ -206,7 +213,7 @@ func loadTimestamp(ctx context.Context, tx *sql.Tx) (time.Time, error) {
 	ts := time.Now().UTC().Truncate(time.Microsecond)
 	var last sql.NullTime
 	err := tx.QueryRowContext(ctx, `SELECT greatest(
-		(SELECT max(valid_from) FROM trade_flows_history),
+		(SELECT max(valid_from) FROM `+partsTable+`),
 		(SELECT max(valid_from) FROM mineral_statistics_history))`).Scan(&last)
 	if err != nil {
 		return ts, fmt.Errorf("read last load time: %w", err)
@@ -252,7 +259,7 @@ func mergeFact(s steps, f fact, runID int64, tsLit, rejectHead string, hasNulls 
 	}
 
 	dups := func(filter string) error {
-		n, err := rejectDuplicates(s, f, rejectHead, f.stage, filter, "kh", func() (string, error) {
+		n, err := rejectDuplicates(s, f, rejectHead, f.stage, filter, "kh", f.stage, func() (string, error) {
 			return fmt.Sprintf("(SELECT *, rowid AS rid FROM %s t WHERE %s)", f.stage, filter), nil
 		})
 		st.Rejected += n
@@ -274,9 +281,7 @@ func mergeFact(s steps, f fact, runID int64, tsLit, rejectHead string, hasNulls 
 		scope = scopeFromKeys(f, seen, &st)
 	}
 	insert := func(what, filter string) (int64, error) {
-		return exec(what, fmt.Sprintf(`INSERT INTO %s (%s, row_hash, run_id, valid_from, valid_to)
-			SELECT %s, s.row_hash, %d, %s, NULL FROM %s s %s`,
-			f.history, strings.Join(cols, ", "), qualified("s.", cols), runID, tsLit, f.stage, filter))
+		return exec(what, f.insertStaged(runID, tsLit, filter))
 	}
 
 	// No current version in the load's periods: every row is new.
@@ -334,14 +339,14 @@ func mergeFact(s steps, f fact, runID int64, tsLit, rejectHead string, hasNulls 
 	if _, err := exec("find changed rows", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
 		SELECT s.rid, h.hrid
 		FROM (SELECT *, rowid AS rid FROM %s s %s) s
-		LEFT JOIN (SELECT *, rowid AS hrid FROM %s h WHERE h.valid_to IS NULL AND %s) h ON %s
+		LEFT JOIN (SELECT *, rid AS hrid FROM %s h WHERE h.valid_to IS NULL AND %s) h ON %s
 		WHERE h.hrid IS NULL OR NOT (%s)`,
-		changedRows, f.stage, inGroups(false), f.history, scope, joinOn("h", "s", f.key),
+		changedRows, f.stage, inGroups(false), f.rows, scope, joinOn("h", "s", f.key),
 		sameValues("h", "s", f.compare))); err != nil {
 		return st, err
 	}
 	st.Revised, err = exec("close revised rows", fmt.Sprintf(
-		"UPDATE %s SET valid_to = %s WHERE rowid IN (SELECT hrid FROM %s WHERE hrid IS NOT NULL)", f.history, tsLit, changedRows))
+		"UPDATE %s SET valid_to = %s WHERE rowid IN (SELECT hrid FROM %s WHERE hrid IS NOT NULL)", f.physical, tsLit, changedRows))
 	if err != nil {
 		return st, err
 	}
@@ -365,8 +370,9 @@ func mergeFact(s steps, f fact, runID int64, tsLit, rejectHead string, hasNulls 
 // key an earlier row has: the first arrival (batch, then lowest source_row)
 // wins. A grouping on the key's hash (keyHash) finds candidate keys
 // cheaply; only when there are some does rel (the rows with batch_no and
-// rowid as rid) get compared in full.
-func rejectDuplicates(s steps, f fact, rejectHead, table, filter, keyHash string, rel func() (string, error)) (int64, error) {
+// their row id in target as rid) get compared in full, and the later
+// arrivals deleted from target.
+func rejectDuplicates(s steps, f fact, rejectHead, table, filter, keyHash, target string, rel func() (string, error)) (int64, error) {
 	keys := strings.Join(f.key, ", ")
 	hashes := fmt.Sprintf("SELECT %s AS h FROM %s t WHERE %s GROUP BY 1 HAVING count(*) > 1", keyHash, table, filter)
 	cands, err := s.count("look for duplicates", "SELECT count(*) FROM ("+hashes+")")
@@ -385,18 +391,17 @@ func rejectDuplicates(s steps, f fact, rejectHead, table, filter, keyHash string
 		return 0, err
 	}
 	cols := f.columns()
+	later := fmt.Sprintf("FROM %s s JOIN %s d ON %s WHERE s.rid <> struct_extract(d.first, 'i')", rows, dupKeys, joinOn("s", "d", f.key))
 	n, err := s.exec("reject duplicates", fmt.Sprintf(`%s '%s', s.source, s.source_ref, s.source_row, '',
 		CASE WHEN s.source_ref = d.first_ref THEN 'duplicate of row ' || struct_extract(d.first, 'r')
 		     ELSE 'duplicate of ' || d.first_ref || ' row ' || struct_extract(d.first, 'r') END,
 		%s
-		FROM %s s JOIN %s d ON %s WHERE s.rid <> struct_extract(d.first, 'i')`,
-		rejectHead, f.table, rawOf("s", cols), rows, dupKeys, joinOn("s", "d", f.key)))
+		%s`, rejectHead, f.table, rawOf("s", cols), later))
 	if err != nil {
 		return 0, err
 	}
 	if n > 0 {
-		if _, err := s.exec("drop duplicates", fmt.Sprintf(`DELETE FROM %s t USING %s d
-			WHERE %s AND t.rowid <> struct_extract(d.first, 'i') AND %s`, table, dupKeys, joinOn("t", "d", f.key), filter)); err != nil {
+		if _, err := s.exec("drop duplicates", fmt.Sprintf("DELETE FROM %s WHERE rowid IN (SELECT s.rid %s)", target, later)); err != nil {
 			return 0, err
 		}
 	}

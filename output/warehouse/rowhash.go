@@ -85,6 +85,16 @@ func mixColumn(h []uint64, a arrow.Array) {
 	nulls := a.NullN() > 0
 	switch a := a.(type) {
 	case *array.String:
+		if v, null, ok := constant(a); ok {
+			c := uint64(nullValue)
+			if !null {
+				c = strHash(v)
+			}
+			for i := range h {
+				h[i] = mix(h[i], c)
+			}
+			return
+		}
 		var prev string
 		var ph uint64
 		for i := range h {
@@ -92,8 +102,11 @@ func mixColumn(h []uint64, a arrow.Array) {
 				h[i] = mix(h[i], nullValue)
 				continue
 			}
-			s := a.Value(i)
-			if i == 0 || s != prev {
+			// A short code's hash is its bytes: cheaper than comparing.
+			switch s := a.Value(i); {
+			case len(s) < 8:
+				ph = strHash(s)
+			case i == 0 || s != prev:
 				prev, ph = s, strHash(s)
 			}
 			h[i] = mix(h[i], ph)

@@ -28,14 +28,32 @@ const rejectChunk = 4096
 type item struct {
 	table etl.Table
 	rec   arrow.RecordBatch
-	rh    []uint64 // row hashes of a canonical batch, computed by the source's goroutine
+	rh    []uint64          // row hashes of a canonical batch, computed by the source's goroutine
+	enc   arrow.RecordBatch // rec id-coded for an id-coded table, likewise
 	rej   []etl.Rejection
+}
+
+func (it item) retain() {
+	for _, b := range []arrow.RecordBatch{it.rec, it.enc} {
+		if b != nil {
+			b.Retain()
+		}
+	}
+}
+
+func (it item) release() {
+	for _, b := range []arrow.RecordBatch{it.rec, it.enc} {
+		if b != nil {
+			b.Release()
+		}
+	}
 }
 
 // sink passes a source's output to the loader goroutine.
 type sink struct {
 	ctx context.Context // cancelled when the loader gives up
 	ch  chan<- item
+	cd  *codec
 	mu  sync.Mutex
 	rej []etl.Rejection
 }
@@ -57,12 +75,10 @@ func (s *sink) Write(ctx context.Context, t etl.Table, rec arrow.RecordBatch) er
 		return nil
 	}
 	it := item{table: t, rec: rec}
-	if f, ok := factOf(t); ok && checkSchema(t, rec.Schema()) == nil {
-		it.rh = hashRows(f, rec, nil)
-	}
+	s.prepare(&it) // on the source's goroutine: DuckDB has the other cores
 	rec.Retain()
 	if err := s.send(ctx, it); err != nil {
-		rec.Release()
+		it.release()
 		return err
 	}
 	return nil
@@ -110,7 +126,7 @@ func (l *loader) stage(ctx context.Context, src etl.Source) (staged, error) {
 	ectx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ch := make(chan item, chanDepth)
-	sk := &sink{ctx: ectx, ch: ch}
+	sk := &sink{ctx: ectx, ch: ch, cd: l.codec}
 	var extractErr error
 	go func() {
 		defer close(ch)
@@ -141,9 +157,7 @@ func (l *loader) stage(ctx context.Context, src etl.Source) (staged, error) {
 				cancel()
 			}
 		}
-		if it.rec != nil {
-			it.rec.Release()
-		}
+		it.release()
 	}
 	switch {
 	case ctx.Err() != nil: // the transaction went with it: whatever failed next is a consequence
@@ -154,6 +168,20 @@ func (l *loader) stage(ctx context.Context, src etl.Source) (staged, error) {
 		return st, fmt.Errorf("extract: %w", extractErr)
 	}
 	return st, nil
+}
+
+// prepare computes a canonical batch's row hashes and, for an id-coded
+// table, its coded form.
+func (s *sink) prepare(it *item) {
+	if it.rec == nil {
+		return
+	}
+	if f, ok := factOf(it.table); ok && checkSchema(it.table, it.rec.Schema()) == nil {
+		it.rh = hashRows(f, it.rec, nil)
+		if f.coded {
+			it.enc = s.cd.encode(it.rec, it.rh)
+		}
+	}
 }
 
 func (l *loader) stageItem(ctx context.Context, it item, batchNo int, st *staged) error {

@@ -26,11 +26,14 @@ func (l *loader) stream(ctx context.Context, f fact, tl *tableLoad, first item, 
 	fields := append(first.rec.Schema().Fields(), arrow.Field{Name: "row_hash", Type: arrow.PrimitiveTypes.Uint64})
 	r := &historyStream{l: l, ctx: ctx, f: f, tl: tl, schema: arrow.NewSchema(fields, nil)}
 	table, extra, cols := f.history, fmt.Sprintf(", %d, %s, NULL", l.runID, l.tsLit), append(f.columns(), "row_hash", "run_id", "valid_from", "valid_to")
-	if tl.staged {
+	switch {
+	case tl.staged:
 		r.schema = arrow.NewSchema(append(fields, arrow.Field{Name: "batch_no", Type: arrow.PrimitiveTypes.Int32}), nil)
 		table, extra, cols = f.stage, ", "+f.keyHash()+", "+f.rowHash(), append(f.columns(), "row_hash", "batch_no", "kh", "rh")
+	case f.coded:
+		r.schema, table, extra, cols = versionSchema, f.physical, ", NULL", nil
 	}
-	first.rec.Retain() // the caller releases its own reference
+	first.retain() // the caller releases its own reference
 	r.next = r.take(first, batchNo)
 	n, err := l.insertReader(ctx, r, table, extra, cols)
 	r.close()
@@ -60,13 +63,22 @@ type historyStream struct {
 var _ array.RecordReader = (*historyStream)(nil)
 
 // take accounts for a batch the stream hands to DuckDB and returns what
-// to hand: the batch with its row hashes and, for staging, its number as
-// last columns.
+// to hand: for history the id-coded batch, or the batch with its row
+// hashes; for staging also its number as last column. It takes over the
+// item's references.
 func (r *historyStream) take(it item, batchNo int) arrow.RecordBatch {
 	rec := it.rec
 	n := rec.NumRows()
 	r.l.st.rows[r.f.table] += n
 	r.rows += n
+	if it.enc != nil {
+		if !r.tl.staged {
+			r.tl.direct = append(r.tl.direct, span{batchNo, n, refRanges(rec)})
+			rec.Release()
+			return it.enc
+		}
+		it.enc.Release()
+	}
 	if it.rh == nil {
 		it.rh = hashRows(r.f, rec, nil)
 	}

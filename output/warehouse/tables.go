@@ -12,11 +12,15 @@ import (
 // fact describes a canonical fact table for staging and merging.
 type fact struct {
 	table   etl.Table
-	history string   // versioned table
-	stage   string   // TEMP staging table: the canonical columns and batch_no
-	key     []string // natural key
-	compare []string // values whose change makes a new version
-	scope   string   // column that limits the history side of the merge
+	history string // versioned table, or the view that decodes it
+	// rows is history with each version's row id (rid) in physical, the
+	// table whose rows are updated and deleted.
+	rows, physical string
+	coded          bool     // stored id-coded: see codec
+	stage          string   // TEMP staging table: the canonical columns and batch_no
+	key            []string // natural key
+	compare        []string // values whose change makes a new version
+	scope          string   // column that limits the history side of the merge
 	// group is a prefix of key whose groups are fingerprinted: a group
 	// whose staged rows match history exactly is skipped by the merge.
 	group []string
@@ -25,6 +29,7 @@ type fact struct {
 var facts = []fact{
 	{
 		table: etl.TradeFlows, history: "trade_flows_history", stage: "stage_trade_flows",
+		rows: "trade_flow_rows", physical: versionsTable, coded: true,
 		key:     []string{"source", "freq", "period", "reporter_iso3", "partner_iso3", "flow", "hs_code"},
 		compare: []string{"hs_revision", "commodity", "value_usd", "net_weight_kg", "quantity", "quantity_unit", "is_aggregate"},
 		scope:   "period",
@@ -32,11 +37,70 @@ var facts = []fact{
 	},
 	{
 		table: etl.MineralStatistics, history: "mineral_statistics_history", stage: "stage_mineral_statistics",
+		rows: "(SELECT *, rowid AS rid FROM mineral_statistics_history)", physical: "mineral_statistics_history",
 		key:     []string{"source", "edition", "commodity", "year", "country_iso3", "measure", "product", "unit"},
 		compare: []string{"value", "qualifier"},
 		scope:   "year",
 		group:   []string{"source", "edition", "commodity", "year"},
 	},
+}
+
+// ofLoad is a condition on physical that holds for the versions the load
+// stamped tsLit wrote.
+func (f fact) ofLoad(tsLit string) string {
+	if f.coded {
+		return fmt.Sprintf("part_id IN (SELECT part_id FROM %s WHERE valid_from = %s)", partsTable, tsLit)
+	}
+	return "valid_from = " + tsLit
+}
+
+// insertStaged inserts the staged rows (alias s) under filter as new
+// current versions. For the id-coded table the codec has written every
+// code and part the rows use; a code it missed fails the insert rather
+// than dropping a value.
+func (f fact) insertStaged(runID int64, tsLit, filter string) string {
+	cols := f.columns()
+	if !f.coded {
+		return fmt.Sprintf(`INSERT INTO %s (%s, row_hash, run_id, valid_from, valid_to)
+			SELECT %s, s.row_hash, %d, %s, NULL FROM %s s %s`,
+			f.history, strings.Join(cols, ", "), qualified("s.", cols), runID, tsLit, f.stage, filter)
+	}
+	code := func(alias, col string) string {
+		return fmt.Sprintf("LEFT JOIN %s %s ON %s.code = s.%s", codesTable, alias, alias, col)
+	}
+	optional := func(alias, col string) string {
+		return fmt.Sprintf("CASE WHEN s.%s IS NOT NULL AND %s.id IS NULL THEN error('no trade code for ' || s.%s) ELSE %s.id END",
+			col, alias, col, alias)
+	}
+	return fmt.Sprintf(`INSERT INTO %s
+		SELECT p.part_id, s.period, r.id, pa.id, hs.id, %s, s.value_usd, s.net_weight_kg, s.quantity, %s,
+		       s.is_aggregate, s.source_row, s.row_hash, NULL
+		FROM %s s
+		LEFT JOIN %s p ON p.valid_from = %s AND p.source = s.source AND p.source_ref = s.source_ref
+		     AND p.freq = s.freq AND p.flow = s.flow AND p.hs_revision IS NOT DISTINCT FROM s.hs_revision
+		%s %s %s %s %s
+		%s`,
+		versionsTable, optional("c", "commodity"), optional("u", "quantity_unit"), f.stage, partsTable, tsLit,
+		code("r", "reporter_iso3"), code("pa", "partner_iso3"), code("hs", "hs_code"),
+		code("c", "commodity"), code("u", "quantity_unit"), filter)
+}
+
+// currentGroups is a relation of the current versions in scope (a filter
+// on alias h) per group: the group columns, n versions, how many of them
+// are hashed and the sum of their row hashes (fp). The id-coded table is
+// grouped on its ids first, so only the groups are decoded.
+func (f fact) currentGroups(scope string) string {
+	if !f.coded {
+		return fmt.Sprintf(`(SELECT %s, count(*) AS n, count(row_hash) AS hashed, sum(row_hash) AS fp
+			FROM %s h WHERE h.valid_to IS NULL AND %s GROUP BY ALL)`, strings.Join(f.group, ", "), f.history, scope)
+	}
+	return fmt.Sprintf(`(SELECT p.source, p.freq, g.period, r.code AS reporter_iso3,
+			CAST(sum(g.n) AS BIGINT) AS n, CAST(sum(g.hashed) AS BIGINT) AS hashed, sum(g.fp) AS fp
+		FROM (SELECT h.part_id, h.period, h.reporter_id, count(*) AS n, count(h.row_hash) AS hashed, sum(h.row_hash) AS fp
+			FROM %s h WHERE h.valid_to IS NULL AND %s GROUP BY ALL) g
+		JOIN %s p ON p.part_id = g.part_id
+		JOIN %s r ON r.id = g.reporter_id
+		GROUP BY ALL)`, versionsTable, scope, partsTable, codesTable)
 }
 
 func factOf(t etl.Table) (fact, bool) {

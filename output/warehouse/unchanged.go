@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -112,7 +113,9 @@ func (s *printSink) Write(ctx context.Context, t etl.Table, rec arrow.RecordBatc
 func (w *Warehouse) unchanged(ctx context.Context, conn *sql.Conn, src etl.Source) (etl.LoadStats, bool, error) {
 	s := &printSink{conn: conn, groups: map[etl.Table]map[uint64]*groupPrint{},
 		scope: map[etl.Table]map[scopeKey]bool{}, rows: map[etl.Table]int64{}}
+	start := time.Now()
 	err := src.Extract(ctx, s)
+	w.log.Debug("input fingerprint: read", "took", time.Since(start).Round(time.Millisecond))
 	if ctx.Err() != nil {
 		return etl.LoadStats{}, false, ctx.Err()
 	}
@@ -129,7 +132,9 @@ func (w *Warehouse) unchanged(ctx context.Context, conn *sql.Conn, src etl.Sourc
 			continue
 		}
 		scope := scopeFromKeys(f, s.scope[f.table], &st)
+		start := time.Now()
 		same, err := historyMatches(ctx, conn, f, scope, groups)
+		w.log.Debug("input fingerprint: history", "table", f.table, "same", same, "took", time.Since(start).Round(time.Millisecond))
 		if err != nil || !same {
 			return etl.LoadStats{}, false, err
 		}
@@ -143,9 +148,8 @@ func (w *Warehouse) unchanged(ctx context.Context, conn *sql.Conn, src etl.Sourc
 // fingerprint in the current history of scope.
 func historyMatches(ctx context.Context, conn *sql.Conn, f fact, scope string, groups map[uint64]*groupPrint) (bool, error) {
 	g := strings.Join(f.group, ", ")
-	rows, err := conn.QueryContext(ctx, fmt.Sprintf(`SELECT %s, count(*) = count(row_hash),
-		count(*), CAST(coalesce(sum(row_hash), 0) %% 18446744073709551616 AS UBIGINT)
-		FROM %s h WHERE h.valid_to IS NULL AND %s GROUP BY ALL`, g, f.history, scope))
+	rows, err := conn.QueryContext(ctx, fmt.Sprintf(`SELECT %s, hashed = n,
+		n, CAST(coalesce(fp, 0) %% 18446744073709551616 AS UBIGINT) FROM %s`, g, f.currentGroups(scope)))
 	if err != nil {
 		return false, fmt.Errorf("fingerprint history: %w", err)
 	}

@@ -101,7 +101,7 @@ func TestRereadFastPath(t *testing.T) {
 				t.Fatalf("%d history rows without a row hash", n)
 			}
 			if tc.legacy {
-				if _, err := w.DB().Exec("UPDATE trade_flows_history SET row_hash = NULL WHERE reporter_iso3 = 'DEU'"); err != nil {
+				if _, err := w.DB().Exec("UPDATE trade_flow_versions SET row_hash = NULL WHERE reporter_id = (SELECT id FROM trade_codes WHERE code = 'DEU')"); err != nil {
 					t.Fatal(err)
 				}
 			}

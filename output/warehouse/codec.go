@@ -1,0 +1,505 @@
+package warehouse
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/tradewh/tradewh/etl"
+)
+
+// Trade-flow versions are stored id-coded (migration 004): the loader
+// turns each canonical batch into a batch of trade_flow_versions on the
+// source's goroutine, so DuckDB only appends fixed-width numbers.
+const (
+	codesTable    = "trade_codes"
+	partsTable    = "trade_flow_parts"
+	versionsTable = "trade_flow_versions"
+)
+
+// versionSchema is a batch of trade_flow_versions without valid_to.
+var versionSchema = func() *arrow.Schema {
+	i32, f64 := arrow.PrimitiveTypes.Int32, arrow.PrimitiveTypes.Float64
+	return arrow.NewSchema([]arrow.Field{
+		{Name: "part_id", Type: i32, Nullable: true},
+		{Name: "period", Type: arrow.FixedWidthTypes.Date32, Nullable: true},
+		{Name: "reporter_id", Type: i32, Nullable: true},
+		{Name: "partner_id", Type: i32, Nullable: true},
+		{Name: "hs_id", Type: i32, Nullable: true},
+		{Name: "commodity_id", Type: i32, Nullable: true},
+		{Name: "value_usd", Type: f64, Nullable: true},
+		{Name: "net_weight_kg", Type: f64, Nullable: true},
+		{Name: "quantity", Type: f64, Nullable: true},
+		{Name: "quantity_unit_id", Type: i32, Nullable: true},
+		{Name: "is_aggregate", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},
+		{Name: "source_row", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+		{Name: "row_hash", Type: arrow.PrimitiveTypes.Uint64, Nullable: true},
+	}, nil)
+}()
+
+// Canonical columns by role, resolved once.
+var (
+	tfCol = func(name string) int { return etl.TradeFlowsSchema.FieldIndices(name)[0] }
+	// what a part is made of: columns a load's rows mostly share
+	partCols = []int{tfCol("source"), tfCol("source_ref"), tfCol("freq"), tfCol("flow"), tfCol("hs_revision")}
+	// coded per row, in versionSchema order
+	codeCols = map[string]int{"reporter_id": tfCol("reporter_iso3"), "partner_id": tfCol("partner_iso3"),
+		"hs_id": tfCol("hs_code"), "commodity_id": tfCol("commodity"), "quantity_unit_id": tfCol("quantity_unit")}
+	// passed through as they are
+	plainCols = map[string]int{"period": tfCol("period"), "value_usd": tfCol("value_usd"),
+		"net_weight_kg": tfCol("net_weight_kg"), "quantity": tfCol("quantity"),
+		"is_aggregate": tfCol("is_aggregate"), "source_row": tfCol("source_row")}
+)
+
+// partKey is the values of partCols; null is an absent hs_revision.
+type partKey struct {
+	vals [5]string
+	null [5]bool
+}
+
+// codec assigns ids to the codes and parts of one load. Ids it assigns
+// are kept until flush writes them, inside the load's transaction.
+type codec struct {
+	mu       sync.Mutex
+	codes    map[string]int32
+	short    map[uint64]int32 // codes of up to 7 bytes by strHash
+	nextCode int32
+	newCodes []string
+	parts    map[partKey]int32
+	nextPart int32
+	newParts []partKey
+	// the load's parts are numbered from firstPart
+	firstPart int32
+	keyOf     []int32 // per part id: an id of its (source, freq, flow)
+	keyIDs    map[[3]string]int32
+	dups      dupProof
+}
+
+// dupProof looks for rows with the same natural key among the batches the
+// codec sees. Rows of one (source, freq, flow, period, reporter, partner)
+// form a block; while blocks arrive in one piece, as extracts grouped by
+// country pair do (BACI files, ordered by exporter, importer, product;
+// Comtrade responses), a set of each block's HS codes finds every
+// duplicate, in memory bounded by the number of blocks. A block that
+// comes back ends the proof: then only the warehouse can tell.
+type dupProof struct {
+	cur    blockKey
+	hs     keySet
+	closed map[blockKey]bool
+	found  bool // a duplicate key was seen
+	lost   bool // a block came back
+}
+
+type blockKey struct {
+	key, period, reporter, partner int32
+}
+
+// check records rows of one batch: keys[i] is the row's (source, freq,
+// flow) id and the other slices its coded columns.
+func (d *dupProof) check(keys, period, reporter, partner, hs []int32) {
+	if d.found || d.lost {
+		return
+	}
+	if d.closed == nil {
+		d.closed = map[blockKey]bool{}
+	}
+	for i := range keys {
+		b := blockKey{keys[i], period[i], reporter[i], partner[i]}
+		if b != d.cur {
+			d.closed[d.cur] = true
+			if d.closed[b] {
+				d.lost, d.hs, d.closed = true, keySet{}, nil
+				return
+			}
+			d.cur = b
+			d.hs.reset()
+		}
+		if !d.hs.add(uint64(uint32(hs[i]))) {
+			d.found = true
+			return
+		}
+	}
+}
+
+// keySet is a set of uint64 that empties in constant time: a slot holds
+// a key of the current generation or none. It is a map[uint64]struct{}
+// without the per-block clearing and hashing costs, on a per-row path.
+type keySet struct {
+	keys []uint64
+	gens []uint32
+	gen  uint32
+	n    int
+}
+
+func (s *keySet) reset() {
+	s.gen++
+	s.n = 0
+	if s.gen == 0 { // wrapped: old stamps could look current
+		clear(s.gens)
+		s.gen = 1
+	}
+}
+
+// add inserts k and reports whether it was new.
+func (s *keySet) add(k uint64) bool {
+	if 2*(s.n+1) > len(s.keys) {
+		s.grow()
+	}
+	mask := uint64(len(s.keys) - 1)
+	for i := (k * 0x9E3779B97F4A7C15) >> 32 & mask; ; i = (i + 1) & mask {
+		switch {
+		case s.gens[i] != s.gen:
+			s.keys[i], s.gens[i] = k, s.gen
+			s.n++
+			return true
+		case s.keys[i] == k:
+			return false
+		}
+	}
+}
+
+func (s *keySet) grow() {
+	old, oldGens, gen := s.keys, s.gens, s.gen
+	size := max(1024, 2*len(old))
+	s.keys, s.gens, s.gen, s.n = make([]uint64, size), make([]uint32, size), 1, 0
+	for i, k := range old {
+		if oldGens[i] == gen {
+			s.add(k)
+		}
+	}
+}
+
+// mayHaveDuplicates reports whether rows encoded so far may share a key.
+func (c *codec) mayHaveDuplicates() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.dups.found || c.dups.lost
+}
+
+// loadCodec reads the ids history already uses.
+func loadCodec(ctx context.Context, tx *sql.Tx) (*codec, error) {
+	c := &codec{codes: map[string]int32{}, short: map[uint64]int32{}, parts: map[partKey]int32{}, keyIDs: map[[3]string]int32{}}
+	rows, err := tx.QueryContext(ctx, "SELECT id, code FROM "+codesTable)
+	if err != nil {
+		return nil, fmt.Errorf("read trade codes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int32
+		var code string
+		if err := rows.Scan(&id, &code); err != nil {
+			return nil, err
+		}
+		c.codes[code] = id
+		c.nextCode = max(c.nextCode, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(part_id), 0) FROM "+partsTable).Scan(&c.nextPart); err != nil {
+		return nil, fmt.Errorf("read trade flow parts: %w", err)
+	}
+	c.firstPart = c.nextPart + 1
+	return c, nil
+}
+
+// encode returns rec as a batch of versionSchema with row hashes rh.
+// Columns with a null where history requires a value get a null id; such
+// a batch is staged, never written as it is.
+func (c *codec) encode(rec arrow.RecordBatch, rh []uint64) arrow.RecordBatch {
+	n := int(rec.NumRows())
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cols := make([]arrow.Array, len(versionSchema.Fields()))
+	for i, fl := range versionSchema.Fields() {
+		switch {
+		case fl.Name == "part_id":
+			cols[i] = c.partIDs(rec, n)
+		case fl.Name == "row_hash":
+			cols[i] = fixedArray(arrow.PrimitiveTypes.Uint64, n, arrow.Uint64Traits.CastToBytes(rh))
+		default:
+			if j, ok := codeCols[fl.Name]; ok {
+				cols[i] = c.codeIDs(rec.Column(j).(*array.String))
+			} else {
+				cols[i] = rec.Column(plainCols[fl.Name])
+				cols[i].Retain()
+			}
+		}
+	}
+	out := array.NewRecordBatch(versionSchema, cols, int64(n))
+	for _, a := range cols {
+		a.Release()
+	}
+	c.proveUnique(out)
+	return out
+}
+
+// proveUnique feeds an encoded batch to the duplicate proof.
+func (c *codec) proveUnique(b arrow.RecordBatch) {
+	ints := func(i int) []int32 {
+		return arrow.Int32Traits.CastFromBytes(b.Column(i).Data().Buffers()[1].Bytes())[b.Column(i).Data().Offset():][:b.NumRows()]
+	}
+	parts := ints(0)
+	keys := make([]int32, len(parts))
+	for i, p := range parts {
+		if p >= c.firstPart { // else null: the batch is staged, and so checked there
+			keys[i] = c.keyOf[p-c.firstPart]
+		}
+	}
+	c.dups.check(keys, ints(1), ints(2), ints(3), ints(4))
+}
+
+// codeIDs codes a string column; consecutive rows often repeat a value
+// (a reporter, a unit), so only a change costs a map lookup.
+func (c *codec) codeIDs(a *array.String) arrow.Array {
+	n := a.Len()
+	ids := make([]int32, n)
+	if v, null, ok := constant(a); ok {
+		if !null {
+			id := c.code(v)
+			for i := range ids {
+				ids[i] = id
+			}
+		}
+		return int32Array(ids, a)
+	}
+	nulls := a.NullN() > 0
+	prev, prevID := "", int32(0)
+	var prevShort uint64
+	for i := range n {
+		if nulls && a.IsNull(i) {
+			continue
+		}
+		v := a.Value(i)
+		if len(v) < 8 { // a short code compares and looks up as a number
+			k := strHash(v)
+			if prevID == 0 || k != prevShort {
+				prev, prevShort, prevID = "", k, c.shortCode(k, v)
+			}
+		} else if prevID == 0 || prevShort != 0 || v != prev {
+			prev, prevShort, prevID = v, 0, c.code(v)
+		}
+		ids[i] = prevID
+	}
+	return int32Array(ids, a)
+}
+
+// shortCode is code for a string of up to 7 bytes, k its strHash (its
+// bytes and length).
+func (c *codec) shortCode(k uint64, v string) int32 {
+	if id, ok := c.short[k]; ok {
+		return id
+	}
+	id := c.code(v)
+	c.short[k] = id
+	return id
+}
+
+func (c *codec) code(v string) int32 {
+	id, ok := c.codes[v]
+	if !ok {
+		v = strings.Clone(v) // Value points into the batch's buffer
+		c.nextCode++
+		id = c.nextCode
+		c.codes[v] = id
+		c.newCodes = append(c.newCodes, v)
+	}
+	return id
+}
+
+// partIDs codes the part columns of each row; a column the whole batch
+// shares (the usual case) is recognised without comparing row by row.
+func (c *codec) partIDs(rec arrow.RecordBatch, n int) arrow.Array {
+	var strs [5]*array.String
+	var key partKey
+	varying := false
+	for k, j := range partCols {
+		strs[k] = rec.Column(j).(*array.String)
+		if v, null, ok := constant(strs[k]); ok {
+			key.vals[k], key.null[k] = v, null
+		} else {
+			varying = true
+		}
+	}
+	ids := make([]int32, n)
+	valid := make([]byte, bitutil.BytesForBits(int64(n)))
+	if !varying {
+		if id, ok := c.part(key); ok {
+			for i := range ids {
+				ids[i] = id
+			}
+			bitutil.SetBitsTo(valid, 0, int64(n), true)
+		}
+		return int32ArrayValid(ids, valid, n)
+	}
+	prevID, havePrev := int32(0), false
+	var prev partKey
+	for i := range n {
+		for k, a := range strs {
+			key.null[k] = a.IsNull(i)
+			key.vals[k] = ""
+			if !key.null[k] {
+				key.vals[k] = a.Value(i)
+			}
+		}
+		if !havePrev || key != prev {
+			prev, havePrev = key, true
+			var ok bool
+			if prevID, ok = c.part(key); !ok {
+				prevID = 0
+			}
+		}
+		if prevID != 0 {
+			ids[i] = prevID
+			bitutil.SetBit(valid, i)
+		}
+	}
+	return int32ArrayValid(ids, valid, n)
+}
+
+// part returns the id of key, false when a column history requires is null.
+func (c *codec) part(key partKey) (int32, bool) {
+	for k := range 4 { // source, source_ref, freq and flow are required
+		if key.null[k] {
+			return 0, false
+		}
+	}
+	id, ok := c.parts[key]
+	if !ok {
+		for k := range key.vals {
+			key.vals[k] = strings.Clone(key.vals[k])
+		}
+		c.nextPart++
+		id = c.nextPart
+		c.parts[key] = id
+		c.newParts = append(c.newParts, key)
+		triple := [3]string{key.vals[0], key.vals[2], key.vals[3]}
+		kid, ok := c.keyIDs[triple]
+		if !ok {
+			kid = int32(len(c.keyIDs)) + 1
+			c.keyIDs[triple] = kid
+		}
+		for int(id-c.firstPart) >= len(c.keyOf) {
+			c.keyOf = append(c.keyOf, 0)
+		}
+		c.keyOf[id-c.firstPart] = kid
+	}
+	return id, true
+}
+
+// constant reports whether every value of a is the same, and which.
+func constant(a *array.String) (v string, null, ok bool) {
+	n := a.Len()
+	switch a.NullN() {
+	case n:
+		return "", true, true
+	case 0:
+	default:
+		return "", false, false
+	}
+	offs := a.ValueOffsets()
+	l := offs[1] - offs[0]
+	for i := 1; i <= n; i++ {
+		if offs[i]-offs[i-1] != l {
+			return "", false, false
+		}
+	}
+	// Equal lengths and the bytes equal to themselves shifted by one
+	// value: every value is the first.
+	data := a.ValueBytes()
+	if l > 0 && !bytes.Equal(data[l:], data[:len(data)-int(l)]) {
+		return "", false, false
+	}
+	return a.Value(0), false, true
+}
+
+// flush writes the codes and parts assigned since the last flush.
+func (c *codec) flush(ctx context.Context, l *loader) error {
+	c.mu.Lock()
+	codes, parts := c.newCodes, c.newParts
+	first, firstPart := c.nextCode-int32(len(codes))+1, c.nextPart-int32(len(parts))+1
+	c.newCodes, c.newParts = nil, nil
+	c.mu.Unlock()
+	if len(codes) > 0 {
+		ib, cb := array.NewInt32Builder(memory.DefaultAllocator), array.NewStringBuilder(memory.DefaultAllocator)
+		defer ib.Release()
+		defer cb.Release()
+		for i, code := range codes {
+			ib.Append(first + int32(i))
+			cb.Append(code)
+		}
+		if err := l.insertColumns(ctx, codesTable, "", []string{"id", "code"}, ib, cb); err != nil {
+			return fmt.Errorf("write trade codes: %w", err)
+		}
+	}
+	if len(parts) > 0 {
+		bs := []array.Builder{array.NewInt32Builder(memory.DefaultAllocator)}
+		for range 5 {
+			bs = append(bs, array.NewStringBuilder(memory.DefaultAllocator))
+		}
+		for i, p := range parts {
+			bs[0].(*array.Int32Builder).Append(firstPart + int32(i))
+			for k := range p.vals {
+				if p.null[k] {
+					bs[k+1].AppendNull()
+				} else {
+					bs[k+1].(*array.StringBuilder).Append(p.vals[k])
+				}
+			}
+		}
+		err := l.insertColumns(ctx, partsTable, fmt.Sprintf(", %d, %s", l.runID, l.tsLit),
+			[]string{"part_id", "source", "source_ref", "freq", "flow", "hs_revision", "run_id", "valid_from"}, bs...)
+		for _, b := range bs {
+			b.Release()
+		}
+		if err != nil {
+			return fmt.Errorf("write trade flow parts: %w", err)
+		}
+	}
+	return nil
+}
+
+// insertColumns inserts the builders' values as columns cols (with extra
+// trailing values) into table.
+func (l *loader) insertColumns(ctx context.Context, table, extra string, cols []string, bs ...array.Builder) error {
+	arrs := make([]arrow.Array, len(bs))
+	fields := make([]arrow.Field, len(bs))
+	for i, b := range bs {
+		arrs[i] = b.NewArray()
+		defer arrs[i].Release()
+		fields[i] = arrow.Field{Name: cols[i], Type: arrs[i].DataType(), Nullable: true}
+	}
+	rec := array.NewRecordBatch(arrow.NewSchema(fields, nil), arrs, int64(arrs[0].Len()))
+	defer rec.Release()
+	return l.insertArrow(ctx, rec, table, extra, cols)
+}
+
+// int32Array wraps ids with the validity of like.
+func int32Array(ids []int32, like arrow.Array) arrow.Array {
+	n := len(ids)
+	if like.NullN() == 0 {
+		return fixedArray(arrow.PrimitiveTypes.Int32, n, arrow.Int32Traits.CastToBytes(ids))
+	}
+	valid := make([]byte, bitutil.BytesForBits(int64(n)))
+	for i := range n {
+		if like.IsValid(i) {
+			bitutil.SetBit(valid, i)
+		}
+	}
+	return int32ArrayValid(ids, valid, n)
+}
+
+func int32ArrayValid(ids []int32, valid []byte, n int) arrow.Array {
+	d := array.NewData(arrow.PrimitiveTypes.Int32, n,
+		[]*memory.Buffer{memory.NewBufferBytes(valid), memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(ids))}, nil, array.UnknownNullCount, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
+}

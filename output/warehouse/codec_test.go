@@ -1,0 +1,96 @@
+package warehouse
+
+import (
+	"testing"
+
+	"github.com/tradewh/tradewh/etl"
+)
+
+func TestDupProof(t *testing.T) {
+	type row struct{ key, period, reporter, partner, hs int32 }
+	cases := []struct {
+		name        string
+		batches     [][]row
+		found, lost bool
+	}{
+		{name: "blocks in one piece", batches: [][]row{
+			{{1, 10, 1, 2, 5}, {1, 10, 1, 2, 6}, {1, 10, 1, 3, 5}},
+			{{1, 10, 4, 2, 5}, {1, 11, 1, 2, 5}, {2, 11, 1, 2, 5}},
+		}},
+		{name: "repeat inside a block", batches: [][]row{{{1, 10, 1, 2, 5}, {1, 10, 1, 2, 6}, {1, 10, 1, 2, 5}}}, found: true},
+		{name: "repeat across batches", batches: [][]row{{{1, 10, 1, 2, 5}}, {{1, 10, 1, 2, 5}}}, found: true},
+		{name: "block comes back", batches: [][]row{{{1, 10, 1, 2, 5}, {1, 10, 1, 3, 5}}, {{1, 10, 1, 2, 6}}}, lost: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var d dupProof
+			for _, b := range tc.batches {
+				cols := make([][]int32, 5)
+				for _, r := range b {
+					for i, v := range []int32{r.key, r.period, r.reporter, r.partner, r.hs} {
+						cols[i] = append(cols[i], v)
+					}
+				}
+				d.check(cols[0], cols[1], cols[2], cols[3], cols[4])
+			}
+			if d.found != tc.found || d.lost != tc.lost {
+				t.Errorf("found %t lost %t, want %t %t", d.found, d.lost, tc.found, tc.lost)
+			}
+		})
+	}
+}
+
+// Duplicates written straight into history are rejected whether the
+// codec saw them (a repeat inside a block) or could not tell (a block
+// came back).
+func TestDirectDuplicates(t *testing.T) {
+	deuJpn := func(f etl.TradeFlow) etl.TradeFlow { f.Reporter, f.Partner = "DEU", "JPN"; return f }
+	cases := []struct {
+		name  string
+		flows []etl.TradeFlow
+	}{
+		{"same block", []etl.TradeFlow{flow(year(2021), "811292", 10, 1), flow(year(2021), "811299", 2, 2),
+			flow(year(2021), "811292", 99, 3)}},
+		{"blocks came back", []etl.TradeFlow{flow(year(2021), "811292", 10, 1), deuJpn(flow(year(2021), "811292", 2, 2)),
+			flow(year(2021), "811292", 99, 3)}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			w := openTest(t, "")
+			st, run, err := load(t, w, &testSource{batchRows: 2, flows: tc.flows})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Loaded != 2 || st.Rejected != 1 {
+				t.Fatalf("got %+v, want 2 loaded and 1 rejected", st)
+			}
+			if n := queryInt(t, w, "SELECT count(*) FROM rejected_rows WHERE run_id = ? AND source_row = 3 AND reason = 'duplicate of row 1'", run); n != 1 {
+				t.Errorf("row 3 is not rejected as a duplicate of row 1")
+			}
+			if n := queryInt(t, w, "SELECT count(*) FROM trade_flows WHERE hs_code = '811292' AND reporter_iso3 = 'USA' AND value_usd = 10"); n != 1 {
+				t.Error("the first arrival is not the one kept")
+			}
+			if n := queryInt(t, w, "SELECT count(*) FROM trade_flows_history"); n != 2 {
+				t.Errorf("%d history rows, want 2", n)
+			}
+		})
+	}
+}
+
+func TestKeySet(t *testing.T) {
+	var s keySet
+	s.reset()
+	for round := range 3 {
+		for k := range uint64(5000) {
+			if !s.add(k * 7919) {
+				t.Fatalf("round %d: %d reported as seen", round, k)
+			}
+		}
+		for k := range uint64(5000) {
+			if s.add(k * 7919) {
+				t.Fatalf("round %d: %d reported as new twice", round, k)
+			}
+		}
+		s.reset()
+	}
+}
