@@ -1,6 +1,7 @@
 package etltest
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -46,8 +47,8 @@ func readRows[T any](t testing.TB, sink *etl.MemorySink, table etl.Table, row fu
 	t.Helper()
 	var out []T
 	for _, rec := range sink.Records[table] {
-		if !rec.Schema().Equal(etl.SchemaOf(table)) {
-			t.Fatalf("%s schema %s differs from the canonical one", table, rec.Schema())
+		if err := etl.CheckSchema(table, rec.Schema()); err != nil {
+			t.Fatal(err)
 		}
 		for i := 0; i < int(rec.NumRows()); i++ {
 			out = append(out, row(cols{rec}, i))
@@ -60,11 +61,7 @@ func readRows[T any](t testing.TB, sink *etl.MemorySink, table etl.Table, row fu
 type cols struct{ rec arrow.RecordBatch }
 
 func (c cols) str(col, i int) string {
-	a := c.rec.Column(col).(*array.String)
-	if a.IsNull(i) {
-		return ""
-	}
-	return a.Value(i)
+	return strings.Clone(etl.StringsOf(c.rec.Column(col))(i))
 }
 
 func (c cols) num(col, i int) *float64 {

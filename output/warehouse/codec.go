@@ -227,7 +227,7 @@ func (c *codec) encode(rec arrow.RecordBatch, rh []uint64) arrow.RecordBatch {
 			cols[i] = fixedArray(arrow.PrimitiveTypes.Uint64, n, arrow.Uint64Traits.CastToBytes(rh))
 		default:
 			if j, ok := codeCols[fl.Name]; ok {
-				cols[i] = c.codeIDs(rec.Column(j).(*array.String))
+				cols[i] = c.codeIDs(rec.Column(j))
 			} else {
 				cols[i] = rec.Column(plainCols[fl.Name])
 				cols[i].Retain()
@@ -259,9 +259,33 @@ func (c *codec) proveUnique(b arrow.RecordBatch) {
 
 // codeIDs codes a string column; consecutive rows often repeat a value
 // (a reporter, a unit), so only a change costs a map lookup.
-func (c *codec) codeIDs(a *array.String) arrow.Array {
-	n := a.Len()
+func (c *codec) codeIDs(col arrow.Array) arrow.Array {
+	n := col.Len()
 	ids := make([]int32, n)
+	if d, ok := col.(*array.Dictionary); ok {
+		// Each distinct code is looked up once, each row is an index.
+		dict := d.Dictionary().(*array.String)
+		byIndex := make([]int32, dict.Len())
+		for k := range byIndex {
+			if dict.IsValid(k) {
+				byIndex[k] = c.code(dict.Value(k))
+			}
+		}
+		ix := etl.DictIndices(d)
+		if d.NullN() == 0 {
+			for i, k := range ix {
+				ids[i] = byIndex[k]
+			}
+		} else {
+			for i, k := range ix {
+				if d.IsValid(i) {
+					ids[i] = byIndex[k]
+				}
+			}
+		}
+		return int32Array(ids, d)
+	}
+	a := col.(*array.String)
 	if v, null, ok := constant(a); ok {
 		if !null {
 			id := c.code(v)
@@ -318,12 +342,16 @@ func (c *codec) code(v string) int32 {
 // partIDs codes the part columns of each row; a column the whole batch
 // shares (the usual case) is recognised without comparing row by row.
 func (c *codec) partIDs(rec arrow.RecordBatch, n int) arrow.Array {
-	var strs [5]*array.String
+	var strs [5]func(int) string
+	var cols [5]arrow.Array
 	var key partKey
 	varying := false
 	for k, j := range partCols {
-		strs[k] = rec.Column(j).(*array.String)
-		if v, null, ok := constant(strs[k]); ok {
+		cols[k] = rec.Column(j)
+		strs[k] = etl.StringsOf(cols[k])
+		if a, ok := cols[k].(*array.String); !ok {
+			varying = true
+		} else if v, null, ok := constant(a); ok {
 			key.vals[k], key.null[k] = v, null
 		} else {
 			varying = true
@@ -343,12 +371,9 @@ func (c *codec) partIDs(rec arrow.RecordBatch, n int) arrow.Array {
 	prevID, havePrev := int32(0), false
 	var prev partKey
 	for i := range n {
-		for k, a := range strs {
-			key.null[k] = a.IsNull(i)
-			key.vals[k] = ""
-			if !key.null[k] {
-				key.vals[k] = a.Value(i)
-			}
+		for k, at := range strs {
+			key.null[k] = cols[k].IsNull(i)
+			key.vals[k] = at(i)
 		}
 		if !havePrev || key != prev {
 			prev, havePrev = key, true

@@ -146,14 +146,15 @@ func batchScope(f fact, rec arrow.RecordBatch) []scopeKey {
 		}
 		return out
 	}
-	freq := rec.Column(sc.FieldIndices("freq")[0]).(*array.String)
+	freqCol := rec.Column(sc.FieldIndices("freq")[0])
+	freq := etl.StringsOf(freqCol)
 	period := rec.Column(sc.FieldIndices("period")[0]).(*array.Date32)
 	var last scopeKey
 	for i := range period.Len() {
-		if freq.IsNull(i) || period.IsNull(i) {
+		if freqCol.IsNull(i) || period.IsNull(i) {
 			continue
 		}
-		if k := (scopeKey{freq.Value(i), int32(period.Value(i))}); k != last || i == 0 {
+		if k := (scopeKey{freq(i), int32(period.Value(i))}); k != last || i == 0 {
 			last = k
 			add(k)
 		}
@@ -257,14 +258,14 @@ type refRange struct {
 // refRanges lists, per source_ref, the lowest and highest source_row of rec.
 func refRanges(rec arrow.RecordBatch) []refRange {
 	sc := rec.Schema()
-	refs := rec.Column(sc.FieldIndices("source_ref")[0]).(*array.String)
+	refs := etl.StringsOf(rec.Column(sc.FieldIndices("source_ref")[0]))
 	rows := rec.Column(sc.FieldIndices("source_row")[0]).(*array.Int64)
 	var out []refRange
 	at := map[string]int{}
 	cur := -1
-	for i := range refs.Len() {
-		if cur < 0 || refs.Value(i) != out[cur].ref {
-			ref := refs.Value(i)
+	for i := range rows.Len() {
+		if cur < 0 || refs(i) != out[cur].ref {
+			ref := strings.Clone(refs(i))
 			j, ok := at[ref]
 			if !ok {
 				j = len(out)

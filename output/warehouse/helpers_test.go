@@ -4,8 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/tradewh/tradewh/etl"
 )
@@ -161,4 +166,38 @@ func sameCounts(t *testing.T, before, after map[string]int64) {
 			t.Errorf("%s: %d rows before the failed load, %d after", k, v, after[k])
 		}
 	}
+}
+
+// dictEncode returns rec with the named string columns dictionary-encoded,
+// as a source with coded columns (BACI) sends them.
+func dictEncode(t testing.TB, rec arrow.RecordBatch, names ...string) arrow.RecordBatch {
+	t.Helper()
+	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	fields := rec.Schema().Fields()
+	cols := make([]arrow.Array, len(fields))
+	for i := range fields {
+		cols[i] = rec.Column(i)
+		cols[i].Retain()
+		if !slices.Contains(names, fields[i].Name) {
+			continue
+		}
+		src := cols[i].(*array.String)
+		b := array.NewDictionaryBuilder(memory.DefaultAllocator, dt).(*array.BinaryDictionaryBuilder)
+		for r := range src.Len() {
+			if src.IsNull(r) {
+				b.AppendNull()
+			} else if err := b.AppendString(src.Value(r)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cols[i].Release()
+		cols[i] = b.NewArray()
+		b.Release()
+		fields[i].Type = dt
+	}
+	out := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, rec.NumRows())
+	for _, c := range cols {
+		c.Release()
+	}
+	return out
 }

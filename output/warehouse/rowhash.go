@@ -7,6 +7,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/zeebo/xxh3"
+
+	"github.com/tradewh/tradewh/etl"
 )
 
 // Row hashes cover a row's natural key and values (never its provenance:
@@ -57,9 +59,19 @@ func (f fact) hashPlan() (group, rest []int) {
 // and, when gh is not nil, fills it with the group hashes.
 func hashRows(f fact, rec arrow.RecordBatch, gh []uint64) []uint64 {
 	group, rest := f.hashPlan()
+	// Leading columns the whole batch shares (source, freq, often the
+	// period) fold into the seed once instead of once a row.
+	h0 := uint64(hashSeed)
+	for len(group) > 0 {
+		v, ok := constantHash(rec.Column(group[0]))
+		if !ok {
+			break
+		}
+		h0, group = mix(h0, v), group[1:]
+	}
 	h := make([]uint64, rec.NumRows())
 	for i := range h {
-		h[i] = hashSeed
+		h[i] = h0
 	}
 	for _, c := range group {
 		mixColumn(h, rec.Column(c))
@@ -84,6 +96,21 @@ func hashRows(f fact, rec arrow.RecordBatch, gh []uint64) []uint64 {
 func mixColumn(h []uint64, a arrow.Array) {
 	nulls := a.NullN() > 0
 	switch a := a.(type) {
+	case *array.Dictionary:
+		// Each distinct string is hashed once, each row is an index.
+		dict := a.Dictionary().(*array.String)
+		byIndex := make([]uint64, dict.Len())
+		for k := range byIndex {
+			byIndex[k] = strHash(dict.Value(k))
+		}
+		ix := etl.DictIndices(a)
+		for i := range h {
+			if nulls && a.IsNull(i) {
+				h[i] = mix(h[i], nullValue)
+			} else {
+				h[i] = mix(h[i], byIndex[ix[i]])
+			}
+		}
 	case *array.String:
 		if v, null, ok := constant(a); ok {
 			c := uint64(nullValue)
@@ -142,6 +169,34 @@ func mixColumn(h []uint64, a arrow.Array) {
 	default:
 		panic("warehouse: no row hash for " + a.DataType().String()) // canonical schemas only use the above
 	}
+}
+
+// constantHash is the value in a row hash of a column whose rows are all
+// equal, false when they are not (or the check is not worth it).
+func constantHash(a arrow.Array) (uint64, bool) {
+	switch a := a.(type) {
+	case *array.String:
+		v, null, ok := constant(a)
+		if !ok {
+			return 0, false
+		}
+		if null {
+			return nullValue, true
+		}
+		return strHash(v), true
+	case *array.Date32:
+		vs := a.Date32Values()
+		if a.NullN() > 0 || len(vs) == 0 {
+			return 0, false
+		}
+		for _, v := range vs {
+			if v != vs[0] {
+				return 0, false
+			}
+		}
+		return uint64(uint32(vs[0])), true
+	}
+	return 0, false
 }
 
 // strHash is a string's value in a row hash: codes (ISO3, HS, flags) of

@@ -178,20 +178,7 @@ func sqlType(t arrow.DataType) string {
 }
 
 // checkSchema reports how a batch's schema differs from the canonical one.
-func checkSchema(t etl.Table, got *arrow.Schema) error {
-	want := etl.SchemaOf(t)
-	if got.NumFields() != want.NumFields() {
-		return fmt.Errorf("source wrote a %s batch with %d columns, the canonical schema has %d", t, got.NumFields(), want.NumFields())
-	}
-	for i, w := range want.Fields() {
-		g := got.Field(i)
-		if g.Name != w.Name || !arrow.TypeEqual(g.Type, w.Type) {
-			return fmt.Errorf("source wrote a %s batch whose column %d is %s %s, the canonical schema has %s %s",
-				t, i+1, g.Name, g.Type, w.Name, w.Type)
-		}
-	}
-	return nil
-}
+func checkSchema(t etl.Table, got *arrow.Schema) error { return etl.CheckSchema(t, got) }
 
 // rejectSchema is how source rejections are staged.
 var rejectSchema = arrow.NewSchema([]arrow.Field{

@@ -33,7 +33,32 @@ type printSink struct {
 	scope   map[etl.Table]map[scopeKey]bool
 	rows    map[etl.Table]int64
 	stopped string // why the pass gave up, '' while it has not
-	gh      []uint64
+	// Batches are hashed on a goroutine of their own (see hashing), so
+	// the source parses on while the previous batch is hashed.
+	work chan printWork
+	done chan struct{}
+	gh   []uint64
+}
+
+type printWork struct {
+	f      fact
+	rec    arrow.RecordBatch
+	groups map[uint64]*groupPrint // the table's, only hashing touches it
+}
+
+// hashing sums the batches' row hashes per group until work is closed.
+func (s *printSink) hashing() {
+	defer close(s.done)
+	for w := range s.work {
+		s.add(w)
+		w.rec.Release()
+	}
+}
+
+// wait ends the hashing once the source has returned.
+func (s *printSink) wait() {
+	close(s.work)
+	<-s.done
 }
 
 var errNotUnchanged = fmt.Errorf("input is not unchanged")
@@ -84,13 +109,27 @@ func (s *printSink) Write(ctx context.Context, t etl.Table, rec arrow.RecordBatc
 			return s.stop("a period has no current history")
 		}
 	}
+	s.rows[t] += rec.NumRows()
+	rec.Retain()
+	select {
+	case s.work <- printWork{f, rec, s.groups[t]}:
+		return nil
+	case <-ctx.Done():
+		rec.Release()
+		return ctx.Err()
+	}
+}
+
+// add adds a batch's rows to its groups' fingerprints.
+func (s *printSink) add(w printWork) {
+	f, rec := w.f, w.rec
 	n := int(rec.NumRows())
 	if cap(s.gh) < n {
 		s.gh = make([]uint64, n)
 	}
 	gh := s.gh[:n]
 	rh := hashRows(f, rec, gh)
-	groups := s.groups[t]
+	groups := w.groups
 	var g *groupPrint
 	for i, h := range gh {
 		if g == nil || h != gh[i-1] {
@@ -102,8 +141,6 @@ func (s *printSink) Write(ctx context.Context, t etl.Table, rec arrow.RecordBatc
 		g.n++
 		g.sum += rh[i]
 	}
-	s.rows[t] += int64(n)
-	return nil
 }
 
 // unchanged reads a Rereadable source once into a printSink and compares
@@ -112,9 +149,12 @@ func (s *printSink) Write(ctx context.Context, t etl.Table, rec arrow.RecordBatc
 // stats of such a load and true, and nothing needs staging.
 func (w *Warehouse) unchanged(ctx context.Context, conn *sql.Conn, src etl.Source) (etl.LoadStats, bool, error) {
 	s := &printSink{conn: conn, groups: map[etl.Table]map[uint64]*groupPrint{},
-		scope: map[etl.Table]map[scopeKey]bool{}, rows: map[etl.Table]int64{}}
+		scope: map[etl.Table]map[scopeKey]bool{}, rows: map[etl.Table]int64{},
+		work: make(chan printWork, chanDepth), done: make(chan struct{})}
+	go s.hashing()
 	start := time.Now()
 	err := src.Extract(ctx, s)
+	s.wait()
 	w.log.Debug("input fingerprint: read", "took", time.Since(start).Round(time.Millisecond))
 	if ctx.Err() != nil {
 		return etl.LoadStats{}, false, ctx.Err()

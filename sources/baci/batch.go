@@ -23,9 +23,11 @@ type batchBuilder struct {
 	n    int
 
 	days      []int32
-	rep, par  []uint16 // 1 + index in the file's ISO3 list
-	hs        []byte   // hsLen bytes a row
-	comm      []uint8  // 0 is null, else 1 + index in slugs
+	rep, par  []int32 // index in the file's ISO3 list
+	prod      []int32 // product number (productTable)
+	comm      []int32 // index in slugs
+	commValid []byte
+	commNulls int
 	val       []float64
 	valValid  []byte
 	valNulls  int
@@ -34,7 +36,7 @@ type batchBuilder struct {
 	qtyNulls  int
 	rows      []int64
 	consts    map[constKey]arrow.Array // constant columns, shared by full batches
-	slugBytes [][]byte
+	slugs     arrow.Array              // the commodity groups' slugs
 }
 
 type constKey struct {
@@ -45,19 +47,18 @@ type constKey struct {
 }
 
 func newBatchBuilder(size int) *batchBuilder {
-	b := &batchBuilder{size: size, rep: make([]uint16, size), par: make([]uint16, size),
-		comm: make([]uint8, size), consts: map[constKey]arrow.Array{}}
-	for _, s := range etl.GroupSlugs() {
-		b.slugBytes = append(b.slugBytes, []byte(s))
-	}
+	b := &batchBuilder{size: size, consts: map[constKey]arrow.Array{}}
+	b.slugs = stringDict(etl.GroupSlugs())
 	b.reset()
 	return b
 }
 
 func (b *batchBuilder) reset() {
-	b.n, b.valNulls, b.qtyNulls = 0, 0, 0
+	b.n, b.valNulls, b.qtyNulls, b.commNulls = 0, 0, 0, 0
 	b.days = make([]int32, b.size)
-	b.hs = make([]byte, b.size*hsLen)
+	b.rep, b.par, b.prod = make([]int32, b.size), make([]int32, b.size), make([]int32, b.size)
+	b.comm = make([]int32, b.size)
+	b.commValid = make([]byte, bitutil.BytesForBits(int64(b.size)))
 	b.val = make([]float64, b.size)
 	b.valValid = make([]byte, bitutil.BytesForBits(int64(b.size)))
 	b.kg = make([]float64, b.size)
@@ -77,18 +78,22 @@ func (b *batchBuilder) release() {
 }
 
 // record builds the batch from the n rows collected; countries are the
-// file's ISO3 codes. The builder is reset for the next batch.
-func (b *batchBuilder) record(iso [][]byte, revision, ref string) arrow.RecordBatch {
+// file's ISO3 codes. Countries, products and commodity groups go out
+// dictionary-encoded (see etl.StringsOf): the loader maps each code once.
+// The builder is reset for the next batch.
+func (b *batchBuilder) record(iso [][]byte, products *productTable, revision, ref string) arrow.RecordBatch {
 	n := b.n
+	countries := stringDict(isoStrings(iso))
+	defer countries.Release()
 	cols := []arrow.Array{
 		b.constString("A", n, false),
 		fixed(arrow.FixedWidthTypes.Date32, n, arrow.Int32Traits.CastToBytes(b.days[:n]), nil, 0),
-		dictStrings(b.rep[:n], iso),
-		dictStrings(b.par[:n], iso),
+		dictArray(b.rep[:n], nil, 0, countries),
+		dictArray(b.par[:n], nil, 0, countries),
 		b.constString(etl.FlowImport, n, false),
-		fixedStrings(b.hs[:n*hsLen], hsLen, n),
+		dictArray(b.prod[:n], nil, 0, products.dictionary()),
 		b.constString(revision, n, revision == ""),
-		dictStrings8(b.comm[:n], b.slugBytes),
+		dictArray(b.comm[:n], b.commValid, b.commNulls, b.slugs),
 		fixed(arrow.PrimitiveTypes.Float64, n, arrow.Float64Traits.CastToBytes(b.val[:n]), b.valValid, b.valNulls),
 		fixed(arrow.PrimitiveTypes.Float64, n, arrow.Float64Traits.CastToBytes(b.kg[:n]), b.qtyValid, b.qtyNulls),
 		fixed(arrow.PrimitiveTypes.Float64, n, arrow.Float64Traits.CastToBytes(b.qty[:n]), b.qtyValid, b.qtyNulls),
@@ -98,12 +103,53 @@ func (b *batchBuilder) record(iso [][]byte, revision, ref string) arrow.RecordBa
 		b.constString(ref, n, false),
 		fixed(arrow.PrimitiveTypes.Int64, n, arrow.Int64Traits.CastToBytes(b.rows[:n]), nil, 0),
 	}
-	rec := array.NewRecordBatch(etl.TradeFlowsSchema, cols, int64(n))
+	rec := array.NewRecordBatch(batchSchema, cols, int64(n))
 	for _, c := range cols {
 		c.Release()
 	}
 	b.reset()
 	return rec
+}
+
+// dictType is how the coded columns go out.
+var dictType = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+
+// batchSchema is etl.TradeFlowsSchema with the coded columns as dictionaries.
+var batchSchema = func() *arrow.Schema {
+	fields := etl.TradeFlowsSchema.Fields()
+	for i, f := range fields {
+		switch f.Name {
+		case "reporter_iso3", "partner_iso3", "hs_code", "commodity":
+			fields[i].Type = dictType
+		}
+	}
+	return arrow.NewSchema(fields, nil)
+}()
+
+// dictArray wraps indices (and an optional validity bitmap) into dict.
+func dictArray(idx []int32, valid []byte, nulls int, dict arrow.Array) arrow.Array {
+	ix := fixed(arrow.PrimitiveTypes.Int32, len(idx), arrow.Int32Traits.CastToBytes(idx), valid, nulls)
+	defer ix.Release()
+	return array.NewDictionaryArray(dictType, ix, dict)
+}
+
+// stringDict is a string array of vals, for a dictionary.
+func stringDict(vals []string) arrow.Array {
+	offsets := make([]int32, len(vals)+1)
+	var data []byte
+	for i, v := range vals {
+		data = append(data, v...)
+		offsets[i+1] = int32(len(data))
+	}
+	return stringArray(len(vals), nil, 0, offsets, data)
+}
+
+func isoStrings(iso [][]byte) []string {
+	out := make([]string, len(iso))
+	for i, b := range iso {
+		out[i] = string(b)
+	}
+	return out
 }
 
 // fixed wraps a fixed-width buffer (and optional validity bitmap) as an array.
@@ -126,54 +172,6 @@ func stringArray(n int, valid []byte, nulls int, offsets []int32, data []byte) a
 		memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)), memory.NewBufferBytes(data)}, nil, nulls, 0)
 	defer d.Release()
 	return array.MakeFromData(d)
-}
-
-// fixedStrings is a string array whose values all have width w.
-func fixedStrings(data []byte, w, n int) arrow.Array {
-	offsets := make([]int32, n+1)
-	for i := range offsets {
-		offsets[i] = int32(i * w)
-	}
-	return stringArray(n, nil, 0, offsets, data)
-}
-
-// dictStrings expands indexes (1-based) into a string array of dict values.
-func dictStrings(idx []uint16, dict [][]byte) arrow.Array {
-	offsets := make([]int32, len(idx)+1)
-	total := 0
-	for i, k := range idx {
-		total += len(dict[k-1])
-		offsets[i+1] = int32(total)
-	}
-	data := make([]byte, 0, total)
-	for _, k := range idx {
-		data = append(data, dict[k-1]...)
-	}
-	return stringArray(len(idx), nil, 0, offsets, data)
-}
-
-// dictStrings8 is dictStrings with 0 meaning null.
-func dictStrings8(idx []uint8, dict [][]byte) arrow.Array {
-	n := len(idx)
-	offsets := make([]int32, n+1)
-	valid := make([]byte, bitutil.BytesForBits(int64(n)))
-	total, nulls := 0, 0
-	for i, k := range idx {
-		if k == 0 {
-			nulls++
-		} else {
-			total += len(dict[k-1])
-			bitutil.SetBit(valid, i)
-		}
-		offsets[i+1] = int32(total)
-	}
-	data := make([]byte, 0, total)
-	for _, k := range idx {
-		if k != 0 {
-			data = append(data, dict[k-1]...)
-		}
-	}
-	return stringArray(n, valid, nulls, offsets, data)
 }
 
 // constStringMasked repeats s where valid is set and is null elsewhere.

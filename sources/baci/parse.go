@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
@@ -46,60 +45,6 @@ func (p *parser) readFile(ctx context.Context) error {
 	// Cached constant columns name this file: none outlives it.
 	defer p.b.release()
 	return p.read(ctx, f)
-}
-
-// read parses r line by line straight from the read buffer: no line is
-// copied and no value allocated, except for rejected rows.
-func (p *parser) read(ctx context.Context, r io.Reader) error {
-	buf := make([]byte, readBuf)
-	start, end := 0, 0
-	sawHeader, eof := false, false
-	for !eof {
-		if start > 0 {
-			end = copy(buf, buf[start:end])
-			start = 0
-		}
-		if end == len(buf) {
-			return fmt.Errorf("%s: data row %d: line longer than %d bytes (not a BACI file?)", p.ref, p.row+1, len(buf))
-		}
-		n, err := r.Read(buf[end:])
-		end += n
-		p.prog.Add(int64(n))
-		switch {
-		case err == io.EOF:
-			eof = true
-		case err != nil:
-			return fmt.Errorf("%s: %w", p.ref, err)
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		for start < end {
-			i := bytes.IndexByte(buf[start:end], '\n')
-			if i < 0 {
-				if !eof {
-					break
-				}
-				i = end - start // last line without a newline
-			}
-			line := buf[start : start+i]
-			start += i + 1
-			if !sawHeader {
-				if err := p.checkHeader(line); err != nil {
-					return err
-				}
-				sawHeader = true
-				continue
-			}
-			if err := p.line(ctx, line); err != nil {
-				return err
-			}
-		}
-	}
-	if !sawHeader {
-		return fmt.Errorf("%s: empty file (want the header %s)", p.ref, header)
-	}
-	return p.flush(ctx)
 }
 
 func (p *parser) checkHeader(line []byte) error {
@@ -197,15 +142,14 @@ func (p *parser) line(ctx context.Context, line []byte) error {
 	b := p.b
 	n := b.n
 	b.days[n] = p.days
-	b.rep[n], b.par[n] = imp, exp
-	hs := b.hs[n*hsLen : (n+1)*hsLen]
-	if len(k) == hsLen {
-		copy(hs, k)
+	b.rep[n], b.par[n] = int32(imp)-1, int32(exp)-1
+	b.prod[n] = p.products.number(code)
+	if g := st - keptNoGroup; g > 0 {
+		b.comm[n] = int32(g) - 1
+		bitutil.SetBit(b.commValid, n)
 	} else {
-		hs[0] = '0'
-		copy(hs[1:], k)
+		b.commNulls++
 	}
-	b.comm[n] = st - keptNoGroup
 	if hasVal {
 		b.val[n] = usd
 		bitutil.SetBit(b.valValid, n)
@@ -238,7 +182,7 @@ func (p *parser) flush(ctx context.Context) error {
 	if p.b.n == 0 {
 		return nil
 	}
-	rec := p.b.record(p.countries.iso, p.revision, p.ref)
+	rec := p.b.record(p.countries.iso, p.products, p.revision, p.ref)
 	defer rec.Release()
 	return p.sink.Write(ctx, etl.TradeFlows, rec)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/tradewh/tradewh/etl"
 )
 
@@ -22,10 +24,17 @@ type productTable struct {
 	prefixes []string // nil keeps all
 	states   []uint8  // by code number, 0..999999
 	slugs    map[string]uint8
+
+	// Kept products are numbered in order of first sight; batches carry
+	// the number, with the codes as their dictionary.
+	index []int32  // by code number: 0 unseen, else 1 + number
+	codes []string // by number
+	dict  arrow.Array
 }
 
 func newProductTable(prefixes []string) *productTable {
-	t := &productTable{prefixes: prefixes, states: make([]uint8, 1_000_000), slugs: map[string]uint8{}}
+	t := &productTable{prefixes: prefixes, states: make([]uint8, 1_000_000), slugs: map[string]uint8{},
+		index: make([]int32, 1_000_000)}
 	for i, s := range etl.GroupSlugs() {
 		t.slugs[s] = uint8(i)
 	}
@@ -61,4 +70,33 @@ func (t *productTable) keeps(hs string) bool {
 		}
 	}
 	return false
+}
+
+// number returns a kept product's number in the dictionary.
+func (t *productTable) number(code int) int32 {
+	if i := t.index[code]; i != 0 {
+		return i - 1
+	}
+	t.codes = append(t.codes, fmt.Sprintf("%06d", code))
+	t.index[code] = int32(len(t.codes))
+	return int32(len(t.codes) - 1)
+}
+
+// dictionary is the codes numbered so far, rebuilt only when it grew.
+func (t *productTable) dictionary() arrow.Array {
+	if t.dict == nil || t.dict.Len() != len(t.codes) {
+		if t.dict != nil {
+			t.dict.Release()
+		}
+		t.dict = stringDict(t.codes)
+	}
+	return t.dict
+}
+
+// release drops the dictionary.
+func (t *productTable) release() {
+	if t.dict != nil {
+		t.dict.Release()
+		t.dict = nil
+	}
 }

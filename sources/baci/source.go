@@ -58,6 +58,7 @@ func (s *Source) Extract(ctx context.Context, sink etl.Sink) error {
 	maps := map[string]*countryMap{}
 	b := newBatchBuilder(s.opts.batchRows)
 	defer b.release()
+	defer products.release()
 	for _, f := range files {
 		info := parseFileName(f)
 		if info.revision == "" && s.rt.Logger != nil {
