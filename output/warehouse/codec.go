@@ -45,6 +45,20 @@ var versionSchema = func() *arrow.Schema {
 	}, nil)
 }()
 
+// idCols are the columns of versionSchema staged with a batch of the
+// id-coded table (by position in versionSchema), so the merge inserts
+// staged rows without looking their codes up again.
+var idCols = []int{0, 2, 3, 4, 5, 9}
+
+// idColumnNames are idCols' names.
+func idColumnNames() []string {
+	var out []string
+	for _, i := range idCols {
+		out = append(out, versionSchema.Field(i).Name)
+	}
+	return out
+}
+
 // Canonical columns by role, resolved once.
 var (
 	tfCol = func(name string) int { return etl.TradeFlowsSchema.FieldIndices(name)[0] }

@@ -205,9 +205,9 @@ func (l *loader) demote(ctx context.Context, f fact, tl *tableLoad) error {
 	if err != nil {
 		return err
 	}
-	cols := f.columns()
+	cols := strings.Join(append(f.columns(), f.idColumns()...), ", ")
 	q := fmt.Sprintf("INSERT INTO %s (%s, row_hash, batch_no, kh, rh) SELECT %s, row_hash, batch_no, %s, %s FROM %s", f.stage,
-		strings.Join(cols, ", "), strings.Join(cols, ", "), f.keyHash(), f.rowHash(), rel)
+		cols, cols, f.keyHash(), f.rowHash(), rel)
 	if _, err := l.tx.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("move rows to staging: %w", err)
 	}

@@ -28,8 +28,12 @@ func (l *loader) stream(ctx context.Context, f fact, tl *tableLoad, first item, 
 	table, extra, cols := f.history, fmt.Sprintf(", %d, %s, NULL", l.runID, l.tsLit), append(f.columns(), "row_hash", "run_id", "valid_from", "valid_to")
 	switch {
 	case tl.staged:
+		for _, c := range f.idColumns() {
+			fields = append(fields, arrow.Field{Name: c, Type: arrow.PrimitiveTypes.Int32, Nullable: true})
+		}
 		r.schema = arrow.NewSchema(append(fields, arrow.Field{Name: "batch_no", Type: arrow.PrimitiveTypes.Int32}), nil)
-		table, extra, cols = f.stage, ", "+f.keyHash()+", "+f.rowHash(), append(f.columns(), "row_hash", "batch_no", "kh", "rh")
+		cols = append(append(f.columns(), "row_hash"), f.idColumns()...)
+		table, extra, cols = f.stage, ", "+f.keyHash()+", "+f.rowHash(), append(cols, "batch_no", "kh", "rh")
 	case f.coded:
 		r.schema, table, extra, cols = versionSchema, f.physical, ", NULL", nil
 	}
@@ -71,13 +75,10 @@ func (r *historyStream) take(it item, batchNo int) arrow.RecordBatch {
 	n := rec.NumRows()
 	r.l.st.rows[r.f.table] += n
 	r.rows += n
-	if it.enc != nil {
-		if !r.tl.staged {
-			r.tl.direct = append(r.tl.direct, span{batchNo, n, refRanges(rec)})
-			rec.Release()
-			return it.enc
-		}
-		it.enc.Release()
+	if it.enc != nil && !r.tl.staged {
+		r.tl.direct = append(r.tl.direct, span{batchNo, n, refRanges(rec)})
+		rec.Release()
+		return it.enc
 	}
 	if it.rh == nil {
 		it.rh = hashRows(r.f, rec, nil)
@@ -85,6 +86,12 @@ func (r *historyStream) take(it item, batchNo int) arrow.RecordBatch {
 	hashes := fixedArray(arrow.PrimitiveTypes.Uint64, int(n), arrow.Uint64Traits.CastToBytes(it.rh))
 	defer hashes.Release()
 	cols := append(rec.Columns()[:len(rec.Columns()):len(rec.Columns())], hashes)
+	if it.enc != nil { // staged with its ids
+		for _, i := range idCols {
+			cols = append(cols, it.enc.Column(i))
+		}
+		defer it.enc.Release()
+	}
 	if !r.tl.staged {
 		r.tl.direct = append(r.tl.direct, span{batchNo, n, refRanges(rec)})
 		out := array.NewRecordBatch(r.schema, cols, n)

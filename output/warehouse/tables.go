@@ -55,9 +55,7 @@ func (f fact) ofLoad(tsLit string) string {
 }
 
 // insertStaged inserts the staged rows (alias s) under filter as new
-// current versions. For the id-coded table the codec has written every
-// code and part the rows use; a code it missed fails the insert rather
-// than dropping a value.
+// current versions; rows of the id-coded table carry their ids.
 func (f fact) insertStaged(runID int64, tsLit, filter string) string {
 	cols := f.columns()
 	if !f.coded {
@@ -65,30 +63,12 @@ func (f fact) insertStaged(runID int64, tsLit, filter string) string {
 			SELECT %s, s.row_hash, %d, %s, NULL FROM %s s %s`,
 			f.history, strings.Join(cols, ", "), qualified("s.", cols), runID, tsLit, f.stage, filter)
 	}
-	code := func(alias, col string) string {
-		return fmt.Sprintf("LEFT JOIN %s %s ON %s.code = s.%s", codesTable, alias, alias, col)
-	}
-	optional := func(alias, col string) string {
-		return fmt.Sprintf("CASE WHEN s.%s IS NOT NULL AND %s.id IS NULL THEN error('no trade code for ' || s.%s) ELSE %s.id END",
-			col, alias, col, alias)
-	}
 	return fmt.Sprintf(`INSERT INTO %s
-		SELECT p.part_id, s.period, r.id, pa.id, hs.id, %s, s.value_usd, s.net_weight_kg, s.quantity, %s,
-		       s.is_aggregate, s.source_row, s.row_hash, NULL
-		FROM %s s
-		LEFT JOIN %s p ON p.valid_from = %s AND p.source = s.source AND p.source_ref = s.source_ref
-		     AND p.freq = s.freq AND p.flow = s.flow AND p.hs_revision IS NOT DISTINCT FROM s.hs_revision
-		%s %s %s %s %s
-		%s`,
-		versionsTable, optional("c", "commodity"), optional("u", "quantity_unit"), f.stage, partsTable, tsLit,
-		code("r", "reporter_iso3"), code("pa", "partner_iso3"), code("hs", "hs_code"),
-		code("c", "commodity"), code("u", "quantity_unit"), filter)
+		SELECT s.part_id, s.period, s.reporter_id, s.partner_id, s.hs_id, s.commodity_id, s.value_usd, s.net_weight_kg,
+		       s.quantity, s.quantity_unit_id, s.is_aggregate, s.source_row, s.row_hash, NULL
+		FROM %s s %s`, versionsTable, f.stage, filter)
 }
 
-// currentGroups is a relation of the current versions in scope (a filter
-// on alias h) per group: the group columns, n versions, how many of them
-// are hashed and the sum of their row hashes (fp). The id-coded table is
-// grouped on its ids first, so only the groups are decoded.
 func (f fact) currentGroups(scope string) string {
 	if !f.coded {
 		return fmt.Sprintf(`(SELECT %s, count(*) AS n, count(row_hash) AS hashed, sum(row_hash) AS fp
@@ -141,7 +121,19 @@ func (f fact) required() []string {
 // while the stream is inserted: the duplicate search and the group
 // fingerprints then read one column instead of hashing a dozen.
 func (f fact) stageDDL() string {
-	return createStage(f.stage, f.schema(), "row_hash UBIGINT", "batch_no INTEGER NOT NULL", "kh UBIGINT", "rh UBIGINT")
+	extra := []string{"row_hash UBIGINT", "batch_no INTEGER NOT NULL", "kh UBIGINT", "rh UBIGINT"}
+	for _, c := range f.idColumns() {
+		extra = append(extra, c+" INTEGER")
+	}
+	return createStage(f.stage, f.schema(), extra...)
+}
+
+// idColumns are the ids staged rows of the id-coded table carry.
+func (f fact) idColumns() []string {
+	if !f.coded {
+		return nil
+	}
+	return idColumnNames()
 }
 
 // keyHash and rowHash are the hashes of a row's key and of its key and values.

@@ -70,12 +70,12 @@ DROP VIEW trade_flows;
 DROP MACRO TABLE trade_flows_as_of;
 DROP TABLE trade_flows_history;
 
--- Every version with its row id (rid), for the loader's merge.
+-- Every version with its row id (rid) and ids, for the loader's merge.
 CREATE VIEW trade_flow_rows AS
 SELECT p.freq, v.period, r.code AS reporter_iso3, pa.code AS partner_iso3, p.flow, hs.code AS hs_code,
        p.hs_revision, c.code AS commodity, v.value_usd, v.net_weight_kg, v.quantity, u.code AS quantity_unit,
        v.is_aggregate, p.source, p.source_ref, v.source_row, p.run_id, p.valid_from, v.valid_to, v.row_hash,
-       v.rowid AS rid
+       v.rowid AS rid, v.part_id, v.reporter_id, v.partner_id, v.hs_id, v.commodity_id, v.quantity_unit_id
 FROM trade_flow_versions v
 JOIN trade_flow_parts p ON p.part_id = v.part_id
 JOIN trade_codes r ON r.id = v.reporter_id
@@ -85,7 +85,7 @@ LEFT JOIN trade_codes c ON c.id = v.commodity_id
 LEFT JOIN trade_codes u ON u.id = v.quantity_unit_id;
 
 CREATE VIEW trade_flows_history AS
-SELECT * EXCLUDE (rid) FROM trade_flow_rows;
+SELECT * EXCLUDE (rid, part_id, reporter_id, partner_id, hs_id, commodity_id, quantity_unit_id) FROM trade_flow_rows;
 
 CREATE VIEW trade_flows AS
 SELECT * EXCLUDE (valid_to, row_hash) FROM trade_flows_history WHERE valid_to IS NULL;
