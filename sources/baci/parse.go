@@ -30,6 +30,7 @@ type parser struct {
 	reporters     []bool // kept importers by ISO3 index; nil keeps all
 	b             *batchBuilder
 	prog          etl.Progress
+	segSize       int // bytes a segment reads (see cut); 0 picks from the batch size
 
 	row  int64 // data row of the line at hand, 1-based
 	year int   // last year seen and its first day, cached

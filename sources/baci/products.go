@@ -22,19 +22,18 @@ const (
 // indexed by the code's number, so a row costs one array read.
 type productTable struct {
 	prefixes []string // nil keeps all
-	states   []uint8  // by code number, 0..999999
-	slugs    map[string]uint8
-
-	// Kept products are numbered in order of first sight; batches carry
-	// the number, with the codes as their dictionary.
-	index []int32  // by code number: 0 unseen, else 1 + number
-	codes []string // by number
-	dict  arrow.Array
+	// By code number (0..999999): the state in the low byte and, for a
+	// kept product, 1 + its number above it. Kept products are numbered
+	// in order of first sight; batches carry the number, with the codes
+	// as their dictionary. One array: a row costs one cache line.
+	entries []uint32
+	slugs   map[string]uint8
+	codes   []string // by number
+	dict    arrow.Array
 }
 
 func newProductTable(prefixes []string) *productTable {
-	t := &productTable{prefixes: prefixes, states: make([]uint8, 1_000_000), slugs: map[string]uint8{},
-		index: make([]int32, 1_000_000)}
+	t := &productTable{prefixes: prefixes, entries: make([]uint32, 1_000_000), slugs: map[string]uint8{}}
 	for i, s := range etl.GroupSlugs() {
 		t.slugs[s] = uint8(i)
 	}
@@ -45,7 +44,7 @@ func newProductTable(prefixes []string) *productTable {
 }
 
 func (t *productTable) state(code int) uint8 {
-	if s := t.states[code]; s != unseen {
+	if s := uint8(t.entries[code]); s != unseen {
 		return s
 	}
 	hs := fmt.Sprintf("%06d", code)
@@ -56,7 +55,7 @@ func (t *productTable) state(code int) uint8 {
 			s = keptNoGroup + 1 + t.slugs[g]
 		}
 	}
-	t.states[code] = s
+	t.entries[code] = uint32(s)
 	return s
 }
 
@@ -74,11 +73,11 @@ func (t *productTable) keeps(hs string) bool {
 
 // number returns a kept product's number in the dictionary.
 func (t *productTable) number(code int) int32 {
-	if i := t.index[code]; i != 0 {
-		return i - 1
+	if i := t.entries[code] >> 8; i != 0 {
+		return int32(i) - 1
 	}
 	t.codes = append(t.codes, fmt.Sprintf("%06d", code))
-	t.index[code] = int32(len(t.codes))
+	t.entries[code] |= uint32(len(t.codes)) << 8
 	return int32(len(t.codes) - 1)
 }
 

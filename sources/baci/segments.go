@@ -13,7 +13,7 @@ import (
 	"github.com/tradewh/tradewh/etl"
 )
 
-// A file is parsed in segments of whole lines, a batch's worth each: one
+// A file is parsed in segments of whole lines, about a batch's worth: one
 // goroutine cuts them, workers parse several at once, and their batches
 // and rejections go to the sink in file order, so rows arrive as the file
 // holds them (the loader relies on that to prove keys unique cheaply).
@@ -158,71 +158,68 @@ func (p *parser) parse(ctx context.Context, s *segment) {
 	s.err = p.flush(ctx)
 }
 
-// cut reads r straight into segments of up to a batch of lines after
-// checking the header, handing each to send; it stops when send says so.
+// cut reads r into segments of whole lines, about a batch's worth of
+// bytes each, checking the header first, and hands each to send; it stops
+// when send says so. A segment is the bytes as read: lines are counted,
+// not copied one by one.
 func (p *parser) cut(ctx context.Context, r io.Reader, send func(*segment) bool) error {
-	buf := make([]byte, readBuf)
-	start, end := 0, 0
-	sawHeader, eof := false, false
-	var rows int64
-	next := func() *segment {
-		return &segment{data: make([]byte, 0, 40*p.b.size), firstRow: rows, done: make(chan struct{})}
+	size := max(32*p.b.size, readBuf) // BACI lines average about 33 bytes
+	if p.segSize > 0 {
+		size = p.segSize
 	}
-	seg, lines := next(), 0
-	for !eof {
-		if start > 0 {
-			end = copy(buf, buf[start:end])
-			start = 0
-		}
-		if end == len(buf) {
-			return fmt.Errorf("%s: data row %d: line longer than %d bytes (not a BACI file?)", p.ref, rows+int64(lines)+1, len(buf))
-		}
-		n, err := r.Read(buf[end:])
-		end += n
+	var rows int64
+	var carry []byte // a line begun at the end of the last read
+	sawHeader := false
+	for {
+		buf := make([]byte, len(carry)+size)
+		copy(buf, carry)
+		n, err := io.ReadFull(r, buf[len(carry):])
 		if p.prog != nil {
 			p.prog.Add(int64(n))
 		}
-		switch {
-		case err == io.EOF:
-			eof = true
-		case err != nil:
+		buf = buf[:len(carry)+n]
+		eof := err == io.EOF || err == io.ErrUnexpectedEOF
+		if err != nil && !eof {
 			return fmt.Errorf("%s: %w", p.ref, err)
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		for start < end {
-			i := bytes.IndexByte(buf[start:end], '\n')
+		data := buf
+		if !eof {
+			last := bytes.LastIndexByte(buf, '\n')
+			if last < 0 {
+				return fmt.Errorf("%s: data row %d: line longer than %d bytes (not a BACI file?)", p.ref, rows+1, size)
+			}
+			data, carry = buf[:last+1], bytes.Clone(buf[last+1:])
+		}
+		if !sawHeader && len(data) > 0 {
+			i := bytes.IndexByte(data, '\n')
 			if i < 0 {
-				if !eof {
-					break
-				}
-				i = end - start // last line without a newline
+				i = len(data)
 			}
-			line := buf[start : start+i]
-			start += i + 1
-			if !sawHeader {
-				if err := p.checkHeader(line); err != nil {
-					return err
-				}
-				sawHeader = true
-				continue
+			if err := p.checkHeader(data[:i]); err != nil {
+				return err
 			}
-			seg.data = append(append(seg.data, line...), '\n')
-			if lines++; lines == p.b.size {
-				rows += int64(lines)
-				if !send(seg) {
-					return ctx.Err()
-				}
-				seg, lines = next(), 0
+			sawHeader = true
+			data = data[min(i+1, len(data)):]
+		}
+		if len(data) > 0 {
+			if data[len(data)-1] != '\n' { // the last line, without a newline
+				data = append(data, '\n')
 			}
+			seg := &segment{data: data, firstRow: rows, done: make(chan struct{})}
+			rows += int64(bytes.Count(data, []byte{'\n'}))
+			if !send(seg) {
+				return ctx.Err()
+			}
+		}
+		if eof {
+			break
 		}
 	}
 	if !sawHeader {
 		return fmt.Errorf("%s: empty file (want the header %s)", p.ref, header)
-	}
-	if lines > 0 && !send(seg) {
-		return ctx.Err()
 	}
 	return nil
 }
