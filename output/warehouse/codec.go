@@ -276,6 +276,15 @@ func (c *codec) proveUnique(b arrow.RecordBatch) {
 func (c *codec) codeIDs(col arrow.Array) arrow.Array {
 	n := col.Len()
 	ids := make([]int32, n)
+	if v, null, ok := constant(col); ok {
+		if !null {
+			id := c.code(v)
+			for i := range ids {
+				ids[i] = id
+			}
+		}
+		return int32Array(ids, col)
+	}
 	if d, ok := col.(*array.Dictionary); ok {
 		// Each distinct code is looked up once, each row is an index.
 		dict := d.Dictionary().(*array.String)
@@ -300,15 +309,6 @@ func (c *codec) codeIDs(col arrow.Array) arrow.Array {
 		return int32Array(ids, d)
 	}
 	a := col.(*array.String)
-	if v, null, ok := constant(a); ok {
-		if !null {
-			id := c.code(v)
-			for i := range ids {
-				ids[i] = id
-			}
-		}
-		return int32Array(ids, a)
-	}
 	nulls := a.NullN() > 0
 	prev, prevID := "", int32(0)
 	var prevShort uint64
@@ -363,9 +363,7 @@ func (c *codec) partIDs(rec arrow.RecordBatch, n int) arrow.Array {
 	for k, j := range partCols {
 		cols[k] = rec.Column(j)
 		strs[k] = etl.StringsOf(cols[k])
-		if a, ok := cols[k].(*array.String); !ok {
-			varying = true
-		} else if v, null, ok := constant(a); ok {
+		if v, null, ok := constant(cols[k]); ok {
 			key.vals[k], key.null[k] = v, null
 		} else {
 			varying = true
@@ -434,30 +432,46 @@ func (c *codec) part(key partKey) (int32, bool) {
 	return id, true
 }
 
-// constant reports whether every value of a is the same, and which.
-func constant(a *array.String) (v string, null, ok bool) {
-	n := a.Len()
-	switch a.NullN() {
+// constant reports whether every value of a string column (in either
+// form) is the same, and which; a single-entry dictionary says so at once.
+func constant(col arrow.Array) (v string, null, ok bool) {
+	n := col.Len()
+	switch col.NullN() {
 	case n:
 		return "", true, true
 	case 0:
 	default:
 		return "", false, false
 	}
-	offs := a.ValueOffsets()
-	l := offs[1] - offs[0]
-	for i := 1; i <= n; i++ {
-		if offs[i]-offs[i-1] != l {
+	switch a := col.(type) {
+	case *array.Dictionary:
+		dict := a.Dictionary().(*array.String)
+		ix := etl.DictIndices(a)
+		if dict.Len() > 1 {
+			for _, k := range ix {
+				if k != ix[0] {
+					return "", false, false
+				}
+			}
+		}
+		return dict.Value(int(ix[0])), false, true
+	case *array.String:
+		offs := a.ValueOffsets()
+		l := offs[1] - offs[0]
+		for i := 1; i <= n; i++ {
+			if offs[i]-offs[i-1] != l {
+				return "", false, false
+			}
+		}
+		// Equal lengths and the bytes equal to themselves shifted by one
+		// value: every value is the first.
+		data := a.ValueBytes()
+		if l > 0 && !bytes.Equal(data[l:], data[:len(data)-int(l)]) {
 			return "", false, false
 		}
+		return a.Value(0), false, true
 	}
-	// Equal lengths and the bytes equal to themselves shifted by one
-	// value: every value is the first.
-	data := a.ValueBytes()
-	if l > 0 && !bytes.Equal(data[l:], data[:len(data)-int(l)]) {
-		return "", false, false
-	}
-	return a.Value(0), false, true
+	return "", false, false
 }
 
 // flush writes the codes and parts assigned since the last flush.

@@ -149,11 +149,9 @@ func batchScope(f fact, rec arrow.RecordBatch) []scopeKey {
 	freqCol := rec.Column(sc.FieldIndices("freq")[0])
 	freq := etl.StringsOf(freqCol)
 	period := rec.Column(sc.FieldIndices("period")[0]).(*array.Date32)
-	if f, ok := freqCol.(*array.String); ok { // a batch of one period: no row by row
-		if v, null, ok := constant(f); ok && !null {
-			if d, ok := constantHash(period); ok {
-				return []scopeKey{{v, int32(d)}}
-			}
+	if v, null, ok := constant(freqCol); ok && !null { // a batch of one period: no row by row
+		if d, ok := constantHash(period); ok {
+			return []scopeKey{{v, int32(d)}}
 		}
 	}
 	var last scopeKey
@@ -268,8 +266,8 @@ func refRanges(rec arrow.RecordBatch) []refRange {
 	refCol := rec.Column(sc.FieldIndices("source_ref")[0])
 	refs := etl.StringsOf(refCol)
 	rows := rec.Column(sc.FieldIndices("source_row")[0]).(*array.Int64)
-	if a, ok := refCol.(*array.String); ok && rows.Len() > 0 { // one file: no row by row
-		if v, null, ok := constant(a); ok && !null {
+	if rows.Len() > 0 { // one file: no row by row
+		if v, null, ok := constant(refCol); ok && !null {
 			vs := rows.Int64Values()
 			r := refRange{ref: strings.Clone(v), lo: vs[0], hi: vs[0]}
 			for _, x := range vs {

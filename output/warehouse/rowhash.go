@@ -97,6 +97,10 @@ func mixColumn(h []uint64, a arrow.Array) {
 	nulls := a.NullN() > 0
 	switch a := a.(type) {
 	case *array.Dictionary:
+		if v, null, ok := constant(a); ok {
+			mixConstant(h, v, null)
+			return
+		}
 		// Each distinct string is hashed once, each row is an index.
 		dict := a.Dictionary().(*array.String)
 		byIndex := make([]uint64, dict.Len())
@@ -113,13 +117,7 @@ func mixColumn(h []uint64, a arrow.Array) {
 		}
 	case *array.String:
 		if v, null, ok := constant(a); ok {
-			c := uint64(nullValue)
-			if !null {
-				c = strHash(v)
-			}
-			for i := range h {
-				h[i] = mix(h[i], c)
-			}
+			mixConstant(h, v, null)
 			return
 		}
 		var prev string
@@ -175,7 +173,7 @@ func mixColumn(h []uint64, a arrow.Array) {
 // equal, false when they are not (or the check is not worth it).
 func constantHash(a arrow.Array) (uint64, bool) {
 	switch a := a.(type) {
-	case *array.String:
+	case *array.String, *array.Dictionary:
 		v, null, ok := constant(a)
 		if !ok {
 			return 0, false
@@ -197,6 +195,17 @@ func constantHash(a arrow.Array) (uint64, bool) {
 		return uint64(uint32(vs[0])), true
 	}
 	return 0, false
+}
+
+// mixConstant folds one string (or null) into every row of h.
+func mixConstant(h []uint64, v string, null bool) {
+	c := uint64(nullValue)
+	if !null {
+		c = strHash(v)
+	}
+	for i := range h {
+		h[i] = mix(h[i], c)
+	}
 }
 
 // strHash is a string's value in a row hash: codes (ISO3, HS, flags) of

@@ -1,8 +1,6 @@
 package baci
 
 import (
-	"bytes"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
@@ -15,12 +13,13 @@ import (
 const hsLen = 6
 
 // batchBuilder collects rows as plain slices and turns them into an Arrow
-// record of etl.TradeFlowsSchema without per-value builders. The slices
-// handed to Arrow are allocated afresh for each batch (the loader may hold
-// a batch while the next is parsed); the index slices are reused.
+// record of etl.TradeFlowsSchema without per-value builders. Each batch
+// gets fresh buffers from etl.Pool (the loader may hold a batch while the
+// next is parsed); they go back to the pool when the batch is released.
 type batchBuilder struct {
 	size int
 	n    int
+	bufs map[*byte]*memory.Buffer // this batch's buffers, by their first byte
 
 	days      []int32
 	rep, par  []int32 // index in the file's ISO3 list
@@ -37,6 +36,7 @@ type batchBuilder struct {
 	rows      []int64
 	consts    map[constKey]arrow.Array // constant columns, shared by full batches
 	slugs     arrow.Array              // the commodity groups' slugs
+	zeros     *memory.Buffer           // int32 zeros: the indices of one-value columns
 }
 
 type constKey struct {
@@ -55,22 +55,48 @@ func newBatchBuilder(size int) *batchBuilder {
 
 func (b *batchBuilder) reset() {
 	b.n, b.valNulls, b.qtyNulls, b.commNulls = 0, 0, 0, 0
-	b.days = make([]int32, b.size)
-	b.rep, b.par, b.prod = make([]int32, b.size), make([]int32, b.size), make([]int32, b.size)
-	b.comm = make([]int32, b.size)
-	b.commValid = make([]byte, bitutil.BytesForBits(int64(b.size)))
-	b.val = make([]float64, b.size)
-	b.valValid = make([]byte, bitutil.BytesForBits(int64(b.size)))
-	b.kg = make([]float64, b.size)
-	b.qty = make([]float64, b.size)
-	b.qtyValid = make([]byte, bitutil.BytesForBits(int64(b.size)))
-	b.rows = make([]int64, b.size)
+	b.releaseBufs()
+	n := b.size
+	b.days = arrow.Int32Traits.CastFromBytes(b.alloc(4 * n))
+	b.rep, b.par = arrow.Int32Traits.CastFromBytes(b.alloc(4*n)), arrow.Int32Traits.CastFromBytes(b.alloc(4*n))
+	b.prod, b.comm = arrow.Int32Traits.CastFromBytes(b.alloc(4*n)), arrow.Int32Traits.CastFromBytes(b.alloc(4*n))
+	b.val = arrow.Float64Traits.CastFromBytes(b.alloc(8 * n))
+	b.kg, b.qty = arrow.Float64Traits.CastFromBytes(b.alloc(8*n)), arrow.Float64Traits.CastFromBytes(b.alloc(8*n))
+	b.rows = arrow.Int64Traits.CastFromBytes(b.alloc(8 * n))
+	bitmap := int(bitutil.BytesForBits(int64(n)))
+	b.commValid, b.valValid, b.qtyValid = b.alloc(bitmap), b.alloc(bitmap), b.alloc(bitmap)
+	clear(b.commValid) // pooled memory comes back dirty
+	clear(b.valValid)
+	clear(b.qtyValid)
+}
+
+// alloc takes a buffer of n bytes from the pool for this batch.
+func (b *batchBuilder) alloc(n int) []byte {
+	buf := etl.PooledBuffer(n)
+	if b.bufs == nil {
+		b.bufs = map[*byte]*memory.Buffer{}
+	}
+	b.bufs[&buf.Bytes()[0]] = buf
+	return buf.Bytes()
+}
+
+// buf is the pooled buffer behind a slice alloc returned.
+func (b *batchBuilder) buf(data []byte) *memory.Buffer { return b.bufs[&data[:1][0]] }
+
+// releaseBufs drops the builder's references: buffers a batch's arrays
+// hold live on with them, the others go back to the pool.
+func (b *batchBuilder) releaseBufs() {
+	for _, buf := range b.bufs {
+		buf.Release()
+	}
+	clear(b.bufs)
 }
 
 func (b *batchBuilder) full() bool { return b.n == b.size }
 
-// release drops the cached constant columns.
+// release drops the cached constant columns and the batch's buffers.
 func (b *batchBuilder) release() {
+	b.releaseBufs()
 	for _, a := range b.consts {
 		a.Release()
 	}
@@ -85,23 +111,25 @@ func (b *batchBuilder) record(iso [][]byte, products *productTable, revision, re
 	n := b.n
 	countries := stringDict(isoStrings(iso))
 	defer countries.Release()
+	i32 := func(v []int32) *memory.Buffer { return b.buf(arrow.Int32Traits.CastToBytes(v)) }
+	f64 := func(v []float64) *memory.Buffer { return b.buf(arrow.Float64Traits.CastToBytes(v)) }
 	cols := []arrow.Array{
 		b.constString("A", n, false),
-		fixed(arrow.FixedWidthTypes.Date32, n, arrow.Int32Traits.CastToBytes(b.days[:n]), nil, 0),
-		dictArray(b.rep[:n], nil, 0, countries),
-		dictArray(b.par[:n], nil, 0, countries),
+		pooled(arrow.FixedWidthTypes.Date32, n, i32(b.days), nil, 0),
+		dictArray(n, i32(b.rep), nil, 0, countries),
+		dictArray(n, i32(b.par), nil, 0, countries),
 		b.constString(etl.FlowImport, n, false),
-		dictArray(b.prod[:n], nil, 0, products.dictionary()),
+		dictArray(n, i32(b.prod), nil, 0, products.dictionary()),
 		b.constString(revision, n, revision == ""),
-		dictArray(b.comm[:n], b.commValid, b.commNulls, b.slugs),
-		fixed(arrow.PrimitiveTypes.Float64, n, arrow.Float64Traits.CastToBytes(b.val[:n]), b.valValid, b.valNulls),
-		fixed(arrow.PrimitiveTypes.Float64, n, arrow.Float64Traits.CastToBytes(b.kg[:n]), b.qtyValid, b.qtyNulls),
-		fixed(arrow.PrimitiveTypes.Float64, n, arrow.Float64Traits.CastToBytes(b.qty[:n]), b.qtyValid, b.qtyNulls),
-		constStringMasked("t", n, b.qtyValid, b.qtyNulls),
+		dictArray(n, i32(b.comm), b.buf(b.commValid), b.commNulls, b.slugs),
+		pooled(arrow.PrimitiveTypes.Float64, n, f64(b.val), b.buf(b.valValid), b.valNulls),
+		pooled(arrow.PrimitiveTypes.Float64, n, f64(b.kg), b.buf(b.qtyValid), b.qtyNulls),
+		pooled(arrow.PrimitiveTypes.Float64, n, f64(b.qty), b.buf(b.qtyValid), b.qtyNulls),
+		b.oneValue("t", n, b.buf(b.qtyValid), b.qtyNulls),
 		b.constFalse(n),
 		b.constString(Kind, n, false),
 		b.constString(ref, n, false),
-		fixed(arrow.PrimitiveTypes.Int64, n, arrow.Int64Traits.CastToBytes(b.rows[:n]), nil, 0),
+		pooled(arrow.PrimitiveTypes.Int64, n, b.buf(arrow.Int64Traits.CastToBytes(b.rows)), nil, 0),
 	}
 	rec := array.NewRecordBatch(batchSchema, cols, int64(n))
 	for _, c := range cols {
@@ -119,18 +147,29 @@ var batchSchema = func() *arrow.Schema {
 	fields := etl.TradeFlowsSchema.Fields()
 	for i, f := range fields {
 		switch f.Name {
-		case "reporter_iso3", "partner_iso3", "hs_code", "commodity":
+		case "freq", "reporter_iso3", "partner_iso3", "flow", "hs_code", "hs_revision", "commodity", "quantity_unit",
+			"source", "source_ref":
 			fields[i].Type = dictType
 		}
 	}
 	return arrow.NewSchema(fields, nil)
 }()
 
-// dictArray wraps indices (and an optional validity bitmap) into dict.
-func dictArray(idx []int32, valid []byte, nulls int, dict arrow.Array) arrow.Array {
-	ix := fixed(arrow.PrimitiveTypes.Int32, len(idx), arrow.Int32Traits.CastToBytes(idx), valid, nulls)
+// dictArray wraps n indices (and an optional validity bitmap) into dict.
+func dictArray(n int, idx, valid *memory.Buffer, nulls int, dict arrow.Array) arrow.Array {
+	ix := pooled(arrow.PrimitiveTypes.Int32, n, idx, valid, nulls)
 	defer ix.Release()
 	return array.NewDictionaryArray(dictType, ix, dict)
+}
+
+// pooled makes an array of n values of a pooled buffer (and validity).
+func pooled(t arrow.DataType, n int, data, valid *memory.Buffer, nulls int) arrow.Array {
+	if nulls == 0 {
+		valid = nil
+	}
+	d := array.NewData(t, n, []*memory.Buffer{valid, data}, nil, nulls, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
 }
 
 // stringDict is a string array of vals, for a dictionary.
@@ -174,41 +213,35 @@ func stringArray(n int, valid []byte, nulls int, offsets []int32, data []byte) a
 	return array.MakeFromData(d)
 }
 
-// constStringMasked repeats s where valid is set and is null elsewhere.
-func constStringMasked(s string, n int, valid []byte, nulls int) arrow.Array {
-	offsets := make([]int32, n+1)
-	data := make([]byte, 0, len(s)*(n-nulls))
-	for i := 0; i < n; i++ {
-		if nulls == 0 || bitutil.BitIsSet(valid, i) {
-			data = append(data, s...)
-		}
-		offsets[i+1] = int32(len(data))
-	}
-	return stringArray(n, valid, nulls, offsets, data)
-}
-
-// constString is a column of n copies of s (or n nulls), cached: a full
-// batch always has the same ones, and Arrow arrays are immutable.
+// constString is a column of n copies of s (or n nulls): a dictionary of
+// that one value, which readers see as constant without comparing rows.
+// Cached: a full batch always has the same ones, and Arrow arrays are
+// immutable.
 func (b *batchBuilder) constString(s string, n int, null bool) arrow.Array {
 	k := constKey{s: s, n: n, null: null, isStr: true}
 	if a, ok := b.consts[k]; ok {
 		a.Retain()
 		return a
 	}
-	offsets := make([]int32, n+1)
-	var data, valid []byte
+	var valid *memory.Buffer
 	nulls := 0
 	if null {
-		valid, nulls = make([]byte, bitutil.BytesForBits(int64(n))), n
-	} else {
-		data = bytes.Repeat([]byte(s), n)
-		for i := range offsets {
-			offsets[i] = int32(i * len(s))
-		}
+		valid, nulls = memory.NewBufferBytes(make([]byte, bitutil.BytesForBits(int64(n)))), n
 	}
-	a := stringArray(n, valid, nulls, offsets, data)
+	a := b.oneValue(s, n, valid, nulls)
 	b.cache(k, a, n)
 	return a
+}
+
+// oneValue is a dictionary column of the single value s, null where
+// valid (if any) says so.
+func (b *batchBuilder) oneValue(s string, n int, valid *memory.Buffer, nulls int) arrow.Array {
+	dict := stringDict([]string{s})
+	defer dict.Release()
+	if b.zeros == nil || b.zeros.Len() < 4*n {
+		b.zeros = memory.NewBufferBytes(make([]byte, 4*max(n, b.size)))
+	}
+	return dictArray(n, b.zeros, valid, nulls, dict)
 }
 
 // constFalse is a boolean column of n false values.

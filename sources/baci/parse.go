@@ -145,22 +145,27 @@ func (p *parser) line(ctx context.Context, line []byte) error {
 	b.days[n] = p.days
 	b.rep[n], b.par[n] = int32(imp)-1, int32(exp)-1
 	b.prod[n] = p.products.number(code)
+	// Pooled buffers come back dirty: a null slot gets a harmless value
+	// too (an index must stay inside its dictionary).
 	if g := st - keptNoGroup; g > 0 {
 		b.comm[n] = int32(g) - 1
 		bitutil.SetBit(b.commValid, n)
 	} else {
+		b.comm[n] = 0
 		b.commNulls++
 	}
 	if hasVal {
 		b.val[n] = usd
 		bitutil.SetBit(b.valValid, n)
 	} else {
+		b.val[n] = 0
 		b.valNulls++
 	}
 	if hasQty {
 		b.qty[n], b.kg[n] = qty, qty1000
 		bitutil.SetBit(b.qtyValid, n)
 	} else {
+		b.qty[n], b.kg[n] = 0, 0
 		b.qtyNulls++
 	}
 	b.rows[n] = p.row

@@ -3,6 +3,9 @@ package baci_test
 import (
 	"context"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/tradewh/tradewh/etl"
@@ -56,5 +59,43 @@ func TestLoadIntoWarehouse(t *testing.T) {
 	}
 	if st.Loaded != 0 || st.Unchanged != 7 {
 		t.Errorf("second load %+v, want 7 unchanged", st)
+	}
+
+	// A later release of the file revises one value: the batches go
+	// through staging and the merge, and history keeps both versions.
+	data, err := os.ReadFile(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	revised := strings.Replace(string(data), "1234.567", "1300", 1)
+	if revised == string(data) {
+		t.Fatal("fixture has no value 1234.567 to revise")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "BACI_HS17_Y2022_V202501.csv"), []byte(revised), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cc, err := os.ReadFile("testdata/country_codes_V202401.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "country_codes_V202501.csv"), cc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	job.Config["paths"] = paths(filepath.Join(dir, "BACI_HS17_Y2022_V202501.csv"))
+	st, err = p.Run(ctx, job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Loaded != 1 || st.Revised != 1 || st.Unchanged != 6 {
+		t.Errorf("revised release %+v, want 1 loaded (a revision), 6 unchanged", st)
+	}
+	err = w.DB().QueryRowContext(ctx, `SELECT string_agg(concat_ws('|', reporter_iso3, partner_iso3, hs_code, commodity, value_usd,
+		valid_to IS NULL), ' ' ORDER BY valid_to NULLS LAST) FROM trade_flows_history WHERE hs_code = '280530'`).Scan(&got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "USA|CHN|280530|rare_earths|1234567.0|false USA|CHN|280530|rare_earths|1300000.0|true"; got != want {
+		t.Errorf("history of the revised flow:\n got %s\nwant %s", got, want)
 	}
 }

@@ -1,0 +1,76 @@
+package etl
+
+import (
+	"math/bits"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// Pool is the Arrow allocator of batch buffers. A load keeps only a few
+// batches in flight, but makes thousands: freed buffers are kept, by
+// power-of-two size, and handed out again, so the process neither asks the
+// OS for fresh pages nor collects garbage for every batch. Buffers come
+// back dirty: callers clear what they read before writing (validity).
+var Pool memory.Allocator = newPool(256 << 20)
+
+type pool struct {
+	mu   sync.Mutex
+	free map[int][][]byte // by capacity (a power of two)
+	kept int              // bytes in free
+	max  int              // bytes free may hold; more are left to the GC
+}
+
+func newPool(max int) *pool { return &pool{free: map[int][][]byte{}, max: max} }
+
+func sizeClass(n int) int {
+	if n <= 64 {
+		return 64
+	}
+	return 1 << bits.Len(uint(n-1))
+}
+
+func (p *pool) Allocate(size int) []byte {
+	c := sizeClass(size)
+	p.mu.Lock()
+	if l := p.free[c]; len(l) > 0 {
+		b := l[len(l)-1]
+		p.free[c] = l[:len(l)-1]
+		p.kept -= c
+		p.mu.Unlock()
+		return b[:size]
+	}
+	p.mu.Unlock()
+	return make([]byte, size, c)
+}
+
+func (p *pool) Free(b []byte) {
+	c := cap(b)
+	if c == 0 || c != sizeClass(c) {
+		return // not one of ours
+	}
+	p.mu.Lock()
+	if p.kept+c <= p.max {
+		p.free[c] = append(p.free[c], b[:0])
+		p.kept += c
+	}
+	p.mu.Unlock()
+}
+
+func (p *pool) Reallocate(size int, b []byte) []byte {
+	if size <= cap(b) {
+		return b[:size]
+	}
+	nb := p.Allocate(size)
+	copy(nb, b)
+	p.Free(b)
+	return nb
+}
+
+// PooledBuffer is a buffer of n bytes from Pool; its last reference's
+// Release gives the memory back.
+func PooledBuffer(n int) *memory.Buffer {
+	b := memory.NewResizableBuffer(Pool)
+	b.Resize(n)
+	return b
+}
