@@ -275,7 +275,7 @@ func (c *codec) proveUnique(b arrow.RecordBatch) {
 // (a reporter, a unit), so only a change costs a map lookup.
 func (c *codec) codeIDs(col arrow.Array) arrow.Array {
 	n := col.Len()
-	ids := make([]int32, n)
+	buf, ids := pooledInt32s(n)
 	if v, null, ok := constant(col); ok {
 		if !null {
 			id := c.code(v)
@@ -283,7 +283,7 @@ func (c *codec) codeIDs(col arrow.Array) arrow.Array {
 				ids[i] = id
 			}
 		}
-		return int32Array(ids, col)
+		return int32Array(buf, n, col)
 	}
 	if d, ok := col.(*array.Dictionary); ok {
 		// Each distinct code is looked up once, each row is an index.
@@ -306,7 +306,7 @@ func (c *codec) codeIDs(col arrow.Array) arrow.Array {
 				}
 			}
 		}
-		return int32Array(ids, d)
+		return int32Array(buf, n, d)
 	}
 	a := col.(*array.String)
 	nulls := a.NullN() > 0
@@ -327,7 +327,7 @@ func (c *codec) codeIDs(col arrow.Array) arrow.Array {
 		}
 		ids[i] = prevID
 	}
-	return int32Array(ids, a)
+	return int32Array(buf, n, a)
 }
 
 // shortCode is code for a string of up to 7 bytes, k its strHash (its
@@ -369,8 +369,8 @@ func (c *codec) partIDs(rec arrow.RecordBatch, n int) arrow.Array {
 			varying = true
 		}
 	}
-	ids := make([]int32, n)
-	valid := make([]byte, bitutil.BytesForBits(int64(n)))
+	buf, ids := pooledInt32s(n)
+	vbuf, valid := pooledBitmap(n)
 	if !varying {
 		if id, ok := c.part(key); ok {
 			for i := range ids {
@@ -378,7 +378,7 @@ func (c *codec) partIDs(rec arrow.RecordBatch, n int) arrow.Array {
 			}
 			bitutil.SetBitsTo(valid, 0, int64(n), true)
 		}
-		return int32ArrayValid(ids, valid, n)
+		return int32ArrayValid(buf, vbuf, n)
 	}
 	prevID, havePrev := int32(0), false
 	var prev partKey
@@ -399,7 +399,7 @@ func (c *codec) partIDs(rec arrow.RecordBatch, n int) arrow.Array {
 			bitutil.SetBit(valid, i)
 		}
 	}
-	return int32ArrayValid(ids, valid, n)
+	return int32ArrayValid(buf, vbuf, n)
 }
 
 // part returns the id of key, false when a column history requires is null.
@@ -535,24 +535,45 @@ func (l *loader) insertColumns(ctx context.Context, table, extra string, cols []
 	return l.insertArrow(ctx, rec, table, extra, cols)
 }
 
-// int32Array wraps ids with the validity of like.
-func int32Array(ids []int32, like arrow.Array) arrow.Array {
-	n := len(ids)
+// pooledInt32s is a cleared pooled buffer of n int32 values.
+func pooledInt32s(n int) (*memory.Buffer, []int32) {
+	b := etl.PooledBuffer(4 * max(n, 1))
+	ids := arrow.Int32Traits.CastFromBytes(b.Bytes())[:n]
+	clear(ids) // pooled memory comes back dirty
+	return b, ids
+}
+
+// pooledBitmap is a cleared pooled validity bitmap of n bits.
+func pooledBitmap(n int) (*memory.Buffer, []byte) {
+	b := etl.PooledBuffer(int(max(bitutil.BytesForBits(int64(n)), 1)))
+	clear(b.Bytes())
+	return b, b.Bytes()
+}
+
+// int32Array makes an array of n ids in buf with the validity of like;
+// it takes over the reference to buf.
+func int32Array(buf *memory.Buffer, n int, like arrow.Array) arrow.Array {
 	if like.NullN() == 0 {
-		return fixedArray(arrow.PrimitiveTypes.Int32, n, arrow.Int32Traits.CastToBytes(ids))
+		defer buf.Release()
+		d := array.NewData(arrow.PrimitiveTypes.Int32, n, []*memory.Buffer{nil, buf}, nil, 0, 0)
+		defer d.Release()
+		return array.MakeFromData(d)
 	}
-	valid := make([]byte, bitutil.BytesForBits(int64(n)))
+	vbuf, valid := pooledBitmap(n)
 	for i := range n {
 		if like.IsValid(i) {
 			bitutil.SetBit(valid, i)
 		}
 	}
-	return int32ArrayValid(ids, valid, n)
+	return int32ArrayValid(buf, vbuf, n)
 }
 
-func int32ArrayValid(ids []int32, valid []byte, n int) arrow.Array {
-	d := array.NewData(arrow.PrimitiveTypes.Int32, n,
-		[]*memory.Buffer{memory.NewBufferBytes(valid), memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(ids))}, nil, array.UnknownNullCount, 0)
+// int32ArrayValid makes an array of n ids with validity; it takes over
+// the references to both buffers.
+func int32ArrayValid(buf, valid *memory.Buffer, n int) arrow.Array {
+	defer buf.Release()
+	defer valid.Release()
+	d := array.NewData(arrow.PrimitiveTypes.Int32, n, []*memory.Buffer{valid, buf}, nil, array.UnknownNullCount, 0)
 	defer d.Release()
 	return array.MakeFromData(d)
 }

@@ -127,3 +127,19 @@ func TestQuotedProductCode(t *testing.T) {
 		t.Errorf("rejections %v, want row 3 column k", sink.Rejections)
 	}
 }
+
+func TestCodeTable(t *testing.T) {
+	var ct codeTable
+	for code := 0; code < 20000; code += 3 {
+		*ct.at(code) = uint32(code) * 7
+	}
+	for code := 0; code < 20000; code++ {
+		want := uint32(0)
+		if code%3 == 0 {
+			want = uint32(code) * 7
+		}
+		if got := *ct.at(code); got != want {
+			t.Fatalf("code %d: %d, want %d", code, got, want)
+		}
+	}
+}

@@ -87,7 +87,7 @@ func (p *parser) line(ctx context.Context, line []byte) error {
 	if !ok {
 		return p.reject(ctx, "k", fmt.Sprintf("product %q is not an HS6 code (6 digits, or 5 when the leading zero was lost)", k), line)
 	}
-	st := p.products.state(code)
+	st, entry := p.products.state(code)
 	if st == excluded {
 		return nil
 	}
@@ -144,7 +144,7 @@ func (p *parser) line(ctx context.Context, line []byte) error {
 	n := b.n
 	b.days[n] = p.days
 	b.rep[n], b.par[n] = int32(imp)-1, int32(exp)-1
-	b.prod[n] = p.products.number(code)
+	b.prod[n] = p.products.number(code, entry)
 	// Pooled buffers come back dirty: a null slot gets a harmless value
 	// too (an index must stay inside its dictionary).
 	if g := st - keptNoGroup; g > 0 {

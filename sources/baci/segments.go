@@ -22,6 +22,7 @@ import (
 // segment is a run of lines and, once parsed, what they gave.
 type segment struct {
 	data     []byte // lines, each ending in '\n'
+	buf      []byte // what data was read into, from etl.Pool
 	firstRow int64  // data rows before it in the file
 	recs     []arrow.RecordBatch
 	rejs     []etl.Rejection
@@ -154,7 +155,8 @@ func (p *parser) parse(ctx context.Context, s *segment) {
 		}
 		data = data[i+1:]
 	}
-	s.data = nil // the lines are done with: only the batch waits its turn
+	etl.Pool.Free(s.buf) // the lines are done with: only the batch waits its turn
+	s.data, s.buf = nil, nil
 	s.err = p.flush(ctx)
 }
 
@@ -171,7 +173,8 @@ func (p *parser) cut(ctx context.Context, r io.Reader, send func(*segment) bool)
 	var carry []byte // a line begun at the end of the last read
 	sawHeader := false
 	for {
-		buf := make([]byte, len(carry)+size)
+		buf := etl.Pool.Allocate(len(carry) + size)
+		read := buf
 		copy(buf, carry)
 		n, err := io.ReadFull(r, buf[len(carry):])
 		if p.prog != nil {
@@ -208,7 +211,7 @@ func (p *parser) cut(ctx context.Context, r io.Reader, send func(*segment) bool)
 			if data[len(data)-1] != '\n' { // the last line, without a newline
 				data = append(data, '\n')
 			}
-			seg := &segment{data: data, firstRow: rows, done: make(chan struct{})}
+			seg := &segment{data: data, buf: read, firstRow: rows, done: make(chan struct{})}
 			rows += int64(bytes.Count(data, []byte{'\n'}))
 			if !send(seg) {
 				return ctx.Err()
