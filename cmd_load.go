@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/goccy/go-yaml"
 	"github.com/spf13/cobra"
 
 	"github.com/tradewh/tradewh/etl"
@@ -33,6 +34,7 @@ func onlyFilesRequired(k etl.Kind) bool {
 func newLoadCmd(g *globals) *cobra.Command {
 	var kind, job string
 	var noExport bool
+	var sets []string
 	var b strings.Builder
 	b.WriteString(`Load local files ad hoc, as a job of their own: validate, merge into the fact tables
 (idempotent: loading the same files again changes nothing; a changed value is kept as a revision),
@@ -49,6 +51,7 @@ Source kinds (--source):
 		Short: "Load local files (Comtrade CSV/JSON, USGS MCS CSV/XLSX, ...) into the warehouse",
 		Long:  b.String(),
 		Example: `  tradewh load --source comtrade-csv records.csv
+  tradewh load --source baci --set 'hs_codes=*' BACI_HS17_Y2022_V202401.csv
   tradewh load --source comtrade-json response.json
   tradewh load --source usgs-mcs mcs2024-raree_salient.csv mcs2024-galli_salient.csv`,
 		Args: cobra.MinimumNArgs(1),
@@ -77,7 +80,12 @@ Source kinds (--source):
 			for i, f := range files {
 				paths[i] = f
 			}
-			res, err := s.pipeline().Run(ctx, etl.JobSpec{Name: job, Kind: k.Name, Config: map[string]any{k.FileArgs: paths}})
+			cfg, err := sourceSettings(k, sets)
+			if err != nil {
+				return err
+			}
+			cfg[k.FileArgs] = paths
+			res, err := s.pipeline().Run(ctx, etl.JobSpec{Name: job, Kind: k.Name, Config: cfg})
 			if err != nil {
 				return err
 			}
@@ -95,5 +103,46 @@ Source kinds (--source):
 	cmd.Flags().StringVar(&kind, "source", "", "source kind of the files (required)")
 	cmd.Flags().StringVar(&job, "job", "", "job name recorded in etl_runs (default load-KIND)")
 	cmd.Flags().BoolVar(&noExport, "no-export", false, "skip the Parquet export after the load")
+	cmd.Flags().StringArrayVar(&sets, "set", nil, "a setting of the source kind as KEY=VALUE, as in a job config (repeatable;\n"+
+		"a list is comma-separated or YAML): --set 'hs_codes=*' loads every product of a BACI file\n"+
+		"(tradewh jobs lists each kind's settings)")
 	return cmd
+}
+
+// sourceSettings turns --set KEY=VALUE flags into a source config; the
+// kind's spec checks it like a job config's.
+func sourceSettings(k etl.Kind, sets []string) (map[string]any, error) {
+	cfg := map[string]any{}
+	for _, kv := range sets {
+		key, val, ok := strings.Cut(kv, "=")
+		if !ok || key == "" {
+			return nil, usagef("--set %q: want KEY=VALUE", kv)
+		}
+		if key == k.FileArgs {
+			return nil, usagef("--set %s: the FILE arguments set it", key)
+		}
+		var field *etl.Field
+		for i := range k.Spec {
+			if k.Spec[i].Name == key {
+				field = &k.Spec[i]
+			}
+		}
+		switch {
+		case strings.HasPrefix(val, "[") || strings.HasPrefix(val, "{"):
+			var v any
+			if err := yaml.Unmarshal([]byte(val), &v); err != nil {
+				return nil, usagef("--set %s: %v", key, err)
+			}
+			cfg[key] = v
+		case field != nil && field.Type == etl.TypeStrings:
+			var items []any
+			for _, s := range strings.Split(val, ",") {
+				items = append(items, strings.TrimSpace(s))
+			}
+			cfg[key] = items
+		default:
+			cfg[key] = val
+		}
+	}
+	return cfg, nil
 }

@@ -284,6 +284,9 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"--warehouse", wh, "--bogus"}, 2, "unknown flag"},
 		{[]string{"--warehouse", filepath.Join(wh, "none"), "query", "SELECT 1"}, 1, "no warehouse"},
 		{[]string{"--warehouse", wh, "load", "--source", "comtrade-csv", filepath.Join(wh, "missing.csv")}, 1, "missing.csv"},
+		{[]string{"--warehouse", wh, "load", "--source", "baci", "--set", "hs_codes", "x.csv"}, 2, "want KEY=VALUE"},
+		{[]string{"--warehouse", wh, "load", "--source", "baci", "--set", "paths=y.csv", "x.csv"}, 2, "the FILE arguments set it"},
+		{[]string{"--warehouse", wh, "load", "--source", "baci", "--set", "hs_cods=*", "x.csv"}, 1, "hs_cods: unknown field"},
 	} {
 		code, out, errs := cli(t, tc.args...)
 		if code != tc.code || !strings.Contains(out+errs, tc.msg) {
@@ -320,6 +323,28 @@ func TestLiveConfigBuilds(t *testing.T) {
 		spec.Config = etl.PeriodRange(spec.Config, etl.Cursor{}, j.RevisionWindow, time.Now())
 		if _, _, err := etl.BuildSource(spec, etl.Runtime{RawDir: t.TempDir()}); err != nil {
 			t.Errorf("job %s: %v", j.Name, err)
+		}
+	}
+}
+
+// --set passes a kind's settings as a job config would: BACI loads only
+// the commodity groups' codes by default, every product with hs_codes=*.
+func TestLoadSetsSourceSettings(t *testing.T) {
+	file := filepath.Join("sources", "baci", "testdata", "BACI_HS17_Y2022_V202401.csv")
+	cases := []struct {
+		set    []string
+		loaded string
+	}{
+		{nil, "5 loaded"},
+		{[]string{"--set", "hs_codes=*"}, "7 loaded"},
+		{[]string{"--set", "hs_codes=2805, 8112"}, "3 loaded"},
+		{[]string{"--set", `hs_codes=["2805"]`, "--set", "reporters=USA"}, "1 loaded"},
+	}
+	for _, tc := range cases {
+		args := append([]string{"--warehouse", t.TempDir(), "load", "--no-export", "--source", "baci"}, tc.set...)
+		out := mustCLI(t, append(args, file)...)
+		if !strings.Contains(out, tc.loaded) {
+			t.Errorf("load %s: %s, want %s", strings.Join(tc.set, " "), out, tc.loaded)
 		}
 	}
 }
