@@ -191,6 +191,24 @@ func (s *keySet) grow() {
 	}
 }
 
+// loadParts returns the first part id of this load (the load's parts are
+// numbered on from it) and a SQL expression of v.part_id giving the id of
+// its (source, freq, flow): what, besides the coded columns, makes a key.
+func (c *codec) loadParts() (int32, string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var b strings.Builder
+	same := true
+	for i, k := range c.keyOf {
+		fmt.Fprintf(&b, " WHEN %d THEN %d", c.firstPart+int32(i), k)
+		same = same && k == c.keyOf[0]
+	}
+	if same {
+		return c.firstPart, "0" // one (source, freq, flow): the part says nothing more
+	}
+	return c.firstPart, "CASE v.part_id" + b.String() + " END"
+}
+
 // mayHaveDuplicates reports whether rows encoded so far may share a key.
 func (c *codec) mayHaveDuplicates() bool {
 	c.mu.Lock()

@@ -59,6 +59,14 @@ func TestDirectDuplicates(t *testing.T) {
 		{"blocks came back", []etl.TradeFlow{flow(year(2021), "811292", 10, 1), deuJpn(flow(year(2021), "811292", 2, 2)),
 			flow(year(2021), "811292", 99, 3)}},
 	}
+	export := func(f etl.TradeFlow) etl.TradeFlow { f.Flow = etl.FlowExport; return f }
+	other := flow(year(2021), "811299", 5, 2)
+	other.Ref = "other.csv"
+	cases = append(cases, struct {
+		name  string
+		flows []etl.TradeFlow
+	}{"blocks came back, two flows and files", []etl.TradeFlow{flow(year(2021), "811292", 10, 1), export(other),
+		flow(year(2021), "811292", 99, 3), deuJpn(flow(year(2021), "811292", 2, 4))}})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			w := openTest(t, "")
@@ -66,8 +74,8 @@ func TestDirectDuplicates(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if st.Loaded != 2 || st.Rejected != 1 {
-				t.Fatalf("got %+v, want 2 loaded and 1 rejected", st)
+			if want := int64(len(tc.flows) - 1); st.Loaded != want || st.Rejected != 1 {
+				t.Fatalf("got %+v, want %d loaded and 1 rejected", st, want)
 			}
 			if n := queryInt(t, w, "SELECT count(*) FROM rejected_rows WHERE run_id = ? AND source_row = 3 AND reason = 'duplicate of row 1'", run); n != 1 {
 				t.Errorf("row 3 is not rejected as a duplicate of row 1")
@@ -75,8 +83,8 @@ func TestDirectDuplicates(t *testing.T) {
 			if n := queryInt(t, w, "SELECT count(*) FROM trade_flows WHERE hs_code = '811292' AND reporter_iso3 = 'USA' AND value_usd = 10"); n != 1 {
 				t.Error("the first arrival is not the one kept")
 			}
-			if n := queryInt(t, w, "SELECT count(*) FROM trade_flows_history"); n != 2 {
-				t.Errorf("%d history rows, want 2", n)
+			if n := queryInt(t, w, "SELECT count(*) FROM trade_flows_history"); n != int64(len(tc.flows)-1) {
+				t.Errorf("%d history rows, want %d", n, len(tc.flows)-1)
 			}
 		})
 	}

@@ -309,10 +309,11 @@ func (l *loader) finishDirect(ctx context.Context, f fact, tl *tableLoad, reject
 		// have equal ids: a grouping on numbers rules duplicates out
 		// without decoding the load's rows (a hash collision only costs
 		// the full search below).
+		first, keyOf := l.codec.loadParts()
 		n, err := l.steps(ctx, f).count("look for duplicate ids", fmt.Sprintf(`SELECT count(*) FROM (
-			SELECT 1 FROM %s v JOIN %s p ON p.part_id = v.part_id WHERE p.valid_from = %s
-			GROUP BY hash(p.source, p.freq, p.flow, v.period, v.reporter_id, v.partner_id, v.hs_id) HAVING count(*) > 1)`,
-			versionsTable, partsTable, l.tsLit))
+			SELECT 1 FROM %s v WHERE v.part_id >= %d
+			GROUP BY hash(%s, v.period, v.reporter_id, v.partner_id, v.hs_id) HAVING count(*) > 1)`,
+			versionsTable, first, keyOf))
 		if err != nil {
 			return st, err
 		}
