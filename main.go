@@ -18,6 +18,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tradewh/tradewh/output/warehouse"
+
 	// Source kinds register themselves by name.
 	_ "github.com/tradewh/tradewh/sources/baci"
 	_ "github.com/tradewh/tradewh/sources/census"
@@ -51,6 +53,7 @@ type globals struct {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	warehouse.LimitGoMemory()
 	code := execute(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

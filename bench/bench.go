@@ -28,6 +28,7 @@ import (
 // Options configure Run.
 type Options struct {
 	Rows   int    // rows in the generated file (default 1,000,000)
+	File   string // an existing BACI file to use instead of generating one
 	Rounds int    // A/B rounds, alternated (default 3)
 	Dir    string // scratch folder; "" uses a temporary one, removed afterwards
 	Seed   int64
@@ -89,9 +90,20 @@ func Run(ctx context.Context, o Options, out io.Writer) error {
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	file, err := generate(dir, o, out)
-	if err != nil {
-		return err
+	var file string
+	if o.File != "" {
+		file = o.File
+		n, err := dataRows(file)
+		if err != nil {
+			return err
+		}
+		o.Rows = n
+		fmt.Fprintf(out, "using %s: %d rows (--hs %s)\n", file, n, o.HS)
+	} else {
+		var err error
+		if file, err = generate(dir, o, out); err != nil {
+			return err
+		}
 	}
 
 	var as, bs []float64
@@ -156,6 +168,34 @@ func Run(ctx context.Context, o Options, out io.Writer) error {
 		return nil
 	}
 	return os.RemoveAll(lastWH) // the scratch folder keeps only the generated files
+}
+
+// dataRows counts a CSV file's lines after the header.
+func dataRows(path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	buf := make([]byte, 1<<20)
+	lines, last := 0, byte('\n')
+	for {
+		n, err := f.Read(buf)
+		lines += bytes.Count(buf[:n], []byte{'\n'})
+		if n > 0 {
+			last = buf[n-1]
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	if last != '\n' {
+		lines++ // the last line has no newline
+	}
+	return lines - 1, nil
 }
 
 // generate writes the BACI file and its country codes into dir.

@@ -12,7 +12,7 @@ import (
 // power-of-two size, and handed out again, so the process neither asks the
 // OS for fresh pages nor collects garbage for every batch. Buffers come
 // back dirty: callers clear what they read before writing (validity).
-var Pool memory.Allocator = newPool(256 << 20)
+var Pool memory.Allocator = newPool(32 << 20)
 
 type pool struct {
 	mu   sync.Mutex

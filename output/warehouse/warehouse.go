@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -52,6 +53,19 @@ type Options struct {
 // pool) barely grows with the file. 160MB loaded no faster: the pool only
 // filled up on larger files, which made their peak grow.
 const DefaultMemoryLimit = "96MB"
+
+// GoMemoryLimit is the soft limit on the Go heap of a process that runs
+// loads. A load keeps about 100 MiB of batches live; under Go's default
+// pacing the heap would grow to twice that before a collection, later in
+// a longer load, so peak RSS would grow with the file.
+const GoMemoryLimit = 160 << 20
+
+// LimitGoMemory sets GoMemoryLimit unless GOMEMLIMIT sets a limit of its own.
+func LimitGoMemory() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(GoMemoryLimit)
+	}
+}
 
 // TempDirName is the spill folder inside the warehouse folder.
 const TempDirName = ".tmp"

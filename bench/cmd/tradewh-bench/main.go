@@ -1,5 +1,6 @@
 // Command tradewh-bench compares the BACI load with DuckDB's read_csv on a
-// generated file: go run -tags duckdb_arrow ./bench/cmd/tradewh-bench --rows 1000000
+// generated file (or one given with --file):
+// go run -tags duckdb_arrow ./bench/cmd/tradewh-bench --rows 1000000
 package main
 
 import (
@@ -22,6 +23,7 @@ func main() {
 	var o bench.Options
 	flag.IntVar(&o.Rows, "rows", 1_000_000, "rows in the generated BACI file (e.g. 1000000, 2500000, 10000000)")
 	flag.IntVar(&o.Rounds, "rounds", 3, "rounds of A (tradewh load) and B (DuckDB read_csv), alternated")
+	flag.StringVar(&o.File, "file", "", "an existing BACI file (t,i,j,k,v,q) to use instead of generating one; --rows is then its size")
 	flag.StringVar(&o.Dir, "dir", "", "scratch folder (default: a temporary folder, removed afterwards)")
 	flag.Int64Var(&o.Seed, "seed", 1, "generator seed")
 	flag.StringVar(&o.HS, "hs", "all", "all: load every row; critical: only the commodity groups' codes")
