@@ -54,7 +54,10 @@ func (w *Warehouse) RebuildMarts(ctx context.Context, st etl.LoadStats, all bool
 		return fmt.Errorf("rebuild marts: fill mart_scope: %w", err)
 	}
 	for _, m := range martScripts() {
-		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		mstart := time.Now()
+		_, err := tx.ExecContext(ctx, m.SQL)
+		w.log.Debug("mart step", "mart", m.Name, "took", time.Since(mstart).Round(time.Millisecond))
+		if err != nil {
 			return fmt.Errorf("rebuild marts: %s: %w", m.Name, err)
 		}
 	}
