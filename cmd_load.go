@@ -33,7 +33,7 @@ func onlyFilesRequired(k etl.Kind) bool {
 
 func newLoadCmd(g *globals) *cobra.Command {
 	var kind, job string
-	var noExport bool
+	var noExport, noMarts bool
 	var sets []string
 	var b strings.Builder
 	b.WriteString(`Load local files ad hoc, as a job of their own: validate, merge into the fact tables
@@ -85,7 +85,9 @@ Source kinds (--source):
 				return err
 			}
 			cfg[k.FileArgs] = paths
-			res, err := s.pipeline().Run(ctx, etl.JobSpec{Name: job, Kind: k.Name, Config: cfg})
+			p := s.pipeline()
+			p.DeferMarts = noMarts
+			res, err := p.Run(ctx, etl.JobSpec{Name: job, Kind: k.Name, Config: cfg})
 			if err != nil {
 				return err
 			}
@@ -103,6 +105,8 @@ Source kinds (--source):
 	cmd.Flags().StringVar(&kind, "source", "", "source kind of the files (required)")
 	cmd.Flags().StringVar(&job, "job", "", "job name recorded in etl_runs (default load-KIND)")
 	cmd.Flags().BoolVar(&noExport, "no-export", false, "skip the Parquet export after the load")
+	cmd.Flags().BoolVar(&noMarts, "no-marts", false, "leave the marts of the loaded periods for later: the next load, run or\n"+
+		"tradewh marts rebuilds them (bulk loads of several files rebuild once)")
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "a setting of the source kind as KEY=VALUE, as in a job config (repeatable;\n"+
 		"a list is comma-separated or YAML): --set 'hs_codes=*' loads every product of a BACI file\n"+
 		"(tradewh jobs lists each kind's settings)")

@@ -103,7 +103,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error.`,
 	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "text", "log format: text or json")
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(g), newLoadCmd(g), newQueryCmd(g), newExportCmd(g), newStatusCmd(g),
+	root.AddCommand(newRunCmd(g), newLoadCmd(g), newQueryCmd(g), newMartsCmd(g), newExportCmd(g), newStatusCmd(g),
 		newJobsCmd(g), newValidateCmd(g), newBackfillCmd(g))
 	root.AddCommand(newScheduleCmd(g))
 	for _, c := range root.Commands() {

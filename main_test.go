@@ -348,3 +348,34 @@ func TestLoadSetsSourceSettings(t *testing.T) {
 		}
 	}
 }
+
+// load --no-marts leaves its periods pending: the marts stay as they were
+// until tradewh marts (or any later load) rebuilds them.
+func TestLoadNoMartsLeavesPeriodsPending(t *testing.T) {
+	wh := t.TempDir()
+	file := filepath.Join("sources", "baci", "testdata", "BACI_HS17_Y2022_V202401.csv")
+	mustCLI(t, "--warehouse", wh, "load", "--no-marts", "--no-export", "--source", "baci", file)
+	db := queryDB(t, wh)
+	// A fresh warehouse gets its mart tables from the first rebuild.
+	if n := count(t, db, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'import_shares'"); n != 0 {
+		t.Errorf("import_shares exists after a first load with --no-marts")
+	}
+	if n := count(t, db, "SELECT count(*) FROM mart_pending WHERE freq = 'A' AND period = DATE '2022-01-01'"); n != 1 {
+		t.Errorf("2022 is not pending")
+	}
+	db.Close()
+	if out := mustCLI(t, "--warehouse", wh, "marts"); !strings.Contains(out, "rebuilt the marts of 1 pending periods") {
+		t.Errorf("marts: %s", out)
+	}
+	db = queryDB(t, wh)
+	if n := count(t, db, "SELECT count(*) FROM import_shares WHERE year = 2022"); n == 0 {
+		t.Error("no import_shares for 2022 after tradewh marts")
+	}
+	if n := count(t, db, "SELECT count(*) FROM mart_pending"); n != 0 {
+		t.Errorf("%d periods still pending", n)
+	}
+	db.Close()
+	if out := mustCLI(t, "--warehouse", wh, "marts"); !strings.Contains(out, "no periods wait") {
+		t.Errorf("second marts: %s", out)
+	}
+}

@@ -34,6 +34,13 @@ type Committer interface {
 	Committed(ctx context.Context) error
 }
 
+// MartDeferrer is an optional capability of a Store: it records a load's
+// periods for a later mart rebuild instead of rebuilding now (bulk loads
+// that time or batch their mart work). A Store without it rebuilds.
+type MartDeferrer interface {
+	DeferMarts(ctx context.Context, st LoadStats) error
+}
+
 // Result is the outcome of one job run.
 type Result struct {
 	LoadStats
@@ -46,6 +53,9 @@ type Result struct {
 type Pipeline struct {
 	Store   Store
 	Runtime Runtime
+	// DeferMarts leaves the marts for later when the Store can record the
+	// periods (MartDeferrer): the next rebuild includes them.
+	DeferMarts bool
 }
 
 // BuildSource validates a job's config against its kind and builds the source.
@@ -137,6 +147,12 @@ func (p *Pipeline) run(ctx context.Context, runID int64, job JobSpec) (LoadStats
 				return st, err
 			}
 		}
+	}
+	if d, ok := p.Store.(MartDeferrer); ok && p.DeferMarts {
+		if err := d.DeferMarts(ctx, st); err != nil {
+			return st, fmt.Errorf("recording periods for the marts: %w", err)
+		}
+		return st, nil
 	}
 	if err := p.Store.RebuildMarts(ctx, st, false); err != nil {
 		return st, fmt.Errorf("rebuilding marts: %w", err)

@@ -53,6 +53,20 @@ func (w *Warehouse) RebuildMarts(ctx context.Context, st etl.LoadStats, all bool
 	if err := fillScope(ctx, tx, scope, all); err != nil {
 		return fmt.Errorf("rebuild marts: fill mart_scope: %w", err)
 	}
+	// Periods an earlier load left pending join this rebuild, and are done
+	// with once it commits.
+	var pending int64
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM mart_pending`).Scan(&pending); err != nil {
+		return fmt.Errorf("rebuild marts: %w", err)
+	}
+	if pending > 0 {
+		for _, q := range []string{`INSERT INTO mart_scope SELECT freq, period FROM mart_pending
+			EXCEPT SELECT freq, period FROM mart_scope`, `DELETE FROM mart_pending`} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("rebuild marts: pending periods: %w", err)
+			}
+		}
+	}
 	for _, m := range martScripts() {
 		mstart := time.Now()
 		_, err := tx.ExecContext(ctx, m.SQL)
@@ -67,8 +81,40 @@ func (w *Warehouse) RebuildMarts(ctx context.Context, st etl.LoadStats, all bool
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("rebuild marts: commit: %w", err)
 	}
-	w.log.Info("rebuilt marts", "all", all, "periods", len(scope), "took", time.Since(start).Round(time.Millisecond))
+	w.log.Info("rebuilt marts", "all", all, "periods", len(scope), "pending", pending, "took", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// DeferMarts records the periods of a load whose marts are left for later
+// (see etl.MartDeferrer); the next RebuildMarts includes them.
+func (w *Warehouse) DeferMarts(ctx context.Context, st etl.LoadStats) error {
+	if w.readOnly {
+		return errors.New("defer marts: the warehouse is open read-only")
+	}
+	scope, err := martScope(st)
+	if err != nil || len(scope) == 0 {
+		return err
+	}
+	w.writeMu.Lock()
+	defer w.writeMu.Unlock()
+	args := make([]any, 0, 2*len(scope))
+	for _, p := range scope {
+		args = append(args, p[0], p[1])
+	}
+	q := `INSERT INTO mart_pending SELECT freq, CAST(period AS DATE), now() FROM (VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?), ", len(scope)), ", ") + `) v(freq, period) ON CONFLICT DO NOTHING`
+	if _, err := w.db.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("defer marts: %w", err)
+	}
+	w.log.Info("marts left for later", "periods", len(scope))
+	return nil
+}
+
+// PendingMarts counts the periods whose marts wait for a rebuild.
+func (w *Warehouse) PendingMarts(ctx context.Context) (int64, error) {
+	var n int64
+	err := w.db.QueryRowContext(ctx, `SELECT count(*) FROM mart_pending`).Scan(&n)
+	return n, err
 }
 
 // martScope lists the (freq, period) pairs of a load: its trade periods,

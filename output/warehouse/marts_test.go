@@ -138,3 +138,34 @@ func TestProjectMarts(t *testing.T) {
 		t.Errorf("no mart table among the counts: %v", counts)
 	}
 }
+
+// Periods a load left pending join the next rebuild, whatever its own
+// scope, and are cleared by it.
+func TestDeferredMartsJoinTheNextRebuild(t *testing.T) {
+	ctx := context.Background()
+	w := openTest(t, "")
+	if err := w.RebuildMarts(ctx, etl.LoadStats{}, true); err != nil { // create the mart tables
+		t.Fatal(err)
+	}
+	st := mustLoad(t, w, &testSource{flows: []etl.TradeFlow{flow(year(2021), "811292", 10, 1)}})
+	if err := w.DeferMarts(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.PendingMarts(ctx); err != nil || n != 1 {
+		t.Fatalf("pending %d, %v; want 1", n, err)
+	}
+	if n := queryInt(t, w, "SELECT count(*) FROM import_shares WHERE year = 2021"); n != 0 {
+		t.Fatalf("%d 2021 shares before the rebuild", n)
+	}
+	// A later load of another year rebuilds 2021 as well.
+	other := mustLoad(t, w, &testSource{flows: []etl.TradeFlow{flow(year(2022), "811292", 10, 1)}})
+	if err := w.RebuildMarts(ctx, other, false); err != nil {
+		t.Fatal(err)
+	}
+	if n := queryInt(t, w, "SELECT count(*) FROM import_shares WHERE year = 2021"); n == 0 {
+		t.Error("the pending year was not rebuilt")
+	}
+	if n, err := w.PendingMarts(ctx); err != nil || n != 0 {
+		t.Errorf("pending %d, %v; want 0", n, err)
+	}
+}

@@ -85,7 +85,7 @@ func (w *Warehouse) SetConcern(ctx context.Context, iso3 string) error {
 // bookkeeping tables are left out of TableCounts: they are not data.
 var bookkeeping = map[string]bool{
 	"schema_migrations": true, "etl_runs": true, "job_state": true, "settings": true, "backfill_chunks": true,
-	"countries": true, "commodity_groups": true, "commodity_codes": true, "commodity_usgs": true,
+	"countries": true, "commodity_groups": true, "commodity_codes": true, "commodity_usgs": true, "mart_pending": true,
 	// trade_flows_history's storage: counted under the view's name
 	codesTable: true, partsTable: true, versionsTable: true,
 }
