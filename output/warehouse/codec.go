@@ -45,6 +45,23 @@ var versionSchema = func() *arrow.Schema {
 	}, nil)
 }()
 
+// decodeVersions is what the trade_flow_rows view (migration 004) gives
+// for the versions of rel (alias v, with their row id as rid). Filtering
+// the view on ids would decode every version first.
+func decodeVersions(rel string) string {
+	return fmt.Sprintf(`SELECT p.freq, v.period, r.code AS reporter_iso3, pa.code AS partner_iso3, p.flow, hs.code AS hs_code,
+		p.hs_revision, c.code AS commodity, v.value_usd, v.net_weight_kg, v.quantity, u.code AS quantity_unit,
+		v.is_aggregate, p.source, p.source_ref, v.source_row, p.run_id, p.valid_from, v.valid_to, v.row_hash,
+		v.rid, v.part_id, v.reporter_id, v.partner_id, v.hs_id, v.commodity_id, v.quantity_unit_id
+		FROM %s v
+		JOIN %s p ON p.part_id = v.part_id
+		JOIN %s r ON r.id = v.reporter_id
+		JOIN %s pa ON pa.id = v.partner_id
+		JOIN %s hs ON hs.id = v.hs_id
+		LEFT JOIN %s c ON c.id = v.commodity_id
+		LEFT JOIN %s u ON u.id = v.quantity_unit_id`, rel, partsTable, codesTable, codesTable, codesTable, codesTable, codesTable)
+}
+
 // idCols are the columns of versionSchema staged with a batch of the
 // id-coded table (by position in versionSchema), so the merge inserts
 // staged rows without looking their codes up again.
@@ -192,9 +209,9 @@ func (s *keySet) grow() {
 }
 
 // loadParts returns the first part id of this load (the load's parts are
-// numbered on from it) and a SQL expression of v.part_id giving the id of
-// its (source, freq, flow): what, besides the coded columns, makes a key.
-func (c *codec) loadParts() (int32, string) {
+// numbered on from it) and a SQL expression of alias.part_id giving the id
+// of its (source, freq, flow): what, besides the coded columns, makes a key.
+func (c *codec) loadParts(alias string) (int32, string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var b strings.Builder
@@ -206,7 +223,7 @@ func (c *codec) loadParts() (int32, string) {
 	if same {
 		return c.firstPart, "0" // one (source, freq, flow): the part says nothing more
 	}
-	return c.firstPart, "CASE v.part_id" + b.String() + " END"
+	return c.firstPart, "CASE " + alias + ".part_id" + b.String() + " END"
 }
 
 // mayHaveDuplicates reports whether rows encoded so far may share a key.

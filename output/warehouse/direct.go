@@ -229,6 +229,23 @@ func (l *loader) demote(ctx context.Context, f fact, tl *tableLoad) error {
 // row ids in no particular order, so a row's batch is found from the
 // source rows each batch held, per source_ref.
 func (l *loader) directRows(ctx context.Context, f fact, tl *tableLoad) (string, error) {
+	if err := l.numberBatches(ctx, f, tl); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("(SELECT h.*, %s AS batch_no FROM %s h WHERE h.valid_from = %s)", batchOf("h"), f.rows, l.tsLit), nil
+}
+
+// batchOf is the batch number of a row (alias) written straight into
+// history, from the table numberBatches fills.
+func batchOf(alias string) string {
+	return fmt.Sprintf("(SELECT min(b.batch_no) FROM %s b WHERE b.source_ref = %s.source_ref AND %s.source_row BETWEEN b.lo AND b.hi)",
+		directBatches, alias, alias)
+}
+
+// numberBatches writes, per batch written straight into history, the
+// source rows it held (directBatches), after checking that history holds
+// as many rows of this load as were written.
+func (l *loader) numberBatches(ctx context.Context, f fact, tl *tableLoad) error {
 	var vals []string
 	var rows int64
 	for _, s := range tl.direct {
@@ -240,18 +257,16 @@ func (l *loader) directRows(ctx context.Context, f fact, tl *tableLoad) (string,
 	var n int64
 	err := l.tx.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM %s WHERE %s", f.physical, f.ofLoad(l.tsLit))).Scan(&n)
 	if err != nil {
-		return "", fmt.Errorf("find this load's rows: %w", err)
+		return fmt.Errorf("find this load's rows: %w", err)
 	}
 	if n != rows {
-		return "", fmt.Errorf("history holds %d rows of this load, %d were written", n, rows)
+		return fmt.Errorf("history holds %d rows of this load, %d were written", n, rows)
 	}
 	if _, err := l.tx.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
 		SELECT * FROM (VALUES %s) v(batch_no, source_ref, lo, hi)`, directBatches, strings.Join(vals, ", "))); err != nil {
-		return "", fmt.Errorf("number batches: %w", err)
+		return fmt.Errorf("number batches: %w", err)
 	}
-	return fmt.Sprintf(`(SELECT h.*,
-		(SELECT min(b.batch_no) FROM %s b WHERE b.source_ref = h.source_ref AND h.source_row BETWEEN b.lo AND b.hi) AS batch_no
-		FROM %s h WHERE h.valid_from = %s)`, directBatches, f.rows, l.tsLit), nil
+	return nil
 }
 
 // refRange is the span of source rows a batch holds from one source_ref.
@@ -307,17 +322,41 @@ func (l *loader) finishDirect(ctx context.Context, f fact, tl *tableLoad, reject
 	} else if f.coded {
 		// The ids stand for the key's strings one to one, so equal keys
 		// have equal ids: a grouping on numbers rules duplicates out
-		// without decoding the load's rows (a hash collision only costs
-		// the full search below).
-		first, keyOf := l.codec.loadParts()
-		n, err := l.steps(ctx, f).count("look for duplicate ids", fmt.Sprintf(`SELECT count(*) FROM (
+		// without decoding the load's rows; when it finds some, only the
+		// rows of those keys are decoded and searched in full.
+		first, keyOf := l.codec.loadParts("v")
+		steps := l.steps(ctx, f)
+		n, err := steps.count("look for duplicate ids", fmt.Sprintf(`SELECT count(*) FROM (
 			SELECT 1 FROM %s v WHERE v.part_id >= %d
 			GROUP BY hash(%s, v.period, v.reporter_id, v.partner_id, v.hs_id) HAVING count(*) > 1)`,
 			versionsTable, first, keyOf))
-		if err != nil {
+		if err != nil || n == 0 {
+			return l.directStats(f, tl, st, 0), err
+		}
+		if err := l.numberBatches(ctx, f, tl); err != nil {
 			return st, err
 		}
-		dups = n > 0
+		_, hKey := l.codec.loadParts("h")
+		repeated := fmt.Sprintf(`(WITH ids AS (SELECT %s AS kp, v.period, v.reporter_id, v.partner_id, v.hs_id
+				FROM %s v WHERE v.part_id >= %d GROUP BY ALL HAVING count(*) > 1)
+			SELECT h.*, h.rowid AS rid FROM %s h SEMI JOIN ids d
+				ON %s = d.kp AND h.period = d.period AND h.reporter_id = d.reporter_id
+				AND h.partner_id = d.partner_id AND h.hs_id = d.hs_id
+			WHERE h.part_id >= %d)`, keyOf, versionsTable, first, versionsTable, hKey, first)
+		if _, err := steps.exec("find rows of repeated ids", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
+			SELECT d.*, %s AS batch_no FROM (%s) d`, dupRows, batchOf("d"), decodeVersions(repeated))); err != nil {
+			return st, err
+		}
+		// Deleting rows from a large uncommitted insert, and committing
+		// that, needs more than the load's memory limit. Input with
+		// repeated keys is rare: the rest of such a load runs under
+		// dupMemoryLimit (Load restores the limit when it returns).
+		if err := l.w.setMemoryLimit(ctx, dupMemoryLimit); err != nil {
+			return st, err
+		}
+		rej, err := rejectDuplicates(steps, f, rejectHead, dupRows, "true", f.keyHash(), f.physical,
+			func() (string, error) { return dupRows, nil })
+		return l.directStats(f, tl, st, rej), err
 	}
 	if dups {
 		n, err := rejectDuplicates(l.steps(ctx, f), f, rejectHead, f.rows, "t.valid_from = "+l.tsLit, f.keyHash(), f.physical,
@@ -327,9 +366,19 @@ func (l *loader) finishDirect(ctx context.Context, f fact, tl *tableLoad, reject
 		}
 		st.Rejected = n
 	}
-	st.Loaded = tl.directRows() - st.Rejected
+	return l.directStats(f, tl, st, st.Rejected), nil
+}
+
+// dupMemoryLimit is DuckDB's limit for the rest of a load that deletes
+// repeated keys from rows it wrote straight into history.
+const dupMemoryLimit = "256MB"
+
+// directStats completes the stats of rows written straight into history.
+func (l *loader) directStats(f fact, tl *tableLoad, st etl.LoadStats, rejected int64) etl.LoadStats {
+	st.Rejected = rejected
+	st.Loaded = tl.directRows() - rejected
 	scopeFromKeys(f, tl.scope, &st)
-	return st, nil
+	return st
 }
 
 // scopeFromKeys records the periods (or years) seen while staging in st

@@ -97,7 +97,7 @@ func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.
 func (w *Warehouse) dropStaging(conn *sql.Conn) {
 	ctx := context.Background()
 	qs := []string{"DROP TABLE IF EXISTS " + stageRejected}
-	for _, t := range []string{dupKeys, stageGroups, changedGroups, changedRows, directBatches} {
+	for _, t := range []string{dupKeys, stageGroups, changedGroups, changedRows, directBatches, dupRows} {
 		qs = append(qs, "DROP TABLE IF EXISTS "+t)
 	}
 	for _, f := range facts {
@@ -119,6 +119,7 @@ const (
 	changedGroups = "stage_changed_groups"
 	changedRows   = "stage_changed_rows"
 	directBatches = "stage_direct_batches"
+	dupRows       = "stage_dup_rows" // rows of keys that repeat, straight into history
 )
 
 // merge finishes the load in its transaction: rejections, duplicates,
