@@ -347,11 +347,7 @@ func (l *loader) finishDirect(ctx context.Context, f fact, tl *tableLoad, reject
 			SELECT d.*, %s AS batch_no FROM (%s) d`, dupRows, batchOf("d"), decodeVersions(repeated))); err != nil {
 			return st, err
 		}
-		// Deleting rows from a large uncommitted insert, and committing
-		// that, needs more than the load's memory limit. Input with
-		// repeated keys is rare: the rest of such a load runs under
-		// dupMemoryLimit (Load restores the limit when it returns).
-		if err := l.w.setMemoryLimit(ctx, dupMemoryLimit); err != nil {
+		if err := steps.roomToMerge(); err != nil {
 			return st, err
 		}
 		rej, err := rejectDuplicates(steps, f, rejectHead, dupRows, "true", f.keyHash(), f.physical,
@@ -368,10 +364,6 @@ func (l *loader) finishDirect(ctx context.Context, f fact, tl *tableLoad, reject
 	}
 	return l.directStats(f, tl, st, st.Rejected), nil
 }
-
-// dupMemoryLimit is DuckDB's limit for the rest of a load that deletes
-// repeated keys from rows it wrote straight into history.
-const dupMemoryLimit = "256MB"
 
 // directStats completes the stats of rows written straight into history.
 func (l *loader) directStats(f fact, tl *tableLoad, st etl.LoadStats, rejected int64) etl.LoadStats {

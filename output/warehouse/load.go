@@ -179,10 +179,17 @@ type steps struct {
 	tx  *sql.Tx
 	log *slog.Logger
 	tbl etl.Table
+	// roomToMerge lifts DuckDB's memory limit to the one of mart rebuilds
+	// for the rest of the load: merging revised groups, sorting out
+	// repeated keys, deleting them from a large uncommitted insert and
+	// committing that join or rewrite whole periods, where a load that
+	// only streams needs little. Load restores the limit when it returns.
+	roomToMerge func() error
 }
 
 func (l *loader) steps(ctx context.Context, f fact) steps {
-	return steps{ctx: ctx, tx: l.tx, log: l.w.log, tbl: f.table}
+	return steps{ctx: ctx, tx: l.tx, log: l.w.log, tbl: f.table,
+		roomToMerge: func() error { return l.w.setMemoryLimit(ctx, l.w.martMemLimit) }}
 }
 
 // exec runs a statement and returns the rows it affected.
@@ -325,6 +332,11 @@ func mergeFact(s steps, f fact, runID int64, tsLit, rejectHead string, hasNulls 
 		st.Unchanged = staged
 		return st, err
 	}
+	if s.roomToMerge != nil {
+		if err := s.roomToMerge(); err != nil {
+			return st, err
+		}
+	}
 	if err := dups(fmt.Sprintf("(%s) IN (SELECT %s FROM %s)", qualified("t.", f.group), g, changedGroups)); err != nil {
 		return st, err
 	}
@@ -379,6 +391,11 @@ func rejectDuplicates(s steps, f fact, rejectHead, table, filter, keyHash, targe
 	cands, err := s.count("look for duplicates", "SELECT count(*) FROM ("+hashes+")")
 	if err != nil || cands == 0 {
 		return 0, err
+	}
+	if s.roomToMerge != nil {
+		if err := s.roomToMerge(); err != nil {
+			return 0, err
+		}
 	}
 	rows, err := rel()
 	if err != nil {
