@@ -352,10 +352,10 @@ func mergeFact(s steps, f fact, runID int64, tsLit, rejectHead string, hasNulls 
 	if _, err := exec("find changed rows", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
 		SELECT s.rid, h.hrid
 		FROM (SELECT *, rowid AS rid FROM %s s %s) s
-		LEFT JOIN (SELECT *, rid AS hrid FROM %s h WHERE h.valid_to IS NULL AND %s) h ON %s
+		LEFT JOIN %s h ON %s
 		WHERE h.hrid IS NULL OR NOT (%s)`,
-		changedRows, f.stage, inGroups(false), f.rows, scope, joinOn("h", "s", f.key),
-		sameValues("h", "s", f.compare))); err != nil {
+		changedRows, f.stage, inGroups(false), f.currentVersions(scope), joinOn("h", "s", f.matchKey()),
+		sameValues("h", "s", f.matchCompare()))); err != nil {
 		return st, err
 	}
 	st.Revised, err = exec("close revised rows", fmt.Sprintf(

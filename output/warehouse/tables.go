@@ -69,6 +69,38 @@ func (f fact) insertStaged(runID int64, tsLit, filter string) string {
 		FROM %s s %s`, versionsTable, f.stage, filter)
 }
 
+// currentVersions is a relation of the current versions in scope (a
+// filter on alias h), with their row id as hrid and the columns
+// matchKey and matchCompare name. The id-coded table is matched on its ids
+// (staged rows carry them), so no version is decoded.
+func (f fact) currentVersions(scope string) string {
+	if !f.coded {
+		return fmt.Sprintf("(SELECT *, rid AS hrid FROM %s h WHERE h.valid_to IS NULL AND %s)", f.rows, scope)
+	}
+	return fmt.Sprintf(`(SELECT h.rowid AS hrid, p.source, p.freq, p.flow, p.hs_revision, h.*
+		FROM %s h JOIN %s p ON p.part_id = h.part_id WHERE h.valid_to IS NULL AND %s)`, versionsTable, partsTable, scope)
+}
+
+// matchKey and matchCompare are the key and the compared values on which
+// staged rows meet currentVersions: ids in place of codes when coded.
+func (f fact) matchKey() []string {
+	if !f.coded {
+		return f.key
+	}
+	return []string{"source", "freq", "flow", "period", "reporter_id", "partner_id", "hs_id"}
+}
+
+func (f fact) matchCompare() []string {
+	if !f.coded {
+		return f.compare
+	}
+	return []string{"hs_revision", "commodity_id", "value_usd", "net_weight_kg", "quantity", "quantity_unit_id", "is_aggregate"}
+}
+
+// currentGroups is a relation of the current versions in scope (a filter
+// on alias h) per group: the group columns, n versions, how many of them
+// are hashed and the sum of their row hashes (fp). The id-coded table is
+// grouped on its ids first, so only the groups are decoded.
 func (f fact) currentGroups(scope string) string {
 	if !f.coded {
 		return fmt.Sprintf(`(SELECT %s, count(*) AS n, count(row_hash) AS hashed, sum(row_hash) AS fp
