@@ -326,10 +326,13 @@ func (l *loader) finishDirect(ctx context.Context, f fact, tl *tableLoad, reject
 		// rows of those keys are decoded and searched in full.
 		first, keyOf := l.codec.loadParts("v")
 		steps := l.steps(ctx, f)
-		n, err := steps.count("look for duplicate ids", fmt.Sprintf(`SELECT count(*) FROM (
-			SELECT 1 FROM %s v WHERE v.part_id >= %d
-			GROUP BY hash(%s, v.period, v.reporter_id, v.partner_id, v.hs_id) HAVING count(*) > 1)`,
-			versionsTable, first, keyOf))
+		if _, err := steps.exec("look for duplicate ids", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
+			SELECT %s AS kp, v.period, v.reporter_id, v.partner_id, v.hs_id
+			FROM %s v WHERE v.part_id >= %d GROUP BY ALL HAVING count(*) > 1`,
+			dupIDs, keyOf, versionsTable, first)); err != nil {
+			return st, err
+		}
+		n, err := steps.count("count duplicate ids", "SELECT count(*) FROM "+dupIDs)
 		if err != nil || n == 0 {
 			return l.directStats(f, tl, st, 0), err
 		}
@@ -337,12 +340,10 @@ func (l *loader) finishDirect(ctx context.Context, f fact, tl *tableLoad, reject
 			return st, err
 		}
 		_, hKey := l.codec.loadParts("h")
-		repeated := fmt.Sprintf(`(WITH ids AS (SELECT %s AS kp, v.period, v.reporter_id, v.partner_id, v.hs_id
-				FROM %s v WHERE v.part_id >= %d GROUP BY ALL HAVING count(*) > 1)
-			SELECT h.*, h.rowid AS rid FROM %s h SEMI JOIN ids d
+		repeated := fmt.Sprintf(`(SELECT h.*, h.rowid AS rid FROM %s h SEMI JOIN %s d
 				ON %s = d.kp AND h.period = d.period AND h.reporter_id = d.reporter_id
 				AND h.partner_id = d.partner_id AND h.hs_id = d.hs_id
-			WHERE h.part_id >= %d)`, keyOf, versionsTable, first, versionsTable, hKey, first)
+			WHERE h.part_id >= %d)`, versionsTable, dupIDs, hKey, first)
 		if _, err := steps.exec("find rows of repeated ids", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
 			SELECT d.*, %s AS batch_no FROM (%s) d`, dupRows, batchOf("d"), decodeVersions(repeated))); err != nil {
 			return st, err

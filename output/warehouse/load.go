@@ -97,7 +97,7 @@ func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.
 func (w *Warehouse) dropStaging(conn *sql.Conn) {
 	ctx := context.Background()
 	qs := []string{"DROP TABLE IF EXISTS " + stageRejected}
-	for _, t := range []string{dupKeys, stageGroups, changedGroups, changedRows, directBatches, dupRows} {
+	for _, t := range []string{dupKeys, stageGroups, changedGroups, changedRows, directBatches, dupRows, dupIDs} {
 		qs = append(qs, "DROP TABLE IF EXISTS "+t)
 	}
 	for _, f := range facts {
@@ -120,6 +120,7 @@ const (
 	changedRows   = "stage_changed_rows"
 	directBatches = "stage_direct_batches"
 	dupRows       = "stage_dup_rows" // rows of keys that repeat, straight into history
+	dupIDs        = "stage_dup_ids"  // and those keys, as ids
 )
 
 // merge finishes the load in its transaction: rejections, duplicates,
