@@ -61,15 +61,7 @@ func TestShortReads(t *testing.T) {
 	data = bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))
 	data = bytes.TrimSuffix(data, []byte("\r\n")) // no final newline
 	run := func(r func() []byte) (int64, int, string) {
-		cm, err := loadCountryMap("testdata/country_codes_V202401.csv")
-		if err != nil {
-			t.Fatal(err)
-		}
-		sink := &etl.MemorySink{}
-		defer sink.Release()
-		b := newBatchBuilder(2) // several batches
-		defer b.release()
-		p := &parser{ref: "x", sink: sink, countries: cm, products: newProductTable(nil), b: b, prog: quiet{}}
+		p, sink := testParser(t, "testdata/country_codes_V202401.csv", 2, nil, 0) // several batches
 		if err := p.read(context.Background(), bytes.NewReader(r())); err != nil {
 			t.Fatal(err)
 		}
@@ -83,12 +75,7 @@ func TestShortReads(t *testing.T) {
 	if n1 != 7 || r1 != 4 || l1 != "811299" {
 		t.Fatalf("got %d rows, %d rejections, last code %s; want 7, 4, 811299", n1, r1, l1)
 	}
-	cm, _ := loadCountryMap("testdata/country_codes_V202401.csv")
-	sink := &etl.MemorySink{}
-	defer sink.Release()
-	b := newBatchBuilder(3)
-	defer b.release()
-	p := &parser{ref: "x", sink: sink, countries: cm, products: newProductTable(nil), b: b, prog: quiet{}}
+	p, sink := testParser(t, "testdata/country_codes_V202401.csv", 3, nil, 0)
 	if err := p.read(context.Background(), iotest.OneByteReader(bytes.NewReader(data))); err != nil {
 		t.Fatal(err)
 	}
@@ -102,17 +89,26 @@ type quiet struct{}
 func (quiet) Add(int64) {}
 func (quiet) Done()     {}
 
-// A file re-saved with quoted product codes keeps its leading zeros.
-func TestQuotedProductCode(t *testing.T) {
-	cm, err := loadCountryMap("")
+// testParser is a parser of batchRows-row batches over the country codes
+// at ccPath ("" for the built-in ones), keeping products of prefixes (nil
+// keeps all), reading segments of segSize bytes (0: the default), and the
+// sink it writes to; both are released when the test ends.
+func testParser(t *testing.T, ccPath string, batchRows int, prefixes []string, segSize int) (*parser, *etl.MemorySink) {
+	t.Helper()
+	cm, err := loadCountryMap(ccPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sink := &etl.MemorySink{}
-	defer sink.Release()
-	b := newBatchBuilder(10)
-	defer b.release()
-	p := &parser{ref: "x", sink: sink, countries: cm, products: newProductTable([]string{"01"}), b: b, prog: quiet{}}
+	t.Cleanup(sink.Release)
+	b := newBatchBuilder(batchRows)
+	t.Cleanup(b.release)
+	return &parser{ref: "x", sink: sink, countries: cm, products: newProductTable(prefixes), b: b, prog: quiet{}, segSize: segSize}, sink
+}
+
+// A file re-saved with quoted product codes keeps its leading zeros.
+func TestQuotedProductCode(t *testing.T) {
+	p, sink := testParser(t, "", 10, []string{"01"}, 0)
 	in := "t,i,j,k,v,q\n2022,156,842,\"010121\",1,1\n2022,156,842,\"10121\",1,1\n2022,156,842,\"\",1,1\n"
 	if err := p.read(context.Background(), bytes.NewReader([]byte(in))); err != nil {
 		t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"testing/iotest"
 
-	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/etl/etltest"
 )
 
@@ -38,15 +37,7 @@ func TestSegmentsKeepFileOrder(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cm, err := loadCountryMap("testdata/country_codes_V202401.csv")
-			if err != nil {
-				t.Fatal(err)
-			}
-			sink := &etl.MemorySink{}
-			defer sink.Release()
-			b := newBatchBuilder(tc.rows)
-			defer b.release()
-			p := &parser{ref: "x", sink: sink, countries: cm, products: newProductTable(nil), b: b, prog: quiet{}, segSize: tc.segSize}
+			p, sink := testParser(t, "testdata/country_codes_V202401.csv", tc.rows, nil, tc.segSize)
 			r := bytes.NewReader(data)
 			var err2 error
 			if tc.oneByte {
@@ -92,16 +83,8 @@ func TestSegmentErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cm, err := loadCountryMap("testdata/country_codes_V202401.csv")
-			if err != nil {
-				t.Fatal(err)
-			}
-			sink := &etl.MemorySink{}
-			defer sink.Release()
-			b := newBatchBuilder(10)
-			defer b.release()
-			p := &parser{ref: "x", sink: sink, countries: cm, products: newProductTable(nil), b: b, prog: quiet{}, segSize: 40}
-			err = p.read(context.Background(), strings.NewReader(tc.in))
+			p, _ := testParser(t, "testdata/country_codes_V202401.csv", 10, nil, 40)
+			err := p.read(context.Background(), strings.NewReader(tc.in))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got %v, want an error with %q", err, tc.want)
 			}
