@@ -95,24 +95,16 @@ func (p *parser) line(ctx context.Context, line []byte) error {
 		return p.reject(ctx, "", fmt.Sprintf("%d fields, want 6 (t,i,j,k,v,q)", 6+extra), line)
 	}
 
-	jc, ok := parseUint(line[c[1]+1 : c[2]])
-	if !ok {
-		return p.reject(ctx, "j", fmt.Sprintf("importer %q is not a country code", line[c[1]+1:c[2]]), line)
-	}
-	imp := p.countries.lookup(jc)
+	imp, why := p.country(line[c[1]+1:c[2]], "importer")
 	if imp == 0 {
-		return p.reject(ctx, "j", p.countries.unknown("importer", jc), line)
+		return p.reject(ctx, "j", why, line)
 	}
 	if p.reporters != nil && !p.reporters[imp] {
 		return nil
 	}
-	ic, ok := parseUint(line[c[0]+1 : c[1]])
-	if !ok {
-		return p.reject(ctx, "i", fmt.Sprintf("exporter %q is not a country code", line[c[0]+1:c[1]]), line)
-	}
-	exp := p.countries.lookup(ic)
+	exp, why := p.country(line[c[0]+1:c[1]], "exporter")
 	if exp == 0 {
-		return p.reject(ctx, "i", p.countries.unknown("exporter", ic), line)
+		return p.reject(ctx, "i", why, line)
 	}
 	year, ok := parseUint(line[:c[0]])
 	if !ok || year < 1900 || year > 2200 {
@@ -174,6 +166,19 @@ func (p *parser) line(ctx context.Context, line []byte) error {
 		return p.flush(ctx)
 	}
 	return nil
+}
+
+// country maps a country code field to its ISO3 index+1; 0 with the
+// reason when the field is no code or no known country.
+func (p *parser) country(field []byte, role string) (uint16, string) {
+	code, ok := parseUint(field)
+	if !ok {
+		return 0, fmt.Sprintf("%s %q is not a country code", role, field)
+	}
+	if i := p.countries.lookup(code); i != 0 {
+		return i, ""
+	}
+	return 0, p.countries.unknown(role, code)
 }
 
 // productCode reads k as an HS6 code number (BACI writes 010121 as 10121).
