@@ -315,63 +315,60 @@ func refRanges(rec arrow.RecordBatch) []refRange {
 // history (the first arrival wins, as in staging) and counts the rest.
 func (l *loader) finishDirect(ctx context.Context, f fact, tl *tableLoad, rejectHead string) (etl.LoadStats, error) {
 	st := etl.LoadStats{Periods: map[string][]string{}}
-	dups := true
-	if f.coded && !l.codec.mayHaveDuplicates() {
-		dups = false // the codec saw every row: see dupProof
-		l.w.log.Debug("merge step", "table", f.table, "step", "look for duplicates", "none", "each block arrived in one piece without repeated keys")
-	} else if f.coded {
-		// The ids stand for the key's strings one to one, so equal keys
-		// have equal ids: a grouping on numbers rules duplicates out
-		// without decoding the load's rows; when it finds some, only the
-		// rows of those keys are decoded and searched in full.
-		first, keyOf := l.codec.loadParts("v")
-		steps := l.steps(ctx, f)
-		if _, err := steps.exec("look for duplicate ids", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-			SELECT %s AS kp, v.period, v.reporter_id, v.partner_id, v.hs_id
-			FROM %s v WHERE v.part_id >= %d GROUP BY ALL HAVING count(*) > 1`,
-			dupIDs, keyOf, versionsTable, first)); err != nil {
-			return st, err
-		}
-		n, err := steps.count("count duplicate ids", "SELECT count(*) FROM "+dupIDs)
-		if err != nil || n == 0 {
-			return l.directStats(f, tl, st, 0), err
-		}
-		if err := l.numberBatches(ctx, f, tl); err != nil {
-			return st, err
-		}
-		_, hKey := l.codec.loadParts("h")
-		repeated := fmt.Sprintf(`(SELECT h.*, h.rowid AS rid FROM %s h SEMI JOIN %s d
-				ON %s = d.kp AND h.period = d.period AND h.reporter_id = d.reporter_id
-				AND h.partner_id = d.partner_id AND h.hs_id = d.hs_id
-			WHERE h.part_id >= %d)`, versionsTable, dupIDs, hKey, first)
-		if _, err := steps.exec("find rows of repeated ids", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-			SELECT d.*, %s AS batch_no FROM (%s) d`, dupRows, batchOf("d"), decodeVersions(repeated))); err != nil {
-			return st, err
-		}
-		if err := steps.roomToMerge(); err != nil {
-			return st, err
-		}
-		rej, err := rejectDuplicates(steps, f, rejectHead, dupRows, "true", f.keyHash(), f.physical,
-			func() (string, error) { return dupRows, nil })
-		return l.directStats(f, tl, st, rej), err
-	}
-	if dups {
-		n, err := rejectDuplicates(l.steps(ctx, f), f, rejectHead, f.rows, "t.valid_from = "+l.tsLit, f.keyHash(), f.physical,
+	var rejected int64
+	var err error
+	if f.coded {
+		rejected, err = l.rejectRepeatedIDs(ctx, f, tl, rejectHead)
+	} else {
+		rejected, err = rejectDuplicates(l.steps(ctx, f), f, rejectHead, f.rows, "t.valid_from = "+l.tsLit, f.keyHash(), f.physical,
 			func() (string, error) { return l.directRows(ctx, f, tl) })
-		if err != nil {
-			return st, err
-		}
-		st.Rejected = n
 	}
-	return l.directStats(f, tl, st, st.Rejected), nil
-}
-
-// directStats completes the stats of rows written straight into history.
-func (l *loader) directStats(f fact, tl *tableLoad, st etl.LoadStats, rejected int64) etl.LoadStats {
+	if err != nil {
+		return st, err
+	}
 	st.Rejected = rejected
 	st.Loaded = tl.directRows() - rejected
 	scopeFromKeys(f, tl.scope, &st)
-	return st
+	return st, nil
+}
+
+// rejectRepeatedIDs is the duplicate search of the id-coded table. When
+// the codec proved keys unique, there is nothing to search. Otherwise the
+// ids stand for the key's strings one to one, so equal keys have equal
+// ids: a grouping on numbers rules duplicates out without decoding the
+// load's rows; when it finds some, only the rows of those keys are
+// decoded and searched in full.
+func (l *loader) rejectRepeatedIDs(ctx context.Context, f fact, tl *tableLoad, rejectHead string) (int64, error) {
+	if !l.codec.mayHaveDuplicates() {
+		l.w.log.Debug("merge step", "table", f.table, "step", "look for duplicates", "none", "each block arrived in one piece without repeated keys")
+		return 0, nil
+	}
+	first, keyOf := l.codec.loadParts("v")
+	steps := l.steps(ctx, f)
+	if _, err := steps.exec("look for duplicate ids", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
+		SELECT %s AS kp, v.period, v.reporter_id, v.partner_id, v.hs_id
+		FROM %s v WHERE v.part_id >= %d GROUP BY ALL HAVING count(*) > 1`,
+		dupIDs, keyOf, versionsTable, first)); err != nil {
+		return 0, err
+	}
+	n, err := steps.count("count duplicate ids", "SELECT count(*) FROM "+dupIDs)
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	if err := l.numberBatches(ctx, f, tl); err != nil {
+		return 0, err
+	}
+	_, hKey := l.codec.loadParts("h")
+	repeated := fmt.Sprintf(`(SELECT h.*, h.rowid AS rid FROM %s h SEMI JOIN %s d
+			ON %s = d.kp AND h.period = d.period AND h.reporter_id = d.reporter_id
+			AND h.partner_id = d.partner_id AND h.hs_id = d.hs_id
+		WHERE h.part_id >= %d)`, versionsTable, dupIDs, hKey, first)
+	if _, err := steps.exec("find rows of repeated ids", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
+		SELECT d.*, %s AS batch_no FROM (%s) d`, dupRows, batchOf("d"), decodeVersions(repeated))); err != nil {
+		return 0, err
+	}
+	return rejectDuplicates(steps, f, rejectHead, dupRows, "true", f.keyHash(), f.physical,
+		func() (string, error) { return dupRows, nil })
 }
 
 // scopeFromKeys records the periods (or years) seen while staging in st
