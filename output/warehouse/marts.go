@@ -97,12 +97,8 @@ func (w *Warehouse) DeferMarts(ctx context.Context, st etl.LoadStats) error {
 	}
 	w.writeMu.Lock()
 	defer w.writeMu.Unlock()
-	args := make([]any, 0, 2*len(scope))
-	for _, p := range scope {
-		args = append(args, p[0], p[1])
-	}
-	q := `INSERT INTO mart_pending SELECT freq, CAST(period AS DATE), now() FROM (VALUES ` +
-		strings.TrimSuffix(strings.Repeat("(?, ?), ", len(scope)), ", ") + `) v(freq, period) ON CONFLICT DO NOTHING`
+	values, args := scopeValues(scope)
+	q := `INSERT INTO mart_pending SELECT freq, period, now() FROM (` + values + `) ON CONFLICT DO NOTHING`
 	if _, err := w.db.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("defer marts: %w", err)
 	}
@@ -162,12 +158,18 @@ func fillScope(ctx context.Context, tx *sql.Tx, scope [][2]string, all bool) err
 	if len(scope) == 0 {
 		return nil
 	}
-	args := make([]any, 0, 2*len(scope))
-	for _, s := range scope {
-		args = append(args, s[0], s[1])
-	}
-	q := "INSERT INTO mart_scope VALUES " +
-		strings.TrimSuffix(strings.Repeat("(?, CAST(? AS DATE)), ", len(scope)), ", ")
-	_, err := tx.ExecContext(ctx, q, args...)
+	values, args := scopeValues(scope)
+	_, err := tx.ExecContext(ctx, "INSERT INTO mart_scope SELECT freq, period FROM ("+values+")", args...)
 	return err
+}
+
+// scopeValues is a relation (freq, period) of the pairs of a non-empty
+// scope, with its arguments.
+func scopeValues(scope [][2]string) (string, []any) {
+	args := make([]any, 0, 2*len(scope))
+	for _, p := range scope {
+		args = append(args, p[0], p[1])
+	}
+	return "SELECT freq, CAST(period AS DATE) AS period FROM (VALUES " +
+		strings.TrimSuffix(strings.Repeat("(?, ?), ", len(scope)), ", ") + ") v(freq, period)", args
 }
