@@ -273,23 +273,21 @@ func (r Request) halve(dim string) (Request, Request) {
 	a, b := r, r
 	switch dim {
 	case "period":
-		h := len(r.Periods) / 2
-		a.Periods, b.Periods = r.Periods[:h], r.Periods[h:]
+		a.Periods, b.Periods = halves(r.Periods)
 	case "cmd":
-		h := len(r.CmdCodes) / 2
-		a.CmdCodes, b.CmdCodes = r.CmdCodes[:h], r.CmdCodes[h:]
+		a.CmdCodes, b.CmdCodes = halves(r.CmdCodes)
 	case "reporter":
-		h := len(r.Reporters) / 2
-		a.Reporters, b.Reporters = r.Reporters[:h], r.Reporters[h:]
+		a.Reporters, b.Reporters = halves(r.Reporters)
 	case "partner":
-		h := len(r.Partners) / 2
-		a.Partners, b.Partners = r.Partners[:h], r.Partners[h:]
+		a.Partners, b.Partners = halves(r.Partners)
 	case "flow":
-		h := len(r.Flows) / 2
-		a.Flows, b.Flows = r.Flows[:h], r.Flows[h:]
+		a.Flows, b.Flows = halves(r.Flows)
 	}
 	return a, b
 }
+
+// halves cuts s in its first and second half.
+func halves[T any](s []T) ([]T, []T) { return s[:len(s)/2], s[len(s)/2:] }
 
 // Split divides a request whose response was truncated: by period first,
 // then commodity codes, then reporters (then partners and flows when they
