@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/parquet/file"
 	sqlfiles "github.com/tradewh/tradewh/sql"
@@ -48,7 +49,10 @@ func TestExportRoundTrip(t *testing.T) {
 			want := sourceRows(t, db, tc.source)
 			m := ms[tc.table]
 			if !reflect.DeepEqual(got.manifest, m) {
-				t.Errorf("_manifest.json\n%+v\nreturned manifest\n%+v", got.manifest, m)
+				t.Errorf("%s\n%+v\nreturned manifest\n%+v", ManifestPath(dir, tc.table), got.manifest, m)
+			}
+			if m.Stale || m.MartsPending != nil || m.Fingerprint == "" {
+				t.Errorf("manifest stale %v pending %v fingerprint %q", m.Stale, m.MartsPending, m.Fingerprint)
 			}
 			if n := int64(len(want)); m.Rows != n || int64(len(got.rows)) != n {
 				t.Fatalf("rows: manifest %d, read back %d, source %d", m.Rows, len(got.rows), n)
@@ -136,9 +140,12 @@ func TestReexportSwapsAtomically(t *testing.T) {
 	if after.target == before.target {
 		t.Fatalf("symlink still points at %s", before.target)
 	}
-	if _, err := os.Stat(filepath.Join(dir, before.target)); !os.IsNotExist(err) {
-		t.Errorf("old version %s: %v, want removed", before.target, err)
+	// A reader that resolved the link before the swap opens files later.
+	late, err := os.Open(filepath.Join(dir, before.target, filepath.FromSlash(first.Files[len(first.Files)-1])))
+	if err != nil {
+		t.Fatalf("old version's file gone right after the swap: %v", err)
 	}
+	late.Close()
 	if second.Rows != first.Rows+1 || int64(len(after.rows)) != second.Rows {
 		t.Errorf("rows: first %d, second %d, read back %d", first.Rows, second.Rows, len(after.rows))
 	}
@@ -148,7 +155,7 @@ func TestReexportSwapsAtomically(t *testing.T) {
 	if n := len(readParquet(t, open, first.Files[0])); n != oldRows || n == 0 {
 		t.Errorf("open old file after the swap: %d rows, want %d", n, oldRows)
 	}
-	assertOnlyLive(t, dir, "trade_flows")
+	assertExportDir(t, dir, []string{before.target}, "trade_flows")
 }
 
 func TestFailedExportKeepsPrevious(t *testing.T) {
@@ -207,29 +214,59 @@ func TestConcurrentExportsSerialise(t *testing.T) {
 
 func TestPublishRollsBack(t *testing.T) {
 	db := openDB(t)
-	dir := t.TempDir()
 	tables := DefaultTables()[:2]
-	ms := export(t, db, dir, tables)
-	before := readExport(t, dir, "trade_flows")
-
-	// A second export whose first table is staged and the second's staged
-	// folder has vanished: the first must be pointed back.
-	good := filepath.Join(dir, stagingDir, "trade_flows-x")
-	if err := os.MkdirAll(good, 0o755); err != nil {
-		t.Fatal(err)
+	stage := func(t *testing.T, dir string, m Manifest) staged {
+		good := filepath.Join(dir, stagingDir, m.Table+"-x")
+		if err := os.MkdirAll(good, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		m.Version = versionsDir + "/" + m.Table + "-x"
+		return staged{path: good, manifest: m, rewrite: true}
 	}
-	err := publishAll(dir, []staged{
-		{path: good, manifest: ms[0]},
-		{path: filepath.Join(dir, stagingDir, "gone"), manifest: ms[1]},
-	}, testLogger(t))
-	if err == nil {
-		t.Fatal("publishAll succeeded with a missing staged folder")
+	tests := []struct {
+		name   string
+		mangle func(t *testing.T, dir string, ms []Manifest) []staged
+	}{
+		{"second staged folder vanished", func(t *testing.T, dir string, ms []Manifest) []staged {
+			return []staged{stage(t, dir, ms[0]), {path: filepath.Join(dir, stagingDir, "gone"), manifest: ms[1], rewrite: true}}
+		}},
+		{"second manifest cannot be replaced", func(t *testing.T, dir string, ms []Manifest) []staged {
+			// A folder where the manifest should be: the rename fails after
+			// both links and the first manifest were swapped.
+			p := ManifestPath(dir, ms[1].Table)
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.MkdirAll(filepath.Join(p, "x"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			return []staged{stage(t, dir, ms[0]), stage(t, dir, ms[1])}
+		}},
 	}
-	if got := readExport(t, dir, "trade_flows"); got.target != before.target {
-		t.Errorf("trade_flows points at %s after rollback, want %s", got.target, before.target)
-	}
-	if _, err := os.Stat(filepath.Join(dir, versionsDir, "trade_flows-x")); !os.IsNotExist(err) {
-		t.Errorf("rolled-back version kept: %v", err)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			ms := export(t, db, dir, tables)
+			before := readExport(t, dir, "trade_flows")
+			manifest, err := os.ReadFile(ManifestPath(dir, "trade_flows"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := publishAll(dir, tc.mangle(t, dir, ms), time.Now(), testLogger(t)); err == nil {
+				t.Fatal("publishAll succeeded")
+			}
+			if got := readExport(t, dir, "trade_flows"); got.target != before.target {
+				t.Errorf("trade_flows points at %s after rollback, want %s", got.target, before.target)
+			}
+			if b, _ := os.ReadFile(ManifestPath(dir, "trade_flows")); string(b) != string(manifest) {
+				t.Errorf("trade_flows manifest after rollback\n%s\nwant\n%s", b, manifest)
+			}
+			for _, tb := range tables {
+				if _, err := os.Stat(filepath.Join(dir, versionsDir, tb.Name+"-x")); !os.IsNotExist(err) {
+					t.Errorf("rolled-back version of %s kept: %v", tb.Name, err)
+				}
+			}
+		})
 	}
 }
 
@@ -266,6 +303,7 @@ func TestExportRejects(t *testing.T) {
 	}{
 		{"path in name", []Table{{Name: "../x", Query: "SELECT 1"}}, "invalid name"},
 		{"hidden name", []Table{{Name: ".versions", Query: "SELECT 1"}}, "invalid name"},
+		{"name of the manifests folder", []Table{{Name: "_manifests", Query: "SELECT 1"}}, "invalid name"},
 		{"duplicate", []Table{{Name: "a", Query: "SELECT 1"}, {Name: "a", Query: "SELECT 1"}}, "listed twice"},
 		{"no query", []Table{{Name: "a"}}, "empty query"},
 		{"unknown partition", []Table{{Name: "ms", Query: "SELECT edition, value FROM mineral_statistics",
@@ -281,7 +319,7 @@ func TestExportRejects(t *testing.T) {
 			}
 			entries, _ := os.ReadDir(dir)
 			for _, e := range entries {
-				if !strings.HasPrefix(e.Name(), ".") {
+				if !strings.HasPrefix(e.Name(), ".") && e.Name() != manifestsDir {
 					t.Errorf("left %s behind", e.Name())
 				}
 			}
@@ -290,8 +328,16 @@ func TestExportRejects(t *testing.T) {
 }
 
 // assertOnlyLive checks that the export folder holds the given tables'
-// links, their live versions and nothing left over.
+// links, manifests and live versions and nothing left over.
 func assertOnlyLive(t *testing.T, dir string, tables ...string) {
+	t.Helper()
+	assertExportDir(t, dir, nil, tables...)
+}
+
+// assertExportDir checks that the export folder holds the given tables'
+// links, manifests and live versions, the replaced versions retained
+// (".versions/<name>") with their marks, and nothing else.
+func assertExportDir(t *testing.T, dir string, retained []string, tables ...string) {
 	t.Helper()
 	var want, got []string
 	for _, tb := range tables {
@@ -299,17 +345,20 @@ func assertOnlyLive(t *testing.T, dir string, tables ...string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want = append(want, tb, target)
+		want = append(want, tb, filepath.ToSlash(target), manifestsDir+"/"+tb+".json")
+	}
+	for _, r := range retained {
+		want = append(want, r, r+retiredSuffix)
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		switch e.Name() {
-		case lockName, stagingDir, versionsDir:
+		case lockName, stagingDir, versionsDir, manifestsDir:
 		default:
 			got = append(got, e.Name())
 		}
 	}
-	for _, sub := range []string{stagingDir, versionsDir} {
+	for _, sub := range []string{stagingDir, versionsDir, manifestsDir} {
 		entries, _ := os.ReadDir(filepath.Join(dir, sub))
 		for _, e := range entries {
 			got = append(got, sub+"/"+e.Name())

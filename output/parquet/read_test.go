@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -103,7 +104,7 @@ func readExport(t *testing.T, dir, table string) exported {
 	if err != nil {
 		t.Fatalf("%s is not a symlink: %v", root, err)
 	}
-	b, err := os.ReadFile(filepath.Join(root, manifestName))
+	b, err := os.ReadFile(ManifestPath(dir, table))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,10 +112,24 @@ func readExport(t *testing.T, dir, table string) exported {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
-	onDisk, err := dataFiles(root + "/")
+	if m.Version != filepath.ToSlash(target) {
+		t.Errorf("%s: manifest names version %q, the link points at %q", table, m.Version, target)
+	}
+	// The folder holds the listed data files and nothing else, so that
+	// folder scans read data only.
+	var onDisk []string
+	err = filepath.WalkDir(root+"/", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(root, p)
+		onDisk = append(onDisk, filepath.ToSlash(rel))
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
+	sort.Strings(onDisk)
 	if strings.Join(onDisk, ",") != strings.Join(m.Files, ",") {
 		t.Fatalf("%s: files on disk %v, manifest lists %v", table, onDisk, m.Files)
 	}
