@@ -78,7 +78,8 @@ func (s *session) runJobs(ctx context.Context, specs []etl.JobSpec) (etl.LoadSta
 }
 
 func (s *session) export(ctx context.Context) ([]parquet.Manifest, error) {
-	return parquet.Export(ctx, s.wh.DB(), filepath.Join(s.g.warehouse, "parquet"), parquet.DefaultTables(), s.g.logger)
+	return parquet.ExportWith(ctx, s.wh.DB(), filepath.Join(s.g.warehouse, "parquet"), parquet.DefaultTables(),
+		parquet.Options{Logger: s.g.logger, Grace: s.g.parquetGrace, KeepPrevious: parquet.DefaultKeepPrevious})
 }
 
 func newRunCmd(g *globals) *cobra.Command {
@@ -247,8 +248,10 @@ func newExportCmd(g *globals) *cobra.Command {
 		Use:   "export",
 		Short: "Export every fact and mart table to Parquet under <warehouse>/parquet",
 		Long: `Write each table to <warehouse>/parquet/<table>/ as Hive-partitioned, ZSTD-compressed
-Parquet with a _manifest.json (row count, schema, generated_at). Each table is written aside and
-swapped in atomically, so a reader never sees a half-written export.`,
+Parquet, with its manifest (row count, schema, fingerprint, generated_at, stale marts) beside it in
+<warehouse>/parquet/_manifests/<table>.json. Each table is written aside and swapped in atomically,
+so a reader never sees a half-written export; a table that did not change keeps its published
+files, and a replaced version stays readable for --parquet-grace.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()

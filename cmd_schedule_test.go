@@ -256,7 +256,7 @@ func TestScheduleRunsJobsServesHealthAndAlertsThresholds(t *testing.T) {
 		t.Errorf("%d runs neither ok nor skipped", n)
 	}
 	db.Close()
-	if _, err := os.Stat(filepath.Join(wh, "parquet", "dependency_trends", "_manifest.json")); err != nil {
+	if _, err := os.Stat(filepath.Join(wh, "parquet", "_manifests", "dependency_trends.json")); err != nil {
 		t.Errorf("runs did not export Parquet: %v", err)
 	}
 

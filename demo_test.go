@@ -12,6 +12,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/tradewh/tradewh/output/parquet"
 )
 
 // The README's first command: the offline demo builds every table and
@@ -36,7 +38,7 @@ func TestDemoBuildsTablesAndExports(t *testing.T) {
 			Partition []string `json:"partition"`
 		}
 		dir := filepath.Join(wh, "parquet", table)
-		b, err := os.ReadFile(filepath.Join(dir, "_manifest.json"))
+		b, err := os.ReadFile(parquet.ManifestPath(filepath.Join(wh, "parquet"), table))
 		if err != nil {
 			t.Fatalf("%s: %v", table, err)
 		}

@@ -15,9 +15,11 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/tradewh/tradewh/output/parquet"
 	"github.com/tradewh/tradewh/output/warehouse"
 
 	// Source kinds register themselves by name.
@@ -49,6 +51,8 @@ type globals struct {
 	rawDir    string // run --raw: another landing zone
 	stdout    io.Writer
 	stderr    io.Writer
+
+	parquetGrace time.Duration // --parquet-grace: how long a replaced Parquet export stays readable
 }
 
 func main() {
@@ -102,6 +106,8 @@ Exit codes: 0 ok, 1 failure, 2 usage error.`,
 	root.PersistentFlags().StringVar(&g.warehouse, "warehouse", "./warehouse", "warehouse folder (holds warehouse.duckdb, parquet/, raw/)")
 	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "text", "log format: text or json")
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	root.PersistentFlags().DurationVar(&g.parquetGrace, "parquet-grace", parquet.DefaultGrace,
+		"keep a replaced Parquet export this long for readers that listed its files before the swap\n(the newest replaced version of each table is kept regardless)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newRunCmd(g), newLoadCmd(g), newQueryCmd(g), newMartsCmd(g), newExportCmd(g), newStatusCmd(g),
 		newJobsCmd(g), newValidateCmd(g), newBackfillCmd(g))
