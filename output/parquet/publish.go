@@ -294,8 +294,8 @@ func sweep(dir string, o Options) error {
 			b, err := os.ReadFile(p + retiredSuffix)
 			if err != nil || json.Unmarshal(b, &r) != nil || r.Table == "" {
 				// A mark cut short by a crash: count the grace from now.
-				r = retirement{Table: name, RetiredAt: now}
-				if err := retire(p, name, now); err != nil {
+				r = retirement{Table: versionTable(name), RetiredAt: now}
+				if err := retire(p, r.Table, now); err != nil {
 					return fmt.Errorf("parquet: %w", err)
 				}
 			}
@@ -316,6 +316,16 @@ func sweep(dir string, o Options) error {
 		}
 	}
 	return nil
+}
+
+// versionTable is the table of a version folder named <table>-<time>-<n>.
+func versionTable(name string) string {
+	for range 2 {
+		if i := strings.LastIndexByte(name, '-'); i > 0 {
+			name = name[:i]
+		}
+	}
+	return name
 }
 
 func dirExists(p string) bool {

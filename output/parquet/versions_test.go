@@ -275,3 +275,33 @@ func TestFolderScanReadsEveryRow(t *testing.T) {
 		})
 	}
 }
+
+// A retired mark cut short by a crash counts the grace period from the
+// export that finds it, for the table its version belongs to.
+func TestCutShortMarkCountsTheGraceFromNow(t *testing.T) {
+	db := openDB(t)
+	dir := t.TempDir()
+	tables := DefaultTables()[:1]
+	clk := &clock{time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)}
+	t0 := clk.t
+	o := Options{Grace: time.Hour, Now: clk.now} // no previous version kept past the grace period
+	exportWith(t, db, dir, tables, o)
+	v1 := readExport(t, dir, "trade_flows").target
+	mustExec(t, db, `DELETE FROM trade_flows WHERE source_row = 1`)
+	exportWith(t, db, dir, tables, o)
+	mark := filepath.Join(dir, v1+retiredSuffix)
+	if err := os.WriteFile(mark, []byte(`{"table": "trade_`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	clk.t = t0.Add(2 * time.Hour)
+	exportWith(t, db, dir, tables, o)
+	assertExportDir(t, dir, []string{v1}, "trade_flows")
+	var r retirement
+	if b, err := os.ReadFile(mark); err != nil || json.Unmarshal(b, &r) != nil || r.Table != "trade_flows" || !r.RetiredAt.Equal(clk.t) {
+		t.Errorf("mark rewritten as %+v (%v), want trade_flows at %v", r, err, clk.t)
+	}
+	clk.t = t0.Add(3*time.Hour + time.Second)
+	exportWith(t, db, dir, tables, o)
+	assertExportDir(t, dir, nil, "trade_flows")
+}
