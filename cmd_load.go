@@ -85,7 +85,7 @@ Source kinds (--source):
 				return err
 			}
 			cfg[k.FileArgs] = paths
-			p := s.pipeline()
+			p := s.Pipeline()
 			p.DeferMarts = noMarts
 			res, err := p.Run(ctx, etl.JobSpec{Name: job, Kind: k.Name, Config: cfg})
 			if err != nil {
@@ -96,7 +96,7 @@ Source kinds (--source):
 			if noExport {
 				return nil
 			}
-			if _, err := s.export(ctx); err != nil {
+			if _, err := s.Export(ctx); err != nil {
 				return fmt.Errorf("exporting Parquet: %w", err)
 			}
 			return nil

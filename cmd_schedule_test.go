@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -21,6 +19,7 @@ import (
 
 	"github.com/tradewh/tradewh/etl/etltest"
 	"github.com/tradewh/tradewh/jobs"
+	"github.com/tradewh/tradewh/jobs/scheduler"
 	"github.com/tradewh/tradewh/output/warehouse"
 )
 
@@ -61,9 +60,16 @@ func schedConfig(t *testing.T, dir, body string, args ...any) string {
 	return p
 }
 
-// scheduled is a `tradewh schedule` running in the background.
+// patience bounds every wait of these tests. It is no deadline for the
+// work: runs are triggered by moving the scheduler's clock, and the tests
+// wait for the events they expect; it only ends a test that hangs.
+const patience = 3 * time.Minute
+
+// scheduled is a `tradewh schedule` running in the background on a clock
+// the test moves.
 type scheduled struct {
 	t      *testing.T
+	clock  *scheduler.ManualClock
 	cancel context.CancelFunc
 	done   chan struct{} // closed on exit, code then holds the exit code
 	code   int
@@ -73,22 +79,27 @@ type scheduled struct {
 
 var listenRE = regexp.MustCompile(`msg="scheduler started".* listen=(\S+)`)
 
-func startSchedule(t *testing.T, args ...string) *scheduled {
+// scheduleEpoch is where the tests' clocks start: on a full hour, so
+// hourly jobs have a whole hour to themselves.
+var scheduleEpoch = time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
+
+func startSchedule(t *testing.T, clock *scheduler.ManualClock, args ...string) *scheduled {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &scheduled{t: t, cancel: cancel, done: make(chan struct{}), stderr: &etltest.Buffer{}}
+	s := &scheduled{t: t, clock: clock, cancel: cancel, done: make(chan struct{}), stderr: &etltest.Buffer{}}
+	g := &globals{stdout: io.Discard, stderr: s.stderr, clock: clock}
 	go func() {
-		s.code = execute(ctx, args, io.Discard, s.stderr)
+		s.code = executeWith(ctx, g, args)
 		close(s.done)
 	}()
 	t.Cleanup(func() {
 		cancel()
 		select {
 		case <-s.done:
-		case <-time.After(15 * time.Second):
+		case <-time.After(patience):
 		}
 	})
-	waitUntil(t, 5*time.Second, "the scheduler to start", func() bool {
+	waitUntil(t, "the scheduler to start", func() bool {
 		if m := listenRE.FindStringSubmatch(s.stderr.String()); m != nil {
 			s.addr = m[1]
 			return true
@@ -112,9 +123,17 @@ func (s *scheduled) stop() {
 		if s.code != 0 {
 			s.t.Fatalf("schedule exited with %d after shutdown:\n%s", s.code, s.stderr)
 		}
-	case <-time.After(10 * time.Second):
-		s.t.Fatalf("schedule did not stop within 10 s:\n%s", s.stderr)
+	case <-time.After(patience):
+		s.t.Fatalf("schedule did not stop within %s:\n%s", patience, s.stderr)
 	}
+}
+
+// advance moves the scheduler's clock by d once it waits on at least n
+// timers (its trigger loop, and a retry's delay).
+func (s *scheduled) advance(n int, d time.Duration) {
+	s.t.Helper()
+	waitUntil(s.t, fmt.Sprintf("the scheduler to wait on %d timers", n), func() bool { return s.clock.Waiters() >= n })
+	s.clock.Advance(d)
 }
 
 func (s *scheduled) get(path string) (int, string) {
@@ -144,14 +163,15 @@ func (s *scheduled) runs(job, status string) int {
 	return n
 }
 
-func waitUntil(t *testing.T, d time.Duration, what string, cond func() bool) {
+// waitUntil polls cond until it holds; it gives up only after patience.
+func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(d)
+	deadline := time.Now().Add(patience)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", d, what)
+			t.Fatalf("still waiting for %s after %s", what, patience)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
@@ -211,10 +231,13 @@ func TestScheduleRunsJobsServesHealthAndAlertsThresholds(t *testing.T) {
 	defer hook.Close()
 	cfg := schedConfig(t, dir, okJobs, hook.URL, schedCSV(t, dir))
 
-	s := startSchedule(t, "--warehouse", wh, "schedule", "--config", cfg, "--grace", "5s")
-	waitUntil(t, 6*time.Second, "two successful runs of each job", func() bool {
-		return s.runs("gallium-a", "ok") >= 2 && s.runs("gallium-b", "ok") >= 2
-	})
+	s := startSchedule(t, scheduler.NewManualClock(scheduleEpoch), "--warehouse", wh, "schedule", "--config", cfg, "--grace", "5s")
+	for round := 1; round <= 2; round++ { // each second on the clock triggers both jobs
+		s.advance(1, time.Second)
+		waitUntil(t, fmt.Sprintf("run %d of each job", round), func() bool {
+			return s.runs("gallium-a", "ok") >= round && s.runs("gallium-b", "ok") >= round
+		})
+	}
 	for _, j := range []string{"gallium-a", "gallium-b"} {
 		if n := s.runs(j, "failed"); n != 0 {
 			t.Errorf("job %s: %d failed runs:\n%s", j, n, s.stderr)
@@ -288,8 +311,10 @@ func TestScheduleFailingJobIsRetriedRecordedAndAlerted(t *testing.T) {
 	missing := filepath.Join(dir, "missing.csv")
 	cfg := schedConfig(t, dir, failingJob, hook.URL, missing)
 
-	s := startSchedule(t, "--warehouse", wh, "schedule", "--config", cfg)
-	waitUntil(t, 5*time.Second, "a failed run and its alert", func() bool {
+	s := startSchedule(t, scheduler.NewManualClock(scheduleEpoch), "--warehouse", wh, "schedule", "--config", cfg)
+	s.advance(1, time.Second)         // the trigger
+	s.advance(2, 50*time.Millisecond) // the retry after the first attempt failed
+	waitUntil(t, "a failed run and its alert", func() bool {
 		return s.runs("broken", "failed") >= 1 && len(sink.of("job_failed")) >= 1
 	})
 	code, body := s.get("/healthz")
@@ -331,21 +356,18 @@ func TestScheduleCatchesUpMissedRunOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now().UTC()
+	now := scheduleEpoch.Add(30 * time.Minute)
 	for job, at := range map[string]time.Time{"missed": now.Add(-2 * time.Hour), "on-time": now, "no-catch-up": now.Add(-2 * time.Hour)} {
 		if err := w.RecordScheduled(ctx, job, at); err != nil {
 			t.Fatal(err)
 		}
 	}
 	w.Close()
-	hour := now.Truncate(time.Hour)
 
-	s := startSchedule(t, "--warehouse", wh, "schedule", "--config", cfg)
-	waitUntil(t, 5*time.Second, "the catch-up run", func() bool { return s.runs("missed", "ok") == 1 })
-	time.Sleep(700 * time.Millisecond) // room for a wrong second run to show
-	if time.Now().UTC().Truncate(time.Hour) != hour {
-		t.Skip("the hour turned during the test: the scheduled slot would run every job")
-	}
+	// Catch-up runs are triggered before the scheduler says it started, and
+	// the clock stands still: no scheduled slot comes.
+	s := startSchedule(t, scheduler.NewManualClock(now), "--warehouse", wh, "schedule", "--config", cfg)
+	waitUntil(t, "the catch-up run", func() bool { return s.runs("missed", "ok") == 1 })
 	for _, j := range []string{"on-time", "no-catch-up", "never-run"} {
 		if n := s.runs(j, "ok") + s.runs(j, "failed"); n != 0 {
 			t.Errorf("job %s ran %d times, want 0", j, n)
@@ -362,55 +384,6 @@ func TestScheduleCatchesUpMissedRunOnce(t *testing.T) {
 	}
 	if n := count(t, db, `SELECT count(*) FROM job_state WHERE job = 'missed' AND last_scheduled_at > ?`, now.Add(-time.Minute)); n != 1 {
 		t.Errorf("the catch-up trigger was not recorded")
-	}
-}
-
-// State writes that find the warehouse busy (a run holding it) return at
-// once and are written when the run lets go.
-func TestScheduleStateWritesWaitForBusyWarehouse(t *testing.T) {
-	ctx := context.Background()
-	wh := t.TempDir()
-	g := &globals{warehouse: wh, logger: slog.New(slog.DiscardHandler), stdout: io.Discard, stderr: io.Discard}
-	cfg := &jobs.Config{Jobs: []jobs.Job{{Name: "j", Source: "comtrade-csv"}}}
-	r := newSchedRunner(g, cfg)
-	at := time.Date(2025, 3, 1, 2, 0, 0, 0, time.UTC)
-
-	if err := r.acquire(ctx); err != nil { // a run holds the warehouse
-		t.Fatal(err)
-	}
-	start := time.Now()
-	if err := r.RecordSkipped(ctx, "j", at, "previous run still running"); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.RecordFailure(ctx, "j", at.Add(time.Minute), errors.New("boom")); err != nil {
-		t.Fatal(err)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("state writes blocked %s behind the busy warehouse", d)
-	}
-	if _, err := os.Stat(filepath.Join(wh, warehouse.FileName)); err == nil {
-		t.Fatal("state written while the warehouse was held")
-	}
-	if err := r.release(); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.RecordScheduled(ctx, "j", at.Add(2*time.Minute)); err != nil { // free: written now
-		t.Fatal(err)
-	}
-
-	r2 := newSchedRunner(g, cfg)
-	r2.prefetch(ctx)
-	sched, _, err := r2.LastTimes(ctx, "j")
-	if err != nil || !sched.Equal(at.Add(2*time.Minute)) {
-		t.Errorf("LastTimes: %v, %v; want %v", sched, err, at.Add(2*time.Minute))
-	}
-	db := queryDB(t, wh)
-	if n := count(t, db, `SELECT count(*) FROM etl_runs WHERE job = 'j' AND status = 'skipped'
-		AND source = 'comtrade-csv' AND error = 'previous run still running' AND started_at = ?`, at); n != 1 {
-		t.Errorf("skipped trigger: %d etl_runs rows, want 1", n)
-	}
-	if n := count(t, db, `SELECT count(*) FROM job_state WHERE job = 'j' AND last_error = 'boom' AND last_failure_at = ?`, at.Add(time.Minute)); n != 1 {
-		t.Errorf("failure not recorded in job_state")
 	}
 }
 

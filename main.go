@@ -19,6 +19,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tradewh/tradewh/jobs/scheduler"
 	"github.com/tradewh/tradewh/output/parquet"
 	"github.com/tradewh/tradewh/output/warehouse"
 
@@ -51,6 +52,7 @@ type globals struct {
 	rawDir    string // run --raw: another landing zone
 	stdout    io.Writer
 	stderr    io.Writer
+	clock     scheduler.Clock // nil: the wall clock; tests drive the scheduler with their own
 
 	parquetGrace time.Duration // --parquet-grace: how long a replaced Parquet export stays readable
 }
@@ -65,7 +67,12 @@ func main() {
 
 // execute runs the CLI and returns the process exit code.
 func execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	g := &globals{stdout: stdout, stderr: stderr}
+	return executeWith(ctx, &globals{stdout: stdout, stderr: stderr}, args)
+}
+
+// executeWith runs the CLI with g's writers (and clock, for tests).
+func executeWith(ctx context.Context, g *globals, args []string) int {
+	stdout, stderr := g.stdout, g.stderr
 	root := newRoot(g)
 	root.SetArgs(args)
 	root.SetOut(stdout)

@@ -17,6 +17,7 @@ import (
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/etl/etltest"
 	"github.com/tradewh/tradewh/jobs"
+	"github.com/tradewh/tradewh/jobs/runner"
 )
 
 // cli runs the CLI in-process and returns exit code, stdout and stderr.
@@ -319,7 +320,7 @@ func TestLiveConfigBuilds(t *testing.T) {
 		t.Fatalf("%d jobs", len(cfg.Jobs))
 	}
 	for _, j := range cfg.Jobs {
-		spec := jobSpec(j)
+		spec := runner.JobSpec(j)
 		spec.Config = etl.PeriodRange(spec.Config, etl.Cursor{}, j.RevisionWindow, time.Now())
 		if _, _, err := etl.BuildSource(spec, etl.Runtime{RawDir: t.TempDir()}); err != nil {
 			t.Errorf("job %s: %v", j.Name, err)

@@ -23,7 +23,7 @@ var ErrInterrupted = errors.New("interrupted by scheduler shutdown")
 // the trigger is recorded as skipped: overlapping runs would load the same
 // data twice and fight over the warehouse.
 func (s *Scheduler) trigger(name, reason string) {
-	at := s.now().UTC()
+	at := s.clock.Now().UTC()
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
@@ -112,10 +112,8 @@ func (s *Scheduler) attempts(job Job) outcome {
 
 // sleep waits d unless shutdown begins first: no retry starts during the grace period.
 func (s *Scheduler) sleep(d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-s.clock.After(d):
 		return true
 	case <-s.stopping:
 		return false
@@ -148,7 +146,7 @@ func (s *Scheduler) attempt(name string, n int) (out outcome) {
 // finish records the final outcome of a run.
 func (s *Scheduler) finish(job Job, out outcome, dur time.Duration) {
 	name := job.Name
-	at := s.now().UTC()
+	at := s.clock.Now().UTC()
 	if out.err == nil {
 		s.metrics.runs.WithLabelValues(name, statusOK).Inc()
 		s.metrics.loaded.WithLabelValues(name).Add(float64(out.res.Loaded))

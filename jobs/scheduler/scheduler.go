@@ -67,8 +67,12 @@ type Options struct {
 	// Listen is a loopback address for /healthz and /metrics, e.g.
 	// "127.0.0.1:9464" ("127.0.0.1:0" picks a port, see Addr); "" serves nothing.
 	Listen string
-	Now    func() time.Time // nil: time.Now; for tests
-	Alert  Alerter          // nil: no alerts
+	// ListenPublic allows a Listen address that is not loopback (such as
+	// 0.0.0.0:9464, for a Prometheus in another container). Both endpoints
+	// only read: they carry no secret and change nothing.
+	ListenPublic bool
+	Clock        Clock   // nil: the wall clock; tests pass a ManualClock
+	Alert        Alerter // nil: no alerts
 }
 
 const (
@@ -82,7 +86,7 @@ const (
 type Scheduler struct {
 	opts    Options
 	log     *slog.Logger
-	now     func() time.Time
+	clock   Clock
 	jobs    map[string]*jobState
 	order   []string
 	metrics *metrics
@@ -94,9 +98,10 @@ type Scheduler struct {
 	cancelJob context.CancelFunc
 
 	mu       sync.Mutex
-	closing  bool          // no new runs once set
-	stopping chan struct{} // closed when shutdown begins
-	wg       sync.WaitGroup
+	closing  bool           // no new runs once set
+	stopping chan struct{}  // closed when shutdown begins
+	wg       sync.WaitGroup // running jobs
+	trigWG   sync.WaitGroup // trigger callbacks
 	addr     string
 	started  bool
 }
@@ -124,17 +129,17 @@ func New(o Options) (*Scheduler, error) {
 	if o.Grace < 0 {
 		return nil, fmt.Errorf("scheduler: negative Grace %v", o.Grace)
 	}
-	if o.Listen != "" {
+	if o.Listen != "" && !o.ListenPublic {
 		if err := checkLoopback(o.Listen); err != nil {
 			return nil, err
 		}
 	}
-	s := &Scheduler{opts: o, log: o.Logger, now: o.Now, jobs: map[string]*jobState{}}
+	s := &Scheduler{opts: o, log: o.Logger, clock: o.Clock, jobs: map[string]*jobState{}}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	if s.now == nil {
-		s.now = time.Now
+	if s.clock == nil {
+		s.clock = realClock{}
 	}
 	for i, j := range o.Jobs {
 		switch {
@@ -171,7 +176,7 @@ func checkLoopback(addr string) error {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return nil
 	}
-	return fmt.Errorf("scheduler: listen address %q is not loopback; health and metrics are served on 127.0.0.1 or ::1 only", addr)
+	return fmt.Errorf("scheduler: listen address %q is not loopback; health and metrics are served on 127.0.0.1 or ::1 unless another address is allowed explicitly (tradewh schedule --listen-public)", addr)
 }
 
 // Addr is the bound listener address once Run has started, or "".
@@ -183,7 +188,7 @@ func (s *Scheduler) Addr() string {
 
 // NextRuns is each job's next scheduled time (UTC).
 func (s *Scheduler) NextRuns() map[string]time.Time {
-	now := s.now().UTC()
+	now := s.clock.Now().UTC()
 	out := make(map[string]time.Time, len(s.order))
 	for _, name := range s.order {
 		out[name] = s.jobs[name].job.Schedule.Next(now)
@@ -210,12 +215,8 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	}
 	s.loadState(ctx)
 
-	c := cron.New(cron.WithLocation(time.UTC), cron.WithLogger(cronLogger{s.log}))
-	for _, name := range s.order {
-		name := name
-		c.Schedule(s.jobs[name].job.Schedule, cron.FuncJob(func() { s.trigger(name, "schedule") }))
-	}
-	c.Start()
+	loopDone := make(chan struct{})
+	go s.triggers(loopDone)
 	s.log.Info("scheduler started", "jobs", len(s.order), "listen", s.Addr())
 	next := s.NextRuns()
 	for _, name := range s.order {
@@ -223,7 +224,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	}
 
 	<-ctx.Done()
-	s.shutdown(c)
+	s.shutdown(loopDone)
 	if srv != nil {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		_ = srv.Shutdown(sctx)
@@ -237,7 +238,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 // starts catch-up runs. Errors are logged; a store that cannot be read means
 // no catch-up, not a scheduler that refuses to start.
 func (s *Scheduler) loadState(ctx context.Context) {
-	now := s.now().UTC()
+	now := s.clock.Now().UTC()
 	for _, name := range s.order {
 		job := s.jobs[name].job
 		sctx, cancel := context.WithTimeout(ctx, stateTimeout)
@@ -260,13 +261,57 @@ func (s *Scheduler) loadState(ctx context.Context) {
 	}
 }
 
+// triggers fires each job at the times of its schedule on the clock until
+// shutdown begins; loopDone is closed when it has stopped. The cron
+// schedules only say when a job is next due: triggering happens here, so a
+// ManualClock drives the scheduler in tests.
+func (s *Scheduler) triggers(loopDone chan<- struct{}) {
+	defer close(loopDone)
+	now := s.clock.Now().UTC()
+	next := make(map[string]time.Time, len(s.order))
+	for _, name := range s.order {
+		next[name] = s.jobs[name].job.Schedule.Next(now)
+	}
+	for {
+		var first time.Time
+		for _, name := range s.order {
+			if n := next[name]; !n.IsZero() && (first.IsZero() || n.Before(first)) {
+				first = n
+			}
+		}
+		var wake <-chan time.Time // nil when no job is ever due again
+		if !first.IsZero() {
+			wake = s.clock.After(first.Sub(now))
+		}
+		select {
+		case <-s.stopping:
+			return
+		case <-wake:
+		}
+		now = s.clock.Now().UTC()
+		for _, name := range s.order {
+			if n := next[name]; n.IsZero() || n.After(now) {
+				continue
+			}
+			next[name] = s.jobs[name].job.Schedule.Next(now)
+			// As with cron, a trigger's bookkeeping never delays the others.
+			s.trigWG.Add(1)
+			go func() {
+				defer s.trigWG.Done()
+				s.trigger(name, "schedule")
+			}()
+		}
+	}
+}
+
 // shutdown stops triggers, waits up to Grace, then cancels and waits.
-func (s *Scheduler) shutdown(c *cron.Cron) {
+func (s *Scheduler) shutdown(loopDone <-chan struct{}) {
 	s.mu.Lock()
 	s.closing = true
 	close(s.stopping)
 	s.mu.Unlock()
-	<-c.Stop().Done() // trigger callbacks only launch goroutines; this is quick
+	<-loopDone
+	s.trigWG.Wait() // trigger callbacks only launch goroutines; this is quick
 
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()
@@ -295,12 +340,4 @@ func (s *Scheduler) runningJobs() []string {
 		}
 	}
 	return out
-}
-
-// cronLogger routes cron's own messages to slog.
-type cronLogger struct{ l *slog.Logger }
-
-func (c cronLogger) Info(msg string, kv ...any) { c.l.Debug("cron: "+msg, kv...) }
-func (c cronLogger) Error(err error, msg string, kv ...any) {
-	c.l.Error("cron: "+msg, append(kv, "err", err)...)
 }

@@ -165,7 +165,7 @@ func TestCatchUp(t *testing.T) {
 		}
 	}
 	st := start(t, Options{
-		Jobs: jobs, State: store, Now: func() time.Time { return now },
+		Jobs: jobs, State: store, Clock: NewManualClock(now),
 		Run: func(ctx context.Context, job string) (RunResult, error) {
 			runs[job].Add(1)
 			return RunResult{}, nil
