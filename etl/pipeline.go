@@ -97,6 +97,12 @@ func (p *Pipeline) Run(ctx context.Context, job JobSpec) (Result, error) {
 	start := time.Now()
 	log.Info("job started", "job", job.Name, "source", job.Kind, "run_id", runID)
 	st, err := p.run(ctx, runID, job)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		// Cut short by the context (SIGINT, SIGTERM, a shutdown's grace
+		// over), whatever the step said (sql.ErrTxDone, a driver's own
+		// message): the run is recorded as cancelled, not failed.
+		err = fmt.Errorf("%w (%w)", err, ctx.Err())
+	}
 	// Record the outcome even when ctx was cancelled.
 	if ferr := p.Store.FinishRun(context.WithoutCancel(ctx), runID, st, err); ferr != nil && err == nil {
 		err = ferr

@@ -18,6 +18,7 @@ const (
 	StatusOK        = "ok"
 	StatusFailed    = "failed"
 	StatusCancelled = "cancelled"
+	StatusLoaded    = "loaded"
 )
 
 // StartRun records a run as running and returns its id.
@@ -131,19 +132,45 @@ func (w *Warehouse) TableCounts(ctx context.Context) (map[string]int64, error) {
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-// closeInterruptedRuns marks runs left 'running' as failed. DuckDB lets one
-// process write at a time, so a writable open means their process ended
-// (killed, or the machine went down) before they finished; their loads
-// were never committed.
+// closeInterruptedRuns closes the runs whose process ended (killed, or the
+// machine went down) before they finished: DuckDB lets one process write at
+// a time, so a writable open means their process is gone. A run still
+// 'running' committed nothing and is recorded as failed. A run 'loaded' had
+// committed its load, and its periods wait in mart_pending: it stays loaded,
+// and says how to build its marts.
 func (w *Warehouse) closeInterruptedRuns(ctx context.Context) error {
+	now := time.Now().UTC()
 	res, err := w.db.ExecContext(ctx, `UPDATE etl_runs SET status = ?, finished_at = ?,
 		error = 'interrupted: the process ended before the run finished; nothing of it was loaded'
-		WHERE status = ?`, StatusFailed, time.Now().UTC(), StatusRunning)
+		WHERE status = ?`, StatusFailed, now, StatusRunning)
 	if err != nil {
 		return fmt.Errorf("close interrupted runs: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n > 0 {
 		w.log.Warn("runs interrupted by the end of their process recorded as failed", "runs", n)
 	}
+	res, err = w.db.ExecContext(ctx, `UPDATE etl_runs SET finished_at = coalesce(finished_at, ?), error = ?
+		WHERE status = ? AND error IS NULL`, now, InterruptedAfterLoad(w.dir), StatusLoaded)
+	if err != nil {
+		return fmt.Errorf("close interrupted runs: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		w.log.Warn("runs interrupted after their load committed: their marts are pending", "runs", n,
+			"rebuild", "tradewh --warehouse "+shellWord(w.dir)+" marts")
+	}
 	return nil
+}
+
+// InterruptedAfterLoad is the error recorded for a run whose process ended
+// after its load committed, in the warehouse folder dir.
+func InterruptedAfterLoad(dir string) string {
+	return "interrupted after its load committed; marts pending: run `tradewh --warehouse " + shellWord(dir) + " marts`"
+}
+
+// shellWord quotes s for a POSIX shell when it needs quoting.
+func shellWord(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n'\"$`\\*?[]{}()<>|&;#~!") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
