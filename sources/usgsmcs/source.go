@@ -21,6 +21,8 @@ var Spec = etl.Spec{
 		Doc: "MCS data-release files to download (.csv or .xlsx, named as published, e.g. .../mcs2025-raree_salient.csv); each lands in the raw landing zone"},
 	{Name: "edition", Type: etl.TypeString,
 		Doc: "edition such as MCS2025, overriding the DataSource/Source column and the file name"},
+	{Name: "inbox", Type: etl.TypeBool, Default: false,
+		Doc: "paths are an inbox that files are dropped into: a missing or empty folder (or a glob matching nothing) is nothing new, logged, not an error"},
 }
 
 func init() {
@@ -39,6 +41,7 @@ type Source struct {
 	Paths   []string
 	URLs    []string
 	Edition string // '' = from the file
+	Inbox   bool   // a missing or empty folder of Paths is nothing new
 	Logger  *slog.Logger
 	RawDir  string       // landing zone for downloaded files
 	HTTP    *http.Client // nil: http.DefaultClient
@@ -60,7 +63,7 @@ func New(cfg etl.Config, rt etl.Runtime) (etl.Source, error) {
 	if len(cfg.Strings("paths")) == 0 && len(cfg.Strings("urls")) == 0 {
 		return nil, fmt.Errorf("paths: at least one file, folder, glob or URL (urls) is required")
 	}
-	return &Source{Paths: cfg.Strings("paths"), URLs: cfg.Strings("urls"), Edition: ed, Logger: rt.Logger,
+	return &Source{Paths: cfg.Strings("paths"), URLs: cfg.Strings("urls"), Edition: ed, Inbox: cfg.Bool("inbox"), Logger: rt.Logger,
 		RawDir: rt.RawDir, HTTP: rt.HTTP, Replay: rt.Replay}, nil
 }
 
@@ -70,7 +73,11 @@ func (s *Source) Extract(ctx context.Context, sink etl.Sink) error {
 	if log == nil {
 		log = slog.Default()
 	}
-	files, err := findFiles(s.Paths, log)
+	paths := s.Paths
+	if s.Inbox {
+		paths = inboxPaths(paths, log)
+	}
+	files, err := findFiles(paths, log)
 	if err != nil {
 		return err
 	}
