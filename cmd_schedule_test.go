@@ -292,6 +292,32 @@ func TestScheduleRunsJobsServesHealthAndAlertsThresholds(t *testing.T) {
 	}
 }
 
+// A restarted scheduler does not send again the alerts sent before it
+// stopped: what was sent is kept in the warehouse.
+func TestScheduleRestartDoesNotResendAlerts(t *testing.T) {
+	dir, wh := t.TempDir(), t.TempDir()
+	sink := &alertSink{}
+	hook := httptest.NewServer(sink)
+	defer hook.Close()
+	cfg := schedConfig(t, dir, okJobs, hook.URL, schedCSV(t, dir))
+	for start := 1; start <= 2; start++ {
+		s := startSchedule(t, scheduler.NewManualClock(scheduleEpoch.AddDate(0, 0, start)), "--warehouse", wh, "schedule", "--config", cfg)
+		s.advance(1, time.Second)
+		waitUntil(t, fmt.Sprintf("start %d: a run of each job", start), func() bool {
+			return s.runs("gallium-a", "ok") >= 1 && s.runs("gallium-b", "ok") >= 1
+		})
+		s.stop()
+		if n := len(sink.of("threshold_crossed")); n != 1 {
+			t.Fatalf("after start %d: %d threshold alerts sent, want 1", start, n)
+		}
+	}
+	db := queryDB(t, wh)
+	defer db.Close()
+	if n := count(t, db, `SELECT count(*) FROM alerts_sent WHERE rule = 'china_high' AND alert_key LIKE '%|USA|gallium_germanium|2024-01-01|0.7'`); n != 1 {
+		t.Errorf("alerts_sent: %d rows for the crossing, want 1", n)
+	}
+}
+
 const failingJob = `http: { listen: "127.0.0.1:0" }
 alerts: { webhook: %s }
 jobs:

@@ -87,6 +87,7 @@ func (w *Warehouse) SetConcern(ctx context.Context, iso3 string) error {
 var bookkeeping = map[string]bool{
 	"schema_migrations": true, "etl_runs": true, "job_state": true, "settings": true, "backfill_chunks": true,
 	"countries": true, "commodity_groups": true, "commodity_codes": true, "commodity_usgs": true, "mart_pending": true,
+	"alerts_sent": true,
 	// trade_flows_history's storage: counted under the view's name
 	codesTable: true, partsTable: true, versionsTable: true,
 }
