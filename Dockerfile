@@ -21,5 +21,7 @@ COPY jobs/configs/live.yaml /etc/tradewh/jobs.yaml
 USER tradewh
 WORKDIR /data
 VOLUME ["/data"]
+# /healthz and /metrics, for a Prometheus in Compose or Kubernetes (read-only, no secrets).
+EXPOSE 9464
 ENTRYPOINT ["/usr/local/bin/tradewh", "--warehouse", "/data", "--log-format", "json"]
-CMD ["schedule", "--config", "/etc/tradewh/jobs.yaml"]
+CMD ["schedule", "--config", "/etc/tradewh/jobs.yaml", "--listen", "0.0.0.0:9464", "--listen-public"]

@@ -432,7 +432,7 @@ func TestScheduleUsageErrors(t *testing.T) {
 		{"every problem", []string{"schedule", "--config", bad}, []string{"3 problem(s)", "bad.yaml:2:", `unknown source "nokind"`,
 			"bad cron expression", "bad.yaml:3:", "jobs[1].config.paths: is required"}},
 		{"no jobs", []string{"schedule", "--config", empty}, []string{"no jobs to schedule"}},
-		{"listen not loopback", []string{"schedule", "--config", good, "--listen", "0.0.0.0:0"}, []string{"not loopback"}},
+		{"listen not loopback", []string{"schedule", "--config", good, "--listen", "0.0.0.0:0"}, []string{"not loopback", "--listen-public"}},
 		{"negative grace", []string{"schedule", "--config", good, "--grace", "-1s"}, []string{"--grace must not be negative"}},
 		{"arguments", []string{"schedule", "--config", good, "extra"}, []string{"unknown command"}},
 	}
@@ -448,6 +448,16 @@ func TestScheduleUsageErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// --help documents the opt-in for a non-loopback listener.
+func TestScheduleHelpDocumentsListenPublic(t *testing.T) {
+	out := mustCLI(t, "schedule", "--help")
+	for _, want := range []string{"--listen-public", "0.0.0.0:9464 --listen-public", "loopback only unless --listen-public"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("schedule --help lacks %q:\n%s", want, out)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -182,5 +183,38 @@ func TestUSGSMissingFolderFailsOutsideAnInbox(t *testing.T) {
 	_, err := env.RunConfigured(context.Background(), &jobs.Config{}, j)
 	if err == nil || !strings.Contains(err.Error(), "nowhere") {
 		t.Errorf("run: %v, want an error naming the missing folder", err)
+	}
+}
+
+// The rejected-rows metric counts new rejections: a file read again on
+// every run brings the same bad rows, which count once.
+func TestRejectedMetricCountsNewRejectionsOnly(t *testing.T) {
+	j := galliumJob(t)
+	path := j.Raw["paths"].([]any)[0].(string)
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A value that is not a number, twice, on rows of their own.
+	for _, partner := range []int{251, 392} {
+		fmt.Fprintf(f, "C,A,20240101,2024,52,2024,842,,,M,,%d,,,0,,,H6,HS,True,811292,,,,C00,,0,0,,8,,100.0,False,8,,100.0,False,100.0,False,0.0,False,lots,0.0,lots,0,True,False\n", partner)
+	}
+	f.Close()
+	j.Schedule = "@daily"
+	env := testEnv(t)
+	r := startSchedule(t, env, &jobs.Config{Jobs: []jobs.Job{j}}, time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC))
+	h := r.sch.Handler()
+	for run := 1; run <= 3; run++ {
+		r.tick(t, 24*time.Hour)
+		waitFor(t, fmt.Sprintf("run %d", run), func() bool {
+			return metric(h, `tradewh_runs_total{job="gallium",status="ok"}`) == float64(run)
+		})
+		if got := metric(h, `tradewh_rows_rejected_total{job="gallium"}`); got != 2 {
+			t.Errorf("after run %d: rejected rows metric %v, want 2", run, got)
+		}
+	}
+	r.stop()
+	if n := count(t, env, `SELECT count(*) FROM etl_runs WHERE job = 'gallium' AND rows_rejected = 2`); n != 3 {
+		t.Errorf("%d runs recorded 2 rejected rows, want 3: etl_runs keeps every run's own count", n)
 	}
 }

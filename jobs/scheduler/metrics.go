@@ -35,7 +35,7 @@ func newMetrics(jobs []string) *metrics {
 			Name: "tradewh_rows_loaded_total", Help: "Rows loaded by successful runs.",
 		}, []string{"job"}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "tradewh_rows_rejected_total", Help: "Rows rejected by successful runs.",
+			Name: "tradewh_rows_rejected_total", Help: "Rows rejected by successful runs, each once: the same bad rows read again are not counted again.",
 		}, []string{"job"}),
 		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "tradewh_last_success_timestamp_seconds", Help: "Unix time of the job's last successful run.",

@@ -37,7 +37,8 @@ type Job struct {
 // stops at a batch boundary, rolls back and returns.
 type RunFunc func(ctx context.Context, job string) (RunResult, error)
 
-// RunResult is what one successful attempt loaded.
+// RunResult is what one successful attempt loaded. Rejected counts new
+// rejections only: rows an earlier run rejected already are not counted.
 type RunResult struct{ RowsIn, Loaded, Rejected int64 }
 
 // StateStore persists per-job times across restarts (the warehouse's job_state table).
@@ -129,8 +130,8 @@ func New(o Options) (*Scheduler, error) {
 	if o.Grace < 0 {
 		return nil, fmt.Errorf("scheduler: negative Grace %v", o.Grace)
 	}
-	if o.Listen != "" && !o.ListenPublic {
-		if err := checkLoopback(o.Listen); err != nil {
+	if o.Listen != "" {
+		if err := checkListen(o.Listen, o.ListenPublic); err != nil {
 			return nil, err
 		}
 	}
@@ -165,12 +166,13 @@ func New(o Options) (*Scheduler, error) {
 	return s, nil
 }
 
-func checkLoopback(addr string) error {
+// checkListen checks addr is host:port, and loopback unless public.
+func checkListen(addr string, public bool) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("scheduler: listen address %q: %w", addr, err)
 	}
-	if host == "localhost" {
+	if public || host == "localhost" {
 		return nil
 	}
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {

@@ -421,6 +421,15 @@ func TestNewRejects(t *testing.T) {
 			t.Errorf("Listen %q rejected: %v", addr, err)
 		}
 	}
+	// Another address only when allowed explicitly (New binds nothing).
+	for _, addr := range []string{"0.0.0.0:9464", "[::]:9464", "tradewh:9464"} {
+		if _, err := New(Options{Jobs: []Job{good}, Run: run, State: newMemStore(), Listen: addr, ListenPublic: true}); err != nil {
+			t.Errorf("Listen %q with ListenPublic rejected: %v", addr, err)
+		}
+	}
+	if _, err := New(Options{Jobs: []Job{good}, Run: run, State: newMemStore(), Listen: "9464", ListenPublic: true}); err == nil {
+		t.Error("ListenPublic let a malformed address through")
+	}
 }
 
 func TestParseSpec(t *testing.T) {
