@@ -119,34 +119,52 @@ func mustSpec(spec string) cron.Schedule {
 	return s
 }
 
-// started is a Scheduler running in the background.
+// epoch is where the tests' clocks start.
+var epoch = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+// patience bounds every wait of these tests. Time moves only when a test
+// moves its ManualClock, and the tests wait for the events they expect:
+// patience is no deadline for the work, it only ends a test that hangs.
+const patience = 3 * time.Minute
+
+// started is a Scheduler running in the background on a ManualClock.
 type started struct {
 	s      *Scheduler
+	clock  *ManualClock
 	cancel context.CancelFunc
 	done   chan error
 }
 
+// start runs a Scheduler; its clock is o.Clock, or a ManualClock at epoch.
 func start(t *testing.T, o Options) *started {
 	t.Helper()
 	if o.Logger == nil {
 		o.Logger, _ = testLogger()
+	}
+	if o.Clock == nil {
+		o.Clock = NewManualClock(epoch)
 	}
 	s, err := New(o)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	st := &started{s: s, cancel: cancel, done: make(chan error, 1)}
+	st := &started{s: s, clock: o.Clock.(*ManualClock), cancel: cancel, done: make(chan error, 1)}
 	go func() { st.done <- s.Run(ctx) }()
-	t.Cleanup(func() { st.stop(t, 10*time.Second) })
+	t.Cleanup(func() { st.stop(t) })
 	return st
 }
 
-// stop cancels Run and waits at most limit for it to return; it returns how long that took.
-func (st *started) stop(t *testing.T, limit time.Duration) time.Duration {
+// stop cancels Run and waits for it to return.
+func (st *started) stop(t *testing.T) {
 	t.Helper()
-	t0 := time.Now()
 	st.cancel()
+	st.wait(t)
+}
+
+// wait waits for Run to return after a cancellation.
+func (st *started) wait(t *testing.T) {
+	t.Helper()
 	select {
 	case err, ok := <-st.done:
 		if ok && err != nil {
@@ -155,23 +173,28 @@ func (st *started) stop(t *testing.T, limit time.Duration) time.Duration {
 		if ok {
 			close(st.done)
 		}
-	case <-time.After(limit):
-		t.Fatalf("Run did not return within %v of cancellation", limit)
+	case <-time.After(patience):
+		t.Fatalf("Run did not return within %v of cancellation", patience)
 	}
-	return time.Since(t0)
 }
 
-func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
+// tick moves the clock by d once the scheduler waits for its next slot.
+func (st *started) tick(t *testing.T, d time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(limit)
+	waitFor(t, "the scheduler to wait for its next slot", func() bool { return st.clock.Waiters() > 0 })
+	st.clock.Advance(d)
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(patience)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", limit, what)
+			t.Fatalf("still waiting for %s after %v", what, patience)
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond)
 	}
 }
-
 func get(t *testing.T, h http.Handler, path string) (int, string) {
 	t.Helper()
 	rec := httptest.NewRecorder()

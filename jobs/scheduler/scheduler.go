@@ -320,11 +320,9 @@ func (s *Scheduler) shutdown(loopDone <-chan struct{}) {
 	if running := s.runningJobs(); len(running) > 0 {
 		s.log.Info("shutting down: waiting for running jobs", "jobs", running, "grace", s.opts.Grace)
 	}
-	grace := time.NewTimer(s.opts.Grace)
-	defer grace.Stop()
 	select {
 	case <-done:
-	case <-grace.C:
+	case <-s.clock.After(s.opts.Grace):
 		s.log.Warn("grace period over: cancelling running jobs", "jobs", s.runningJobs())
 		s.cancelJob()
 		<-done

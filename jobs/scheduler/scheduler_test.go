@@ -27,12 +27,17 @@ func TestRunsAreRecordedAndServed(t *testing.T) {
 			return RunResult{RowsIn: 10, Loaded: 8, Rejected: 2}, nil
 		},
 	})
-	waitFor(t, 4*time.Second, "two runs", func() bool { return runs.Load() >= 2 })
-	waitFor(t, time.Second, "bookkeeping", func() bool { _, _, _, ok := store.counts("comtrade"); return ok >= 2 })
+	for n := int64(1); n <= 2; n++ {
+		st.tick(t, time.Second)
+		waitFor(t, fmt.Sprintf("run %d and its bookkeeping", n), func() bool {
+			_, _, _, ok := store.counts("comtrade")
+			return runs.Load() >= n && ok >= int(n)
+		})
+	}
 
 	next := st.s.NextRuns()["comtrade"]
-	if d := time.Until(next); d <= 0 || d > time.Second {
-		t.Errorf("NextRuns = %v, want within the next second", next)
+	if want := epoch.Add(3 * time.Second); !next.Equal(want) {
+		t.Errorf("NextRuns = %v, want the next second %v", next, want)
 	}
 
 	// Real HTTP on the bound port.
@@ -66,7 +71,7 @@ func TestRunsAreRecordedAndServed(t *testing.T) {
 		}
 	}
 
-	st.stop(t, 5*time.Second)
+	st.stop(t)
 	n := float64(runs.Load())
 	sched, skipped, failed, ok := store.counts("comtrade")
 	if sched != int(n) || ok != int(n) || skipped != 0 || failed != 0 {
@@ -83,8 +88,8 @@ func TestRunsAreRecordedAndServed(t *testing.T) {
 			t.Errorf("%s = %v, want %v", series, got, want)
 		}
 	}
-	if ts := metric(t, st.s, `tradewh_last_success_timestamp_seconds{job="comtrade"}`); time.Since(time.Unix(int64(ts), 0)) > 5*time.Second {
-		t.Errorf("last success timestamp %v is not recent", ts)
+	if ts := metric(t, st.s, `tradewh_last_success_timestamp_seconds{job="comtrade"}`); ts != float64(epoch.Add(2*time.Second).Unix()) {
+		t.Errorf("last success timestamp %v, want the second run's time %v", ts, epoch.Add(2*time.Second).Unix())
 	}
 }
 
@@ -92,10 +97,11 @@ func TestNoOverlap(t *testing.T) {
 	t.Parallel()
 	store := newMemStore()
 	var running, maxRunning, runs atomic.Int64
+	finish := make(chan struct{})
 	st := start(t, Options{
 		Jobs:  []Job{{Name: "baci", Schedule: everySecond}},
 		State: store,
-		Grace: 5 * time.Second,
+		Grace: time.Hour,
 		Run: func(ctx context.Context, job string) (RunResult, error) {
 			n := running.Add(1)
 			defer running.Add(-1)
@@ -103,22 +109,28 @@ func TestNoOverlap(t *testing.T) {
 				maxRunning.Store(n)
 			}
 			runs.Add(1)
-			select { // slower than the 1 s schedule
-			case <-time.After(2200 * time.Millisecond):
+			select { // slower than the 1 s schedule: it ends when the test says so
+			case <-finish:
 				return RunResult{}, nil
 			case <-ctx.Done():
 				return RunResult{}, ctx.Err()
 			}
 		},
 	})
-	waitFor(t, 5*time.Second, "two skipped triggers", func() bool { _, sk, _, _ := store.counts("baci"); return sk >= 2 })
+	st.tick(t, time.Second)
+	waitFor(t, "the first run to start", func() bool { return runs.Load() == 1 })
+	for i := 1; i <= 2; i++ {
+		st.tick(t, time.Second)
+		waitFor(t, fmt.Sprintf("skipped trigger %d", i), func() bool { _, sk, _, _ := store.counts("baci"); return sk >= i })
+	}
 	if got := st.s.runningJobs(); len(got) != 1 {
 		t.Errorf("runningJobs = %v, want [baci]", got)
 	}
 	if v := metric(t, st.s, `tradewh_job_running{job="baci"}`); v != 1 {
 		t.Errorf("tradewh_job_running = %v while running, want 1", v)
 	}
-	st.stop(t, 5*time.Second)
+	close(finish)
+	st.stop(t)
 
 	if maxRunning.Load() != 1 {
 		t.Errorf("max concurrent runs = %d, want 1", maxRunning.Load())
@@ -171,9 +183,16 @@ func TestCatchUp(t *testing.T) {
 			return RunResult{}, nil
 		},
 	})
-	waitFor(t, time.Second, "catch-up run", func() bool { return runs["job0"].Load() == 1 })
-	time.Sleep(300 * time.Millisecond) // room for wrong extra runs to show up
-	st.stop(t, 5*time.Second)
+	// Catch-up runs are triggered before Run starts its trigger loop, and
+	// the clock stands still: once the scheduler waits for its next slot,
+	// every catch-up run has been triggered.
+	waitFor(t, "the catch-up runs to be triggered", func() bool { return st.clock.Waiters() > 0 })
+	waitFor(t, "the catch-up runs", func() bool {
+		_, _, _, ok := store.counts("job0")
+		_, _, _, ok4 := store.counts("job4")
+		return ok == 1 && ok4 == 1
+	})
+	st.stop(t)
 	for i, tc := range tests {
 		name := fmt.Sprintf("job%d", i)
 		if got := runs[name].Load(); got != tc.wantRuns {
@@ -221,29 +240,36 @@ func TestRetries(t *testing.T) {
 			t.Parallel()
 			hook, alerts := recordingWebhook(t, http.StatusOK)
 			store := newMemStore()
-			store.lastSched["census"] = time.Now().AddDate(-2, 0, 0)
+			store.lastSched["census"] = epoch.AddDate(-2, 0, 0)
 			var mu sync.Mutex
 			var times []time.Time
 			const backoff = 100 * time.Millisecond
+			clock := NewManualClock(epoch)
 			st := start(t, Options{
 				Jobs:  []Job{{Name: "census", Schedule: yearly, CatchUp: true, Retries: tc.retries, Backoff: backoff}},
 				State: store,
 				Alert: WebhookAlerter{URL: hook.URL},
+				Clock: clock,
 				Run: func(ctx context.Context, job string) (RunResult, error) {
 					mu.Lock()
 					defer mu.Unlock()
-					times = append(times, time.Now())
+					times = append(times, clock.Now())
 					if len(times) <= tc.failFirst {
 						return RunResult{}, fmt.Errorf("census API: HTTP 503 (attempt %d)", len(times))
 					}
 					return RunResult{Loaded: 5}, nil
 				},
 			})
-			waitFor(t, 3*time.Second, "run to finish", func() bool {
+			// The trigger loop waits for next year's slot; a second timer is
+			// a retry's delay, which the clock passes in steps of 10 ms.
+			waitFor(t, "run to finish", func() bool {
+				if clock.Waiters() >= 2 {
+					clock.Advance(10 * time.Millisecond)
+				}
 				return metric(t, st.s, fmt.Sprintf(`tradewh_runs_total{job="census",status=%q}`, tc.wantStatus)) == 1
 			})
 			code, body := get(t, st.s.Handler(), "/healthz")
-			st.stop(t, 5*time.Second)
+			st.stop(t)
 
 			mu.Lock()
 			defer mu.Unlock()
@@ -299,11 +325,15 @@ func TestPanicRecovered(t *testing.T) {
 			return RunResult{}, nil
 		},
 	})
-	waitFor(t, 4*time.Second, "two panics and two good runs", func() bool {
-		return metric(t, st.s, `tradewh_runs_total{job="boom",status="panicked"}`) >= 2 && steadyRuns.Load() >= 2
-	})
+	for n := 1; n <= 2; n++ {
+		st.tick(t, time.Second)
+		waitFor(t, fmt.Sprintf("panic %d and good run %d", n, n), func() bool {
+			return metric(t, st.s, `tradewh_runs_total{job="boom",status="panicked"}`) >= float64(n) &&
+				metric(t, st.s, `tradewh_runs_total{job="steady",status="ok"}`) >= float64(n)
+		})
+	}
 	code, body := get(t, st.s.Handler(), "/healthz")
-	st.stop(t, 5*time.Second)
+	st.stop(t)
 
 	panicked := metric(t, st.s, `tradewh_runs_total{job="boom",status="panicked"}`)
 	if float64(boomCalls.Load()) != panicked {
@@ -321,60 +351,68 @@ func TestPanicRecovered(t *testing.T) {
 	}
 }
 
+// On shutdown a running job gets Grace, measured on the scheduler's clock,
+// before its context is cancelled.
 func TestShutdown(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name        string
-		jobTakes    time.Duration
-		grace       time.Duration
-		wantCancel  bool
+		wantCancel  bool // the job outlasts the grace; else it finishes within
 		wantFailure bool
 	}{
-		{"job cancelled after grace", time.Hour, 300 * time.Millisecond, true, true},
-		{"job finishes within grace", 400 * time.Millisecond, 3 * time.Second, false, false},
+		{"job cancelled after grace", true, true},
+		{"job finishes within grace", false, false},
 	}
+	const grace = 30 * time.Second
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			hook, alerts := recordingWebhook(t, http.StatusOK)
 			store := newMemStore()
-			store.lastSched["usgs"] = time.Now().AddDate(-2, 0, 0)
-			started := make(chan struct{})
-			var cancelledAt, returnedAt atomic.Pointer[time.Time]
+			store.lastSched["usgs"] = epoch.AddDate(-2, 0, 0)
+			started, finish := make(chan struct{}), make(chan struct{})
+			var cancelled, returned atomic.Bool
 			st := start(t, Options{
 				Jobs:  []Job{{Name: "usgs", Schedule: yearly, CatchUp: true, Retries: 3}},
 				State: store,
-				Grace: tc.grace,
+				Grace: grace,
 				Alert: WebhookAlerter{URL: hook.URL},
 				Run: func(ctx context.Context, job string) (RunResult, error) {
 					close(started)
-					defer func() { now := time.Now(); returnedAt.Store(&now) }()
+					defer returned.Store(true)
 					select {
-					case <-time.After(tc.jobTakes):
+					case <-finish:
 						return RunResult{Loaded: 1}, nil
 					case <-ctx.Done():
-						now := time.Now()
-						cancelledAt.Store(&now)
-						time.Sleep(50 * time.Millisecond) // rolling back the batch
+						cancelled.Store(true)
 						return RunResult{}, ctx.Err()
 					}
 				},
 			})
 			<-started
-			t0 := time.Now()
-			took := st.stop(t, tc.grace+2*time.Second)
-
-			c := cancelledAt.Load()
-			switch {
-			case tc.wantCancel && c == nil:
-				t.Fatal("job context never cancelled")
-			case tc.wantCancel && c.Sub(t0) < tc.grace:
-				t.Errorf("job cancelled %v after shutdown began, before the %v grace", c.Sub(t0), tc.grace)
-			case !tc.wantCancel && c != nil:
-				t.Errorf("job cancelled although it finished within grace")
+			waitFor(t, "the trigger loop to wait", func() bool { return st.clock.Waiters() > 0 })
+			graceStarts := st.clock.WaitersChanged()
+			st.cancel()
+			select {
+			case <-graceStarts:
+			case <-time.After(patience):
+				t.Fatal("shutdown never started its grace period")
 			}
-			if returnedAt.Load() == nil {
-				t.Errorf("Run returned (after %v) before the job did", took)
+			st.clock.Advance(grace - time.Second)
+			if cancelled.Load() {
+				t.Fatal("job cancelled before its grace was over")
+			}
+			if tc.wantCancel {
+				st.clock.Advance(time.Second)
+			} else {
+				close(finish)
+			}
+			st.wait(t)
+			if cancelled.Load() != tc.wantCancel {
+				t.Errorf("job cancelled: %v, want %v", cancelled.Load(), tc.wantCancel)
+			}
+			if !returned.Load() {
+				t.Error("Run returned before the job did")
 			}
 			_, _, failed, ok := store.counts("usgs")
 			if tc.wantFailure {
