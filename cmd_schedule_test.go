@@ -23,33 +23,9 @@ import (
 	"github.com/tradewh/tradewh/output/warehouse"
 )
 
-const comtradeHeader = "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc," +
-	"flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,classificationCode," +
-	"classificationSearchCode,isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc," +
-	"mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,altQtyUnitAbbr,altQty," +
-	"isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue," +
-	"legacyEstimationFlag,isReported,isAggregate"
-
-// schedCSV writes US imports of HS 811292 (gallium, germanium) as the
-// Comtrade API returns them: partner 0 is the World total. China's share
-// is 600/1000 in 2023 and 700/1000 in 2024.
-func schedCSV(t *testing.T, dir string) string {
-	t.Helper()
-	var b strings.Builder
-	b.WriteString(comtradeHeader + "\n")
-	for _, r := range []struct {
-		year, partner int // M49: 0 World, 156 China, 276 Germany
-		usd           float64
-	}{{2023, 0, 1e6}, {2023, 156, 6e5}, {2023, 276, 4e5}, {2024, 0, 1e6}, {2024, 156, 7e5}, {2024, 276, 3e5}} {
-		fmt.Fprintf(&b, "C,A,%d0101,%d,52,%d,842,,,M,,%d,,,0,,,H6,HS,True,811292,,,,C00,,0,0,,8,,100.0,False,8,,100.0,False,100.0,False,0.0,False,%.1f,0.0,%.1f,0,True,False\n",
-			r.year, r.year, r.year, r.partner, r.usd, r.usd)
-	}
-	p := filepath.Join(dir, "gallium_usa.csv")
-	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
+// schedCSV writes US imports of HS 811292 (gallium, germanium): China's
+// share is 600/1000 in 2023 and 700/1000 in 2024.
+func schedCSV(t *testing.T, dir string) string { return etltest.WriteUSGallium(t, dir) }
 
 func schedConfig(t *testing.T, dir, body string, args ...any) string {
 	t.Helper()
@@ -59,11 +35,6 @@ func schedConfig(t *testing.T, dir, body string, args ...any) string {
 	}
 	return p
 }
-
-// patience bounds every wait of these tests. It is no deadline for the
-// work: runs are triggered by moving the scheduler's clock, and the tests
-// wait for the events they expect; it only ends a test that hangs.
-const patience = 3 * time.Minute
 
 // scheduled is a `tradewh schedule` running in the background on a clock
 // the test moves.
@@ -96,7 +67,7 @@ func startSchedule(t *testing.T, clock *scheduler.ManualClock, args ...string) *
 		cancel()
 		select {
 		case <-s.done:
-		case <-time.After(patience):
+		case <-time.After(etltest.Patience):
 		}
 	})
 	waitUntil(t, "the scheduler to start", func() bool {
@@ -123,8 +94,8 @@ func (s *scheduled) stop() {
 		if s.code != 0 {
 			s.t.Fatalf("schedule exited with %d after shutdown:\n%s", s.code, s.stderr)
 		}
-	case <-time.After(patience):
-		s.t.Fatalf("schedule did not stop within %s:\n%s", patience, s.stderr)
+	case <-time.After(etltest.Patience):
+		s.t.Fatalf("schedule did not stop within %s:\n%s", etltest.Patience, s.stderr)
 	}
 }
 
@@ -163,16 +134,9 @@ func (s *scheduled) runs(job, status string) int {
 	return n
 }
 
-// waitUntil polls cond until it holds; it gives up only after patience.
 func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(patience)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("still waiting for %s after %s", what, patience)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	etltest.WaitFor(t, what, cond)
 }
 
 // alertSink is a webhook receiver that keeps every event.

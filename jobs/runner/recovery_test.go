@@ -3,44 +3,23 @@ package runner
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/tradewh/tradewh/etl/etltest"
 	"github.com/tradewh/tradewh/jobs"
 	"github.com/tradewh/tradewh/output/warehouse"
 
 	_ "github.com/tradewh/tradewh/sources/comtrade"
 )
 
-const comtradeHeader = "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc," +
-	"flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,classificationCode," +
-	"classificationSearchCode,isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc," +
-	"mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,altQtyUnitAbbr,altQty," +
-	"isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue," +
-	"legacyEstimationFlag,isReported,isAggregate"
-
 // galliumJob writes US imports of HS 811292 in 2023 and 2024 as the
 // Comtrade API's CSV has them (partner 0 is the World total; China 60 %,
 // then 70 %) and returns a job loading them.
-func galliumJob(t *testing.T) jobs.Job {
+func galliumJob(t *testing.T, extra ...string) jobs.Job {
 	t.Helper()
-	var b strings.Builder
-	b.WriteString(comtradeHeader + "\n")
-	for _, r := range []struct {
-		year, partner int
-		usd           float64
-	}{{2023, 0, 1e6}, {2023, 156, 6e5}, {2023, 276, 4e5}, {2024, 0, 1e6}, {2024, 156, 7e5}, {2024, 276, 3e5}} {
-		fmt.Fprintf(&b, "C,A,%d0101,%d,52,%d,842,,,M,,%d,,,0,,,H6,HS,True,811292,,,,C00,,0,0,,8,,100.0,False,8,,100.0,False,100.0,False,0.0,False,%.1f,0.0,%.1f,0,True,False\n",
-			r.year, r.year, r.year, r.partner, r.usd, r.usd)
-	}
-	p := filepath.Join(t.TempDir(), "gallium_usa.csv")
-	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	p := etltest.WriteUSGallium(t, t.TempDir(), extra...)
 	return jobs.Job{Name: "gallium", Source: "comtrade-csv", Raw: map[string]any{"paths": []any{p}}}
 }
 

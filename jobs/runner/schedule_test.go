@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tradewh/tradewh/etl/etltest"
 	"github.com/tradewh/tradewh/jobs"
 	"github.com/tradewh/tradewh/jobs/scheduler"
 
@@ -20,20 +21,7 @@ import (
 	_ "github.com/tradewh/tradewh/sources/usgsmcs"
 )
 
-// patience bounds the waits of these tests; runs are triggered by moving a
-// ManualClock, so it only ends a test that hangs.
-const patience = 3 * time.Minute
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(patience)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("still waiting for %s after %s", what, patience)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
+func waitFor(t *testing.T, what string, cond func() bool) { t.Helper(); etltest.WaitFor(t, what, cond) }
 
 func get(h http.Handler, path string) (int, string) {
 	rec := httptest.NewRecorder()
@@ -83,8 +71,8 @@ func startSchedule(t *testing.T, env *Env, cfg *jobs.Config, at time.Time) *runn
 			if err != nil {
 				t.Errorf("Run: %v", err)
 			}
-		case <-time.After(patience):
-			t.Fatalf("Run did not return within %s of cancellation", patience)
+		case <-time.After(etltest.Patience):
+			t.Fatalf("Run did not return within %s of cancellation", etltest.Patience)
 		}
 	}
 	t.Cleanup(r.stop)
@@ -189,17 +177,8 @@ func TestUSGSMissingFolderFailsOutsideAnInbox(t *testing.T) {
 // The rejected-rows metric counts new rejections: a file read again on
 // every run brings the same bad rows, which count once.
 func TestRejectedMetricCountsNewRejectionsOnly(t *testing.T) {
-	j := galliumJob(t)
-	path := j.Raw["paths"].([]any)[0].(string)
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// A value that is not a number, twice, on rows of their own.
-	for _, partner := range []int{251, 392} {
-		fmt.Fprintf(f, "C,A,20240101,2024,52,2024,842,,,M,,%d,,,0,,,H6,HS,True,811292,,,,C00,,0,0,,8,,100.0,False,8,,100.0,False,100.0,False,0.0,False,lots,0.0,lots,0,True,False\n", partner)
-	}
-	f.Close()
+	j := galliumJob(t, etltest.ComtradeRecord(2024, 251, "lots"), etltest.ComtradeRecord(2024, 392, "lots"))
 	j.Schedule = "@daily"
 	env := testEnv(t)
 	r := startSchedule(t, env, &jobs.Config{Jobs: []jobs.Job{j}}, time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC))

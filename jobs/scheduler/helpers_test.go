@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/tradewh/tradewh/etl/etltest"
 )
 
 // memStore is an in-memory StateStore that keeps every call for assertions.
@@ -122,10 +124,9 @@ func mustSpec(spec string) cron.Schedule {
 // epoch is where the tests' clocks start.
 var epoch = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
-// patience bounds every wait of these tests. Time moves only when a test
-// moves its ManualClock, and the tests wait for the events they expect:
-// patience is no deadline for the work, it only ends a test that hangs.
-const patience = 3 * time.Minute
+// patience bounds every wait of these tests; time moves only when a test
+// moves its ManualClock (see etltest.Patience).
+const patience = etltest.Patience
 
 // started is a Scheduler running in the background on a ManualClock.
 type started struct {
@@ -185,16 +186,8 @@ func (st *started) tick(t *testing.T, d time.Duration) {
 	st.clock.Advance(d)
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(patience)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("still waiting for %s after %v", what, patience)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
+func waitFor(t *testing.T, what string, cond func() bool) { t.Helper(); etltest.WaitFor(t, what, cond) }
+
 func get(t *testing.T, h http.Handler, path string) (int, string) {
 	t.Helper()
 	rec := httptest.NewRecorder()
