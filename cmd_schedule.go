@@ -32,13 +32,16 @@ retry_backoff), a run missed while the scheduler was down is caught up once at s
 a job that still fails is recorded in job_state and alerted.
 
 After each successful run the alert rules are checked against the latest period of every
-reporter/commodity series of dependency_trends; a crossing is sent once per period and value.
+reporter/commodity series of dependency_trends; a crossing is sent once per period and value, also
+across restarts (what was sent is kept in the alerts_sent table).
 Alerts go to alerts.webhook (JSON POST) or alerts.command (JSON on stdin), and are always logged.
 
 /healthz (200, or 503 naming the failing jobs) and /metrics (Prometheus) are served on http.listen
 or --listen, on loopback only unless --listen-public allows another address (0.0.0.0:9464 for a
-Prometheus in Compose or Kubernetes; both endpoints only read and carry no secret). On shutdown no new run starts; running jobs get --grace to finish before they
-are cancelled and rolled back.
+Prometheus in Compose or Kubernetes; both endpoints only read and carry no secret).
+
+On shutdown no new run starts; running jobs get --grace to finish before they are cancelled and
+rolled back.
 
 --config live selects the built-in config of the real services (unless a file of that name exists).`,
 		Example: `  tradewh schedule --config jobs.yaml
