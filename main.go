@@ -27,6 +27,7 @@ import (
 	_ "github.com/tradewh/tradewh/sources/baci"
 	_ "github.com/tradewh/tradewh/sources/census"
 	_ "github.com/tradewh/tradewh/sources/comtrade"
+	_ "github.com/tradewh/tradewh/sources/measures"
 	_ "github.com/tradewh/tradewh/sources/sheet"
 	_ "github.com/tradewh/tradewh/sources/usgsmcs"
 )

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/etl/measures"
 )
 
 // Load extracts src and writes it into the history tables in one
@@ -23,6 +24,9 @@ import (
 func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.LoadStats, error) {
 	if w.readOnly {
 		return etl.LoadStats{}, errors.New("load: the warehouse is open read-only")
+	}
+	if p, ok := src.(measures.Provider); ok {
+		return w.loadMeasures(ctx, runID, p)
 	}
 	start := time.Now()
 	w.writeMu.Lock()

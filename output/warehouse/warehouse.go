@@ -198,7 +198,10 @@ func (w *Warehouse) init(ctx context.Context) error {
 	if err := w.closeInterruptedRuns(ctx); err != nil {
 		return err
 	}
-	return w.refreshReference(ctx)
+	if err := w.refreshReference(ctx); err != nil {
+		return err
+	}
+	return w.refreshDefaultMeasures(ctx)
 }
 
 // DB is the underlying database, for queries.

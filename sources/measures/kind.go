@@ -1,0 +1,131 @@
+// Package measures is the source kind that loads users' trade measures
+// (export controls, bans, quotas, suspensions) from CSV or YAML files into
+// trade_measures; the schema and validation are in etl/measures.
+package measures
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+
+	"github.com/tradewh/tradewh/etl"
+	etlmeasures "github.com/tradewh/tradewh/etl/measures"
+)
+
+// Kind is the source kind name.
+const Kind = "measures"
+
+// TradeMeasures is the table the kind fills.
+const TradeMeasures etl.Table = "trade_measures"
+
+// Spec is the config of a measures source.
+var Spec = etl.Spec{
+	{Name: "paths", Type: etl.TypeStrings, Required: true,
+		Doc: "measure files (.csv, .yaml, .yml) or globs; a measure with a default's id overrides it"},
+}
+
+func init() {
+	etl.Register(etl.Kind{
+		Name:     Kind,
+		Summary:  "trade measures (export controls, bans, quotas, suspensions) from CSV or YAML files",
+		Table:    TradeMeasures,
+		Spec:     Spec,
+		FileArgs: "paths",
+		New:      New,
+	})
+}
+
+// Source reads measure files.
+type Source struct {
+	Paths []string
+}
+
+var _ etlmeasures.Provider = (*Source)(nil)
+
+// New builds a Source from a validated config.
+func New(cfg etl.Config, _ etl.Runtime) (etl.Source, error) {
+	return &Source{Paths: cfg.Strings("paths")}, nil
+}
+
+// Extract is not how measures load: the warehouse asks for Measures.
+func (s *Source) Extract(context.Context, etl.Sink) error {
+	return errors.New("measures: this store cannot load trade measures")
+}
+
+// Measures reads and validates every file: one bad file fails the load,
+// with every problem found, and nothing is written. An id in two files
+// is an error too.
+func (s *Source) Measures() ([]etlmeasures.Measure, error) {
+	files, err := expand(s.Paths)
+	if err != nil {
+		return nil, err
+	}
+	known := etlmeasures.DefaultIDs()
+	all := map[string]string{}
+	var out []etlmeasures.Measure
+	var errs []error
+	// Ids in any of the files may be suspended by another.
+	var parsed [][]etlmeasures.Measure
+	for _, f := range files {
+		ms, err := etlmeasures.ReadFile(f, nil)
+		if err != nil {
+			var ps etlmeasures.Problems
+			if errors.As(err, &ps) {
+				// Retried below with the ids of every file known.
+				parsed = append(parsed, nil)
+				continue
+			}
+			return nil, err
+		}
+		parsed = append(parsed, ms)
+		for _, m := range ms {
+			known[m.ID] = true
+		}
+	}
+	for i, f := range files {
+		ms := parsed[i]
+		if ms == nil {
+			var err error
+			if ms, err = etlmeasures.ReadFile(f, known); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+		}
+		for _, m := range ms {
+			if prev, dup := all[m.ID]; dup {
+				errs = append(errs, fmt.Errorf("%s:%d:1: measure_id: %q is also in %s", f, m.Line, m.ID, prev))
+				continue
+			}
+			all[m.ID] = f
+			out = append(out, m)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
+}
+
+func expand(paths []string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range paths {
+		matches, err := filepath.Glob(p)
+		if err != nil {
+			return nil, fmt.Errorf("paths: %q: %w", p, err)
+		}
+		if len(matches) == 0 {
+			return nil, fmt.Errorf("paths: no file matches %q", p)
+		}
+		sort.Strings(matches)
+		for _, m := range matches {
+			if !seen[m] {
+				seen[m] = true
+				out = append(out, m)
+			}
+		}
+	}
+	return out, nil
+}

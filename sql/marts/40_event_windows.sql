@@ -1,0 +1,198 @@
+-- event_windows: what each trade measure did to the imposing country's
+-- flows around its effective date (and around its end, for a measure that
+-- ends or that a later one suspends). Both sides of the mirror where the
+-- warehouse has them: the imposing country's reported exports, and its
+-- partners' reported imports from it. Measures are few and their codes a
+-- handful, so the mart is rebuilt whole on every run (a measures load
+-- changes every window of a measure at once).
+CREATE TABLE IF NOT EXISTS event_windows (
+    measure_id            VARCHAR NOT NULL,
+    event                 VARCHAR NOT NULL, -- effective or end
+    event_date            DATE NOT NULL,
+    imposing_iso3         VARCHAR NOT NULL,
+    source                VARCHAR NOT NULL, -- sources are never mixed
+    commodity             VARCHAR,
+    hs_code               VARCHAR,          -- NULL: the measure's codes of the group together
+    freq                  VARCHAR NOT NULL,
+    side                  VARCHAR NOT NULL, -- reported_exports or partner_imports
+    destination           VARCHAR NOT NULL, -- target, others or world
+    t                     INTEGER NOT NULL, -- months (M) or years (A) from the event
+    period                DATE NOT NULL,
+    year                  INTEGER NOT NULL,
+    value_usd             DOUBLE,           -- NULL: nothing reported for the period
+    weight_kg             DOUBLE,           -- positive weights only
+    unit_value_usd_per_kg DOUBLE,           -- value of the rows with a weight / their weight
+    value_index           DOUBLE,           -- baseline mean (t -12 ... -1, annual -3 ... -1) = 100
+    weight_index          DOUBLE,
+    value_index_prev      DOUBLE,           -- against the period before (t - 1) = 100
+    weight_index_prev     DOUBLE,
+    value_index_tm1       DOUBLE,           -- against t = -1 = 100
+    weight_index_tm1      DOUBLE,
+    target_share          DOUBLE,           -- target / world at t (0-1)
+    baseline_value_usd    DOUBLE,
+    baseline_weight_kg    DOUBLE
+);
+
+DELETE FROM event_windows;
+
+INSERT INTO event_windows BY NAME
+WITH
+cfg0 AS (
+    SELECT coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_window_months'), 12) AS win_m,
+           coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_baseline_months'), 12) AS base_m,
+           coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_window_years'), 3) AS win_y,
+           coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_baseline_years'), 3) AS base_y
+),
+-- Years of flows a window reads, either side of the event.
+cfg AS (
+    SELECT *, greatest(win_y, base_y, greatest(win_m, base_m) // 12 + 1) + 1 AS reach FROM cfg0
+),
+-- A measure ends on its end date or when a later measure suspends it,
+-- whichever comes first.
+events AS (
+    SELECT measure_id, 'effective' AS event, effective_date AS event_date, imposing_iso3, target_iso3
+    FROM trade_measures
+    UNION ALL
+    SELECT m.measure_id, 'end', least(m.end_date, s.suspended), m.imposing_iso3, m.target_iso3
+    FROM trade_measures m
+    LEFT JOIN (SELECT suspends_measure_id AS measure_id, min(effective_date) AS suspended
+               FROM trade_measures WHERE suspends_measure_id IS NOT NULL GROUP BY ALL) s USING (measure_id)
+    WHERE m.end_date IS NOT NULL OR s.suspended IS NOT NULL
+),
+-- One value per flow key; a weight of 0 beside a value is a placeholder
+-- (no weight reported), not a weight.
+flows AS (
+    SELECT source, freq, period, reporter_iso3, partner_iso3, flow, hs_code,
+           max(commodity) AS commodity, sum(value_usd) AS value_usd,
+           sum(net_weight_kg) FILTER (WHERE net_weight_kg > 0) AS weight_kg,
+           sum(value_usd) FILTER (WHERE net_weight_kg > 0) AS weighed_usd
+    FROM trade_flows
+    WHERE flow IN ('import', 'export')
+      AND hs_code IN (SELECT hs_code FROM trade_measure_codes)
+      AND (reporter_iso3 IN (SELECT imposing_iso3 FROM trade_measures)
+           OR partner_iso3 IN (SELECT imposing_iso3 FROM trade_measures))
+    GROUP BY ALL
+),
+code_rows AS (
+    SELECT e.measure_id, e.event, e.event_date, e.imposing_iso3, e.target_iso3,
+           f.source, f.freq, f.period, f.hs_code, f.commodity,
+           CASE f.flow WHEN 'export' THEN 'reported_exports' ELSE 'partner_imports' END AS side,
+           CASE f.flow WHEN 'export' THEN f.partner_iso3 ELSE f.reporter_iso3 END AS dest,
+           f.value_usd, f.weight_kg, f.weighed_usd,
+           CAST(CASE f.freq WHEN 'M' THEN datediff('month', date_trunc('month', e.event_date), f.period)
+                            ELSE year(f.period) - year(e.event_date) END AS INTEGER) AS t
+    FROM events e
+    JOIN trade_measure_codes c USING (measure_id)
+    JOIN flows f ON f.hs_code = c.hs_code
+        AND ((f.flow = 'export' AND f.reporter_iso3 = e.imposing_iso3)
+          OR (f.flow = 'import' AND f.partner_iso3 = e.imposing_iso3 AND f.reporter_iso3 <> 'WLD'))
+    CROSS JOIN cfg
+    WHERE f.period BETWEEN CAST(date_trunc('year', e.event_date) - to_years(cfg.reach) AS DATE)
+                       AND CAST(e.event_date + to_years(cfg.reach) AS DATE)
+),
+-- The group: the measure's codes of a commodity group together, a code
+-- dropped where the same destination has a valued, more aggregate code of
+-- the measure (2617 holds 261710), or trade would count twice.
+group_rows AS (
+    SELECT g.* REPLACE (CAST(NULL AS VARCHAR) AS hs_code)
+    FROM code_rows g
+    WHERE g.commodity IS NOT NULL
+      AND NOT EXISTS (
+          SELECT 1 FROM code_rows a
+          WHERE a.measure_id = g.measure_id AND a.event = g.event AND a.source = g.source
+            AND a.freq = g.freq AND a.period = g.period AND a.side = g.side AND a.dest = g.dest
+            AND a.commodity = g.commodity AND a.value_usd IS NOT NULL
+            AND length(a.hs_code) < length(g.hs_code) AND starts_with(g.hs_code, a.hs_code))
+),
+all_rows AS (
+    SELECT * FROM code_rows UNION ALL SELECT * FROM group_rows
+),
+-- Per period: target, others and world. World is the reporter's own World
+-- total where it reports one, else the sum over destinations.
+per_t AS (
+    SELECT measure_id, event, event_date, imposing_iso3, target_iso3, source, freq, side, commodity, hs_code, t,
+           sum(value_usd) FILTER (WHERE list_contains(target_iso3, dest)) AS target_usd,
+           sum(weight_kg) FILTER (WHERE list_contains(target_iso3, dest)) AS target_kg,
+           sum(weighed_usd) FILTER (WHERE list_contains(target_iso3, dest)) AS target_weighed,
+           sum(value_usd) FILTER (WHERE dest <> 'WLD' AND NOT coalesce(list_contains(target_iso3, dest), false)) AS others_usd,
+           sum(weight_kg) FILTER (WHERE dest <> 'WLD' AND NOT coalesce(list_contains(target_iso3, dest), false)) AS others_kg,
+           sum(weighed_usd) FILTER (WHERE dest <> 'WLD' AND NOT coalesce(list_contains(target_iso3, dest), false)) AS others_weighed,
+           coalesce(sum(value_usd) FILTER (WHERE dest = 'WLD'), sum(value_usd) FILTER (WHERE dest <> 'WLD')) AS world_usd,
+           CASE WHEN count(value_usd) FILTER (WHERE dest = 'WLD') > 0 THEN sum(weight_kg) FILTER (WHERE dest = 'WLD')
+                ELSE sum(weight_kg) FILTER (WHERE dest <> 'WLD') END AS world_kg,
+           CASE WHEN count(value_usd) FILTER (WHERE dest = 'WLD') > 0 THEN sum(weighed_usd) FILTER (WHERE dest = 'WLD')
+                ELSE sum(weighed_usd) FILTER (WHERE dest <> 'WLD') END AS world_weighed
+    FROM all_rows
+    GROUP BY ALL
+),
+-- Every t of the window, reported or not: a period with no row at all is
+-- unknown (NULL); in a reported period a destination without a row is 0.
+grid AS (
+    SELECT k.*, CAST(r.t AS INTEGER) AS t
+    FROM (SELECT DISTINCT measure_id, event, event_date, imposing_iso3, target_iso3, source, freq, side, commodity, hs_code
+          FROM per_t) k
+    CROSS JOIN cfg
+    CROSS JOIN range(-60, 61) AS r(t)
+    WHERE r.t BETWEEN -(CASE k.freq WHEN 'M' THEN greatest(cfg.win_m, cfg.base_m) ELSE greatest(cfg.win_y, cfg.base_y) END) - 1
+                  AND CASE k.freq WHEN 'M' THEN cfg.win_m ELSE cfg.win_y END
+),
+series AS (
+    SELECT g.*, p.t IS NOT NULL AS reported, p.* EXCLUDE (measure_id, event, event_date, imposing_iso3, target_iso3,
+           source, freq, side, commodity, hs_code, t)
+    FROM grid g
+    LEFT JOIN per_t p ON p.measure_id = g.measure_id AND p.event = g.event AND p.source = g.source
+        AND p.freq = g.freq AND p.side = g.side AND p.t = g.t
+        AND p.commodity IS NOT DISTINCT FROM g.commodity AND p.hs_code IS NOT DISTINCT FROM g.hs_code
+),
+long AS (
+    SELECT s.* EXCLUDE (target_usd, target_kg, target_weighed, others_usd, others_kg, others_weighed,
+                        world_usd, world_kg, world_weighed),
+           d.destination,
+           CASE WHEN s.reported THEN CASE d.destination
+               WHEN 'target' THEN coalesce(s.target_usd, 0)
+               WHEN 'others' THEN coalesce(s.others_usd, 0)
+               ELSE s.world_usd END END AS value_usd,
+           CASE d.destination
+               WHEN 'target' THEN coalesce(s.target_kg, CASE WHEN s.reported AND s.target_usd IS NULL THEN 0 END)
+               WHEN 'others' THEN coalesce(s.others_kg, CASE WHEN s.reported AND s.others_usd IS NULL THEN 0 END)
+               ELSE s.world_kg END AS weight_kg,
+           CASE d.destination WHEN 'target' THEN s.target_weighed WHEN 'others' THEN s.others_weighed ELSE s.world_weighed END AS weighed_usd,
+           CASE WHEN s.target_iso3 IS NOT NULL AND s.reported AND s.world_usd <> 0
+                THEN coalesce(s.target_usd, 0) / s.world_usd END AS target_share
+    FROM series s
+    JOIN (VALUES ('target'), ('others'), ('world')) d(destination)
+      ON d.destination = 'world' OR s.target_iso3 IS NOT NULL
+),
+indexed AS (
+    SELECT l.*,
+           avg(value_usd) FILTER (WHERE t BETWEEN -(CASE freq WHEN 'M' THEN cfg.base_m ELSE cfg.base_y END) AND -1) OVER w AS baseline_value_usd,
+           avg(weight_kg) FILTER (WHERE t BETWEEN -(CASE freq WHEN 'M' THEN cfg.base_m ELSE cfg.base_y END) AND -1) OVER w AS baseline_weight_kg,
+           lag(value_usd) OVER wt AS prev_usd,
+           lag(weight_kg) OVER wt AS prev_kg,
+           any_value(value_usd) FILTER (WHERE t = -1) OVER w AS tm1_usd,
+           any_value(weight_kg) FILTER (WHERE t = -1) OVER w AS tm1_kg,
+           count(*) FILTER (WHERE reported AND t BETWEEN -(CASE freq WHEN 'M' THEN cfg.win_m ELSE cfg.win_y END)
+                                              AND CASE freq WHEN 'M' THEN cfg.win_m ELSE cfg.win_y END) OVER w AS n_reported
+    FROM long l
+    CROSS JOIN cfg
+    WINDOW w AS (PARTITION BY measure_id, event, source, freq, side, commodity, hs_code, destination),
+           wt AS (PARTITION BY measure_id, event, source, freq, side, commodity, hs_code, destination ORDER BY t)
+)
+SELECT measure_id, event, event_date, imposing_iso3, source, commodity, hs_code, freq, side, destination, t,
+       CAST(CASE freq WHEN 'M' THEN date_trunc('month', event_date) + to_months(t)
+                      ELSE make_date(CAST(year(event_date) + t AS INTEGER), 1, 1) END AS DATE) AS period,
+       CAST(year(CASE freq WHEN 'M' THEN date_trunc('month', event_date) + to_months(t)
+                           ELSE make_date(CAST(year(event_date) + t AS INTEGER), 1, 1) END) AS INTEGER) AS year,
+       value_usd, weight_kg,
+       CASE WHEN weight_kg > 0 THEN weighed_usd / weight_kg END AS unit_value_usd_per_kg,
+       CASE WHEN baseline_value_usd <> 0 THEN 100 * value_usd / baseline_value_usd END AS value_index,
+       CASE WHEN baseline_weight_kg <> 0 THEN 100 * weight_kg / baseline_weight_kg END AS weight_index,
+       CASE WHEN prev_usd <> 0 THEN 100 * value_usd / prev_usd END AS value_index_prev,
+       CASE WHEN prev_kg <> 0 THEN 100 * weight_kg / prev_kg END AS weight_index_prev,
+       CASE WHEN tm1_usd <> 0 THEN 100 * value_usd / tm1_usd END AS value_index_tm1,
+       CASE WHEN tm1_kg <> 0 THEN 100 * weight_kg / tm1_kg END AS weight_index_tm1,
+       target_share, baseline_value_usd, baseline_weight_kg
+FROM indexed
+CROSS JOIN cfg
+WHERE t BETWEEN -(CASE freq WHEN 'M' THEN cfg.win_m ELSE cfg.win_y END) AND CASE freq WHEN 'M' THEN cfg.win_m ELSE cfg.win_y END
+  AND n_reported > 0; -- a window with nothing reported is left out
