@@ -1,0 +1,262 @@
+-- supplier_alternatives: where else an importer can buy. For each importer,
+-- commodity group (and code) and year of annual imports: every supplier
+-- other than the country of concern (its current suppliers, those of three
+-- years earlier, the code's exporters to the world and the mineral's
+-- producers), with its share then and now, its exports to the world, its
+-- unit value against the importer's average, its production and reserves
+-- from the USGS world tables, whether a trade measure restricts it, and
+-- the importer's HHI if it took over the concern country's share. Ranked
+-- by a documented score (README). Built from import_shares (10_) and
+-- trade_measures; rebuilt whole, like event_windows (it reads measures,
+-- statistics and two years per row).
+CREATE TABLE IF NOT EXISTS supplier_alternatives (
+    source                  VARCHAR NOT NULL,
+    reporter_iso3           VARCHAR NOT NULL,
+    commodity               VARCHAR NOT NULL,
+    hs_code                 VARCHAR,  -- NULL: the whole group
+    year                    INTEGER NOT NULL,
+    concern_iso3            VARCHAR NOT NULL,
+    concern_share           DOUBLE,   -- the concern country's share this year (0-1)
+    supplier_iso3           VARCHAR NOT NULL,
+    value_usd               DOUBLE,   -- the importer's imports from it
+    share                   DOUBLE,   -- 0-1; 0 when it supplied nothing
+    share_3y_earlier        DOUBLE,
+    world_export_value_usd  DOUBLE,   -- its exports to the world, from all importers' reports
+    world_export_share      DOUBLE,
+    world_export_source     VARCHAR,  -- the source with the most reporting importers that year
+    world_export_reporters  INTEGER,
+    unit_value_usd_per_kg   DOUBLE,   -- the importer's imports from it
+    unit_value_ratio        DOUBLE,   -- against the importer's average over all suppliers
+    usgs_commodity          VARCHAR,
+    production_year         INTEGER,  -- latest USGS year up to year
+    mine_production         DOUBLE,
+    refinery_production     DOUBLE,   -- refinery, smelter, primary or plant production
+    production_unit         VARCHAR,
+    production_share        DOUBLE,   -- of the USGS world total (0-1)
+    production_rank         INTEGER,  -- rank in the USGS world table (mine, else refinery)
+    reserves                DOUBLE,
+    reserves_unit           VARCHAR,
+    restricted              BOOLEAN NOT NULL,
+    restricting_measures    VARCHAR,
+    hhi                     DOUBLE,   -- the importer's HHI now (0-10000)
+    hhi_if_replaces_concern DOUBLE,
+    score                   DOUBLE,
+    rank                    INTEGER NOT NULL
+);
+
+DELETE FROM supplier_alternatives;
+
+INSERT INTO supplier_alternatives BY NAME
+WITH
+concern AS (
+    SELECT coalesce((SELECT value FROM settings WHERE name = 'concern_iso3'), 'CHN') AS iso3
+),
+shares AS (
+    SELECT source, reporter_iso3, commodity, hs_code, year, partner_iso3, value_usd, share, total_value_usd
+    FROM import_shares
+    WHERE freq = 'A' AND commodity IS NOT NULL
+),
+keys AS (
+    SELECT s.source, s.reporter_iso3, s.commodity, s.hs_code, s.year, c.iso3 AS concern_iso3,
+           any_value(s.total_value_usd) AS total_value_usd,
+           coalesce(sum(s.share) FILTER (WHERE s.partner_iso3 = c.iso3), 0) AS concern_share,
+           sum(power(s.share * 100, 2)) AS hhi
+    FROM shares s, concern c
+    GROUP BY ALL
+),
+-- Import flows of the groups' codes, one value per key; weights of 0 are
+-- placeholders. Group rows keep a code only where the same reporter and
+-- partner have no valued, more aggregate code of the group.
+imports AS (
+    SELECT source, CAST(year(period) AS INTEGER) AS year, reporter_iso3, partner_iso3, hs_code,
+           max(commodity) AS commodity, sum(value_usd) AS value_usd,
+           sum(net_weight_kg) FILTER (WHERE net_weight_kg > 0) AS weight_kg,
+           sum(value_usd) FILTER (WHERE net_weight_kg > 0) AS weighed_usd
+    FROM trade_flows
+    WHERE freq = 'A' AND flow = 'import' AND commodity IS NOT NULL
+      AND reporter_iso3 <> 'WLD' AND partner_iso3 <> 'WLD'
+    GROUP BY ALL
+),
+imports_all AS (
+    SELECT * FROM imports
+    UNION ALL
+    SELECT g.* REPLACE (CAST(NULL AS VARCHAR) AS hs_code)
+    FROM imports g
+    WHERE NOT EXISTS (
+        SELECT 1 FROM imports a
+        WHERE a.source = g.source AND a.year = g.year AND a.reporter_iso3 = g.reporter_iso3
+          AND a.partner_iso3 = g.partner_iso3 AND a.commodity = g.commodity AND a.value_usd IS NOT NULL
+          AND length(a.hs_code) < length(g.hs_code) AND starts_with(g.hs_code, a.hs_code))
+),
+unit_values AS (
+    SELECT source, year, reporter_iso3, commodity, hs_code, partner_iso3,
+           sum(weighed_usd) / nullif(sum(weight_kg), 0) AS uv,
+           sum(sum(weighed_usd)) OVER k / nullif(sum(sum(weight_kg)) OVER k, 0) AS avg_uv
+    FROM imports_all
+    GROUP BY source, year, reporter_iso3, commodity, hs_code, partner_iso3
+    WINDOW k AS (PARTITION BY source, year, reporter_iso3, commodity, hs_code)
+),
+-- Exports to the world, as every importer reports them (BACI, or Comtrade
+-- with all reporters), from the source with the most reporting importers.
+world_exports AS (
+    SELECT source, year, commodity, hs_code, partner_iso3 AS exporter_iso3, sum(value_usd) AS value_usd,
+           count(DISTINCT reporter_iso3) OVER (PARTITION BY source, year, commodity, hs_code) AS reporters
+    FROM imports_all
+    GROUP BY source, year, commodity, hs_code, partner_iso3, reporter_iso3
+),
+world_exports_by AS (
+    SELECT source, year, commodity, hs_code, exporter_iso3, sum(value_usd) AS value_usd, max(reporters) AS reporters
+    FROM world_exports
+    GROUP BY ALL
+),
+world_best AS (
+    SELECT w.*, w.value_usd / nullif(sum(w.value_usd) OVER (PARTITION BY w.source, w.year, w.commodity, w.hs_code), 0) AS share
+    FROM world_exports_by w
+    QUALIFY dense_rank() OVER (PARTITION BY year, commodity, hs_code ORDER BY reporters DESC, source) = 1
+),
+-- USGS world tables: per group, the USGS commodity with the most
+-- producing countries (gallium for gallium and germanium); production by
+-- stage; the latest year up to the trade year.
+usgs AS (
+    SELECT cu.commodity, m.commodity AS usgs_commodity, m.year, m.country_iso3,
+           CASE WHEN m.measure = 'mine_production' THEN 'mine'
+                WHEN m.measure IN ('refinery_production', 'smelter_production', 'unspecified_production', 'plant_production') THEN 'refinery'
+                WHEN m.measure = 'reserves' THEN 'reserves' END AS what,
+           max(m.value) AS value, any_value(m.unit) AS unit
+    FROM mineral_statistics_latest m
+    JOIN commodity_usgs cu ON cu.usgs_commodity = m.commodity
+    WHERE m.measure IN ('mine_production', 'refinery_production', 'smelter_production', 'unspecified_production',
+                        'plant_production', 'reserves')
+    GROUP BY ALL
+),
+usgs_pick AS (
+    SELECT commodity, usgs_commodity
+    FROM usgs
+    WHERE what IN ('mine', 'refinery') AND value > 0 AND country_iso3 <> 'WLD'
+    GROUP BY commodity, usgs_commodity
+    QUALIFY row_number() OVER (PARTITION BY commodity ORDER BY count(DISTINCT country_iso3) DESC, usgs_commodity) = 1
+),
+production AS (
+    SELECT u.commodity, u.usgs_commodity, u.year, u.country_iso3,
+           max(u.value) FILTER (WHERE u.what = 'mine') AS mine_production,
+           max(u.value) FILTER (WHERE u.what = 'refinery') AS refinery_production,
+           coalesce(any_value(u.unit) FILTER (WHERE u.what = 'mine'), any_value(u.unit) FILTER (WHERE u.what = 'refinery')) AS production_unit,
+           max(u.value) FILTER (WHERE u.what = 'reserves') AS reserves,
+           any_value(u.unit) FILTER (WHERE u.what = 'reserves') AS reserves_unit
+    FROM usgs u
+    JOIN usgs_pick p USING (commodity, usgs_commodity)
+    GROUP BY ALL
+),
+-- The table's stage: mine where the table has mine production, else refinery.
+ranked AS (
+    SELECT p.*, coalesce(p.mine_production, p.refinery_production) AS produced,
+           coalesce(p.mine_production, p.refinery_production)
+               / nullif(max(coalesce(p.mine_production, p.refinery_production)) FILTER (WHERE p.country_iso3 = 'WLD')
+                        OVER (PARTITION BY p.commodity, p.year), 0) AS production_share,
+           CASE WHEN p.country_iso3 <> 'WLD' AND coalesce(p.mine_production, p.refinery_production) > 0
+                THEN CAST(rank() OVER (PARTITION BY p.commodity, p.year, p.country_iso3 = 'WLD',
+                                                    coalesce(p.mine_production, p.refinery_production) > 0
+                                       ORDER BY coalesce(p.mine_production, p.refinery_production) DESC) AS INTEGER) END AS production_rank
+    FROM production p
+),
+prod_years AS (
+    SELECT DISTINCT commodity, year FROM ranked WHERE produced IS NOT NULL
+),
+key_prod_year AS (
+    SELECT k.commodity, k.year, max(p.year) AS production_year
+    FROM (SELECT DISTINCT commodity, year FROM keys) k
+    JOIN prod_years p ON p.commodity = k.commodity AND p.year <= k.year
+    GROUP BY ALL
+),
+-- A measure ends at its end date or when a later one suspends it.
+measures AS (
+    SELECT m.measure_id, m.imposing_iso3, m.target_iso3, m.effective_date,
+           least(m.end_date, s.suspended) AS ends
+    FROM trade_measures m
+    LEFT JOIN (SELECT suspends_measure_id AS measure_id, min(effective_date) AS suspended
+               FROM trade_measures WHERE suspends_measure_id IS NOT NULL GROUP BY ALL) s USING (measure_id)
+    WHERE m.measure_type NOT IN ('suspension', 'lifting')
+),
+measure_codes AS (
+    SELECT m.*, c.hs_code, coalesce(cc.commodity, f.commodity) AS commodity
+    FROM measures m
+    JOIN trade_measure_codes c USING (measure_id)
+    LEFT JOIN commodity_codes cc ON cc.hs_code = c.hs_code
+    LEFT JOIN (SELECT DISTINCT hs_code, commodity FROM imports) f ON f.hs_code = c.hs_code
+),
+candidates AS (
+    SELECT source, reporter_iso3, commodity, hs_code, year, partner_iso3 AS supplier_iso3 FROM shares
+    UNION
+    SELECT source, reporter_iso3, commodity, hs_code, year + 3, partner_iso3 FROM shares
+    UNION
+    SELECT k.source, k.reporter_iso3, k.commodity, k.hs_code, k.year, w.exporter_iso3
+    FROM keys k JOIN world_best w ON w.year = k.year AND w.commodity = k.commodity AND w.hs_code IS NOT DISTINCT FROM k.hs_code
+    UNION
+    SELECT k.source, k.reporter_iso3, k.commodity, k.hs_code, k.year, r.country_iso3
+    FROM keys k
+    JOIN key_prod_year y ON y.commodity = k.commodity AND y.year = k.year
+    JOIN ranked r ON r.commodity = k.commodity AND r.year = y.production_year
+    WHERE r.produced > 0
+),
+rows AS (
+    SELECT k.*, c.supplier_iso3,
+           now_s.value_usd, coalesce(now_s.share, CASE WHEN k.total_value_usd > 0 THEN 0 END) AS share,
+           coalesce(old_s.share, CASE WHEN old_k.total_value_usd > 0 THEN 0 END) AS share_3y_earlier
+    FROM keys k
+    JOIN candidates c ON c.source = k.source AND c.reporter_iso3 = k.reporter_iso3 AND c.commodity = k.commodity
+        AND c.hs_code IS NOT DISTINCT FROM k.hs_code AND c.year = k.year
+    LEFT JOIN shares now_s ON now_s.source = k.source AND now_s.reporter_iso3 = k.reporter_iso3
+        AND now_s.commodity = k.commodity AND now_s.hs_code IS NOT DISTINCT FROM k.hs_code
+        AND now_s.year = k.year AND now_s.partner_iso3 = c.supplier_iso3
+    LEFT JOIN shares old_s ON old_s.source = k.source AND old_s.reporter_iso3 = k.reporter_iso3
+        AND old_s.commodity = k.commodity AND old_s.hs_code IS NOT DISTINCT FROM k.hs_code
+        AND old_s.year = k.year - 3 AND old_s.partner_iso3 = c.supplier_iso3
+    LEFT JOIN keys old_k ON old_k.source = k.source AND old_k.reporter_iso3 = k.reporter_iso3
+        AND old_k.commodity = k.commodity AND old_k.hs_code IS NOT DISTINCT FROM k.hs_code AND old_k.year = k.year - 3
+    WHERE c.supplier_iso3 NOT IN (k.concern_iso3, k.reporter_iso3, 'WLD')
+),
+restrictions AS (
+    SELECT r.source, r.reporter_iso3, r.commodity, r.hs_code, r.year, r.supplier_iso3,
+           string_agg(DISTINCT mc.measure_id, ',' ORDER BY mc.measure_id) AS restricting_measures
+    FROM rows r
+    JOIN measure_codes mc ON mc.imposing_iso3 = r.supplier_iso3
+        AND (r.hs_code = mc.hs_code OR starts_with(r.hs_code, mc.hs_code) OR starts_with(mc.hs_code, r.hs_code)
+             OR (r.hs_code IS NULL AND mc.commodity = r.commodity))
+        AND (mc.target_iso3 IS NULL OR list_contains(mc.target_iso3, r.reporter_iso3))
+        AND mc.effective_date <= current_date
+        AND (mc.ends IS NULL OR mc.ends >= make_date(r.year, 1, 1))
+    GROUP BY ALL
+),
+scored AS (
+    SELECT r.*,
+           w.value_usd AS world_export_value_usd, w.share AS world_export_share,
+           wb.source AS world_export_source, CAST(wb.reporters AS INTEGER) AS world_export_reporters,
+           uv.uv AS unit_value_usd_per_kg, uv.uv / nullif(uv.avg_uv, 0) AS unit_value_ratio,
+           p.usgs_commodity, y.production_year, p.mine_production, p.refinery_production, p.production_unit,
+           p.production_share, p.production_rank, p.reserves, p.reserves_unit,
+           x.restricting_measures IS NOT NULL AS restricted, x.restricting_measures,
+           r.hhi + 2 * (coalesce(r.share, 0) * 100) * (r.concern_share * 100) AS hhi_if_replaces_concern
+    FROM rows r
+    LEFT JOIN (SELECT DISTINCT year, commodity, hs_code, source, reporters FROM world_best) wb
+        ON wb.year = r.year AND wb.commodity = r.commodity AND wb.hs_code IS NOT DISTINCT FROM r.hs_code
+    LEFT JOIN world_best w ON w.year = r.year AND w.commodity = r.commodity
+        AND w.hs_code IS NOT DISTINCT FROM r.hs_code AND w.exporter_iso3 = r.supplier_iso3
+    LEFT JOIN unit_values uv ON uv.source = r.source AND uv.year = r.year AND uv.reporter_iso3 = r.reporter_iso3
+        AND uv.commodity = r.commodity AND uv.hs_code IS NOT DISTINCT FROM r.hs_code AND uv.partner_iso3 = r.supplier_iso3
+    LEFT JOIN key_prod_year y ON y.commodity = r.commodity AND y.year = r.year
+    LEFT JOIN ranked p ON p.commodity = r.commodity AND p.year = y.production_year AND p.country_iso3 = r.supplier_iso3
+    LEFT JOIN restrictions x ON x.source = r.source AND x.reporter_iso3 = r.reporter_iso3 AND x.commodity = r.commodity
+        AND x.hs_code IS NOT DISTINCT FROM r.hs_code AND x.year = r.year AND x.supplier_iso3 = r.supplier_iso3
+)
+-- score (0-100): 40 x world export share + 30 x production share + 20 x
+-- share of the importer's imports + 10 x price (1 at or below the
+-- importer's average unit value, average / unit value above it), halved
+-- when a measure restricts the supplier; a missing figure counts 0.
+SELECT * EXCLUDE (total_value_usd),
+       100 * (0.4 * coalesce(world_export_share, 0) + 0.3 * coalesce(production_share, 0)
+              + 0.2 * coalesce(share, 0)
+              + 0.1 * coalesce(CASE WHEN unit_value_ratio > 0 THEN least(1, 1 / unit_value_ratio) END, 0))
+           * CASE WHEN restricted THEN 0.5 ELSE 1 END AS score,
+       CAST(row_number() OVER (PARTITION BY source, reporter_iso3, commodity, hs_code, year
+                               ORDER BY score DESC, supplier_iso3) AS INTEGER) AS rank
+FROM scored;
