@@ -119,6 +119,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newRunCmd(g), newLoadCmd(g), newQueryCmd(g), newMartsCmd(g), newExportCmd(g), newStatusCmd(g),
 		newJobsCmd(g), newValidateCmd(g), newBackfillCmd(g))
+	root.AddCommand(newImpactCmd(g))
 	root.AddCommand(newScheduleCmd(g))
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)

@@ -111,6 +111,7 @@ func parse(name, origin string, data []byte, known map[string]bool) ([]Measure, 
 // record is one measure as written: each field's text and where it is.
 type record struct {
 	line   int
+	col    int
 	values map[string]string
 	lists  map[string][]string // YAML lists (target_iso3, hs_codes)
 	pos    map[string][2]int
@@ -133,7 +134,8 @@ func csvRecords(name string, data []byte) ([]record, Problems) {
 			continue
 		}
 		if !contains(Fields, h) {
-			probs = append(probs, Problem{name, 1, i + 1, h, "unknown column (known: " + strings.Join(Fields, ", ") + ")"})
+			l, col := r.FieldPos(i)
+			probs = append(probs, Problem{name, l, col, h, "unknown column (known: " + strings.Join(Fields, ", ") + ")"})
 			continue
 		}
 		cols[i] = h
@@ -218,7 +220,7 @@ func yamlRecords(name string, data []byte) ([]record, Problems) {
 			probs = append(probs, Problem{name, l, c, "", "a measure is a mapping of its fields"})
 			continue
 		}
-		rd := record{line: l, values: map[string]string{}, lists: map[string][]string{}, pos: map[string][2]int{}}
+		rd := record{line: l, col: c, values: map[string]string{}, lists: map[string][]string{}, pos: map[string][2]int{}}
 		for _, mv := range m.Values {
 			k := mv.Key.GetToken()
 			if k == nil {
@@ -300,7 +302,7 @@ type checker struct {
 func (c *checker) add(r record, field, format string, a ...any) {
 	p, ok := r.pos[field]
 	if !ok {
-		p = [2]int{r.line, 1}
+		p = [2]int{r.line, max(r.col, 1)}
 	}
 	c.probs = append(c.probs, Problem{c.file, p[0], p[1], field, fmt.Sprintf(format, a...)})
 }

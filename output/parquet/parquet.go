@@ -144,6 +144,12 @@ func DefaultTables() []Table {
 		{Name: "import_shares", Query: "SELECT * FROM import_shares", Partition: byCommodityYear, Mart: true},
 		{Name: "dependency_trends", Query: "SELECT * FROM dependency_trends", Partition: byCommodityYear, Mart: true},
 		{Name: "mirror_flows", Query: "SELECT * FROM mirror_flows", Partition: byCommodityYear, Mart: true},
+		{Name: "event_windows", Query: "SELECT * FROM event_windows", Partition: byCommodityYear, Mart: true},
+		{Name: "diversion", Query: "SELECT * FROM diversion", Partition: []string{"commodity"}, Mart: true},
+		{Name: "diversion_replacements", Query: "SELECT * FROM diversion_replacements", Partition: []string{"commodity"}, Mart: true},
+		{Name: "supplier_alternatives", Query: "SELECT * FROM supplier_alternatives", Partition: byCommodityYear, Mart: true},
+		{Name: "trade_measures", Query: "SELECT * FROM trade_measures"},
+		{Name: "trade_measure_codes", Query: "SELECT * FROM trade_measure_codes"},
 	}
 }
 

@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+func newImpactCmd(g *globals) *cobra.Command {
+	var code, event, side, freq, source string
+	cmd := &cobra.Command{
+		Use:   "impact MEASURE [--code HS] [--event effective|end] [--side reported_exports|partner_imports] [--freq M|A]",
+		Short: "Print what a trade measure did to the flows: its event window from event_windows",
+		Long: `Print a measure's event window (the event_windows mart) as a table: for each period around
+the event, the imposing country's flows to the target countries, to everyone else and to the world,
+with value indices against the pre-event baseline (mean of t -12 ... -1 = 100, annual -3 ... -1) and
+against the period before, unit values and the target's share. Without --code the measure's codes
+of each commodity group are shown together; the measures are in trade_measures
+(tradewh query "SELECT measure_id, title, effective_date FROM trade_measures").`,
+		Example: `  tradewh impact CHN-MOFCOM-2023-23
+  tradewh impact CHN-MOFCOM-2024-46 --code 811292
+  tradewh impact CHN-MOFCOM-2024-46 --event end --side partner_imports`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if event != "effective" && event != "end" {
+				return usagef("--event must be effective or end, got %q", event)
+			}
+			if side != "" && side != "reported_exports" && side != "partner_imports" {
+				return usagef("--side must be reported_exports or partner_imports, got %q", side)
+			}
+			if freq != "" && freq != "M" && freq != "A" {
+				return usagef("--freq must be M or A, got %q", freq)
+			}
+			ctx := cmd.Context()
+			wh, err := g.openReader(ctx)
+			if err != nil {
+				return err
+			}
+			defer wh.Close()
+			return printImpact(ctx, wh.DB(), g.stdout, impactQuery{args[0], code, event, side, freq, source})
+		},
+	}
+	cmd.Flags().StringVar(&code, "code", "", "an HS code of the measure (default: its codes of each group together)")
+	cmd.Flags().StringVar(&event, "event", "effective", "effective, or end (a measure that ends or that a later one suspends)")
+	cmd.Flags().StringVar(&side, "side", "", "reported_exports or partner_imports (default: every side the warehouse has)")
+	cmd.Flags().StringVar(&freq, "freq", "", "M or A (default: both where loaded)")
+	cmd.Flags().StringVar(&source, "source", "", "a source kind, e.g. comtrade (default: every source)")
+	return cmd
+}
+
+type impactQuery struct{ measure, code, event, side, freq, source string }
+
+// printImpact writes one block per source, frequency, side and code:
+// a row per period, the destinations side by side.
+func printImpact(ctx context.Context, db *sql.DB, w io.Writer, q impactQuery) error {
+	var title, imposing string
+	var effective time.Time
+	var targets sql.NullString
+	err := db.QueryRowContext(ctx, `SELECT title, imposing_iso3, effective_date, array_to_string(target_iso3, ', ')
+		FROM trade_measures WHERE measure_id = ?`, q.measure).Scan(&title, &imposing, &effective, &targets)
+	if err == sql.ErrNoRows {
+		return fmt.Errorf("no measure %q in trade_measures (tradewh query \"SELECT measure_id, title FROM trade_measures\")", q.measure)
+	}
+	if err != nil {
+		return err
+	}
+	to := "every destination"
+	if targets.Valid {
+		to = targets.String
+	}
+	fmt.Fprintf(w, "%s: %s\n%s, on %s, in force %s\n", q.measure, title, imposing, to, effective.Format(time.DateOnly))
+
+	codeCond := "hs_code IS NULL"
+	args := []any{q.measure, q.event}
+	if q.code != "" {
+		codeCond = "hs_code = ?"
+		args = append(args, q.code)
+	}
+	cond := ""
+	for _, f := range []struct{ col, val string }{{"side", q.side}, {"freq", q.freq}, {"source", q.source}} {
+		if f.val != "" {
+			cond += " AND " + f.col + " = ?"
+			args = append(args, f.val)
+		}
+	}
+	rows, err := db.QueryContext(ctx, `SELECT source, freq, side, commodity, hs_code, event_date, t, period, destination,
+		value_usd, weight_kg, unit_value_usd_per_kg, value_index, value_index_prev, target_share
+		FROM event_windows WHERE measure_id = ? AND event = ? AND `+codeCond+cond+`
+		ORDER BY source, freq DESC, side DESC, commodity, t,
+		         CASE destination WHEN 'target' THEN 0 WHEN 'others' THEN 1 ELSE 2 END`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	type cell struct{ value, kg, uv, idx, prev sql.NullFloat64 }
+	type line struct {
+		t      int
+		period time.Time
+		dest   map[string]cell
+		share  sql.NullFloat64
+	}
+	var block string
+	var lines []*line
+	var dests []string
+	flush := func() {
+		if len(lines) == 0 {
+			return
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, block)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		head := "t\tperiod\t"
+		for _, d := range dests {
+			head += d + " USD\tindex\tvs t-1\t"
+		}
+		head += "world kg\tUSD/kg\t"
+		if len(dests) > 1 {
+			head += "target share\t"
+		}
+		fmt.Fprintln(tw, head)
+		for _, l := range lines {
+			s := fmt.Sprintf("%+d\t%s\t", l.t, l.period.Format("2006-01"))
+			if l.t == 0 {
+				s = "0\t" + l.period.Format("2006-01") + "\t"
+			}
+			for _, d := range dests {
+				c := l.dest[d]
+				s += money(c.value) + "\t" + num(c.idx, 0) + "\t" + num(c.prev, 0) + "\t"
+			}
+			world := l.dest["world"]
+			s += money(world.kg) + "\t" + num(world.uv, 1) + "\t"
+			if len(dests) > 1 {
+				s += pct(l.share) + "\t"
+			}
+			fmt.Fprintln(tw, s)
+		}
+		tw.Flush()
+		lines, dests = nil, nil
+	}
+	for rows.Next() {
+		var src, fq, sd, dest string
+		var commodity, hs sql.NullString
+		var eventDate, period time.Time
+		var t int
+		var c cell
+		var share sql.NullFloat64
+		if err := rows.Scan(&src, &fq, &sd, &commodity, &hs, &eventDate, &t, &period, &dest,
+			&c.value, &c.kg, &c.uv, &c.idx, &c.prev, &share); err != nil {
+			return err
+		}
+		what := commodity.String + " (the measure's codes together)"
+		if hs.Valid {
+			what = "HS " + hs.String
+		}
+		unit := "months"
+		if fq == "A" {
+			unit = "years"
+		}
+		name := map[string]string{"reported_exports": imposing + "'s reported exports", "partner_imports": "partners' reported imports from " + imposing}[sd]
+		b := fmt.Sprintf("%s, %s, %s; t in %s from %s (%s)", what, name, src, unit, eventDate.Format(time.DateOnly), q.event)
+		if b != block {
+			flush()
+			block = b
+		}
+		if len(lines) == 0 || lines[len(lines)-1].t != t {
+			lines = append(lines, &line{t: t, period: period, dest: map[string]cell{}, share: share})
+		}
+		l := lines[len(lines)-1]
+		if _, ok := l.dest[dest]; !ok && len(lines) == 1 {
+			dests = append(dests, dest)
+		}
+		l.dest[dest] = c
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if block == "" {
+		fmt.Fprintln(w, "\nno flows of the measure's codes around the event in the warehouse")
+		if q.code == "" {
+			fmt.Fprintln(w, "(codes of no commodity group have no group rows: try --code)")
+		}
+		return nil
+	}
+	flush()
+	fmt.Fprintln(w, "\nindex: baseline mean = 100; vs t-1: the period before = 100; blank: not reported")
+	return nil
+}
+
+func money(v sql.NullFloat64) string {
+	if !v.Valid {
+		return ""
+	}
+	x := math.Round(v.Float64)
+	s := fmt.Sprintf("%.0f", math.Abs(x))
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if x < 0 {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func num(v sql.NullFloat64, prec int) string {
+	if !v.Valid {
+		return ""
+	}
+	return fmt.Sprintf("%.*f", prec, v.Float64)
+}
+
+func pct(v sql.NullFloat64) string {
+	if !v.Valid {
+		return ""
+	}
+	return fmt.Sprintf("%.1f%%", 100*v.Float64)
+}

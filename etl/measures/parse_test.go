@@ -1,0 +1,149 @@
+package measures
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestDefaultCoversTheChinaMeasures(t *testing.T) {
+	ms := Default()
+	byID := map[string]Measure{}
+	for _, m := range ms {
+		byID[m.ID] = m
+		if m.Citation == "" || m.Origin != DefaultOrigin {
+			t.Errorf("%s: citation %q origin %q", m.ID, m.Citation, m.Origin)
+		}
+	}
+	for _, c := range []struct {
+		id, announced, effective, end string
+		targets                       string
+		codes                         []string
+	}{
+		{"CHN-MOFCOM-2023-23", "2023-07-03", "2023-08-01", "", "", []string{"811292", "811299", "282560", "282590", "285000", "285390"}},
+		{"CHN-MOFCOM-2023-39", "2023-10-20", "2023-12-01", "", "", []string{"250410", "250490", "380110", "380190"}},
+		{"CHN-MOFCOM-2024-33", "2024-08-15", "2024-09-15", "", "", []string{"2617", "261710", "8110", "811010", "811020", "811090", "282580"}},
+		{"CHN-MOFCOM-2024-46", "2024-12-03", "2024-12-03", "", "USA", []string{"811292", "2617", "282580"}},
+		{"CHN-MOFCOM-2025-10", "2025-02-04", "2025-02-04", "", "", []string{"2611", "8101", "810194"}},
+		{"CHN-MOFCOM-2025-18", "2025-04-04", "2025-04-04", "", "", []string{"280530", "2846", "284610", "284690", "850511"}},
+		{"CHN-MOFCOM-2025-72", "2025-11-09", "2025-11-10", "2026-11-27", "USA", []string{"811292", "261710"}},
+	} {
+		m, ok := byID[c.id]
+		if !ok {
+			t.Errorf("no default measure %s", c.id)
+			continue
+		}
+		if day(m.Announced) != c.announced || day(m.Effective) != c.effective || day(m.End) != c.end ||
+			strings.Join(m.Targets, ",") != c.targets || m.Imposing != "CHN" {
+			t.Errorf("%s: %s %s %s %v %s", c.id, day(m.Announced), day(m.Effective), day(m.End), m.Targets, m.Imposing)
+		}
+		have := map[string]bool{}
+		for _, code := range m.Codes {
+			have[code.HS] = true
+			if code.Revision != "HS2022" {
+				t.Errorf("%s %s: revision %q", c.id, code.HS, code.Revision)
+			}
+		}
+		for _, code := range c.codes {
+			if !have[code] {
+				t.Errorf("%s lacks %s", c.id, code)
+			}
+		}
+	}
+	if byID["CHN-MOFCOM-2025-72"].Suspends != "CHN-MOFCOM-2024-46" {
+		t.Error("No. 72 does not suspend No. 46")
+	}
+}
+
+func TestParseYAMLAndCSV(t *testing.T) {
+	yml := `measures:
+  - measure_id: IDN-NICKEL-2020
+    imposing_iso3: IDN
+    measure_type: ban
+    title: Nickel ore export ban
+    effective_date: 2020-01-01
+    hs_codes: [260400]
+    citation: Regulation of the Minister of Energy and Mineral Resources No. 11 of 2019
+  - measure_id: X-2
+    imposing_iso3: China
+    target_iso3: [USA, JPN]
+    measure_type: quota
+    commodity: rare_earths
+    title: A quota
+    effective_date: 2024-01-01
+    hs_codes: ["2846", 284690@HS2017]
+    hs_revision: HS2022
+    citation: c
+`
+	ms, err := Parse("m.yaml", []byte(yml), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 2 || ms[1].Imposing != "CHN" || strings.Join(ms[1].Targets, ",") != "USA,JPN" ||
+		ms[1].Codes[0] != (Code{"2846", "HS2022"}) || ms[1].Codes[1] != (Code{"284690", "HS2017"}) || ms[1].Line != 9 {
+		t.Errorf("parsed %+v", ms)
+	}
+	csvData := "\ufeffmeasure_id,imposing_iso3,target_iso3,measure_type,title,effective_date,hs_codes,citation\n" +
+		"A-1,CHN,USA;JPN,ban,\"A ban, of sorts\",2024-12-03,811292;282560,source\n"
+	ms, err = Parse("m.csv", []byte(csvData), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 1 || ms[0].Title != "A ban, of sorts" || len(ms[0].Codes) != 2 || ms[0].Status != "in_force" || ms[0].Line != 2 {
+		t.Errorf("parsed %+v", ms)
+	}
+}
+
+func TestParseProblemsNameLineAndColumn(t *testing.T) {
+	cases := []struct {
+		name, file string
+		want       []string
+	}{
+		{"csv", "measure_id,imposing_iso3,measure_type,title,effective_date,hs_codes,citation,colour\n" +
+			"A-1,XXX,embargo,t,2024-13-01,81129x,c,red\n" +
+			"A-1,CHN,ban,t,2024-01-01,811292,c,red\n",
+			[]string{
+				`m.csv:1:78: colour: unknown column`,
+				`m.csv:2:5: imposing_iso3: unknown country "XXX"`,
+				`m.csv:2:9: measure_type: must be one of licensing, ban, quota, export_tax, suspension, lifting, got "embargo"`,
+				`m.csv:2:19: effective_date: "2024-13-01" is not a date YYYY-MM-DD`,
+				`m.csv:2:30: hs_codes: "81129x" is not an HS code of 2 to 10 digits`,
+			}},
+		{"csv duplicate and dangling suspension", "measure_id,imposing_iso3,measure_type,title,effective_date,hs_codes,citation,suspends_measure_id\n" +
+			"A-1,CHN,ban,t,2024-01-01,811292,c,\n" +
+			"A-1,CHN,ban,t,2024-01-01,811292,c,\n" +
+			"A-2,CHN,suspension,t,2024-01-01,811292,c,NOPE\n",
+			[]string{
+				`m.csv:3:1: measure_id: measure "A-1" is also on line 2`,
+				`m.csv:4:1: suspends_measure_id: no measure "NOPE" in this file or the default list`,
+			}},
+		{"yaml", "measures:\n  - measure_id: B-1\n    imposing_iso3: CHN\n    measure_type: ban\n    title: t\n" +
+			"    effective_date: 2024-05-01\n    end_date: 2024-01-01\n    hs_codes: [811292]\n    colour: red\n",
+			[]string{
+				`m.yaml:7:15: end_date: 2024-01-01 is before the effective date 2024-05-01`,
+				`m.yaml:9:5: colour: unknown field`,
+				`m.yaml:2:5: citation: is required`,
+			}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			name := "m.csv"
+			if c.name == "yaml" {
+				name = "m.yaml"
+			}
+			_, err := Parse(name, []byte(c.file), nil)
+			var ps Problems
+			if !errors.As(err, &ps) {
+				t.Fatalf("error %v, want Problems", err)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("missing %q in:\n%s", w, err)
+				}
+			}
+			if len(ps) != len(c.want) {
+				t.Errorf("%d problems, want %d:\n%s", len(ps), len(c.want), err)
+			}
+		})
+	}
+}
