@@ -28,7 +28,8 @@ func TestDemoBuildsTablesAndExports(t *testing.T) {
 		}
 	}
 	db := queryDB(t, wh)
-	for _, table := range []string{"trade_flows", "mineral_statistics", "import_shares", "dependency_trends", "mirror_flows"} {
+	for _, table := range []string{"trade_flows", "mineral_statistics", "import_shares", "dependency_trends", "mirror_flows",
+		"event_windows", "diversion", "diversion_replacements", "supplier_alternatives", "trade_measures", "trade_measure_codes"} {
 		n := count(t, db, "SELECT count(*) FROM "+table)
 		if n == 0 {
 			t.Errorf("%s is empty after the demo", table)
@@ -51,6 +52,13 @@ func TestDemoBuildsTablesAndExports(t *testing.T) {
 		if got := parquetRows(t, dir); got != n {
 			t.Errorf("%s: arrow-go read %d rows from the export, the table has %d", table, got, n)
 		}
+	}
+	// The default measures and the demo's own.
+	if n := count(t, db, `SELECT count(*) FROM trade_measures WHERE origin = 'default'`); n < 7 {
+		t.Errorf("%d default measures in the demo warehouse", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM trade_measures WHERE measure_id = 'IDN-ESDM-2019-11' AND origin <> 'default'`); n != 1 {
+		t.Errorf("the demo's own measure: %d rows", n)
 	}
 	// China's share of US rare-earth compounds: the README's example query.
 	var share float64

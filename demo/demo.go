@@ -62,7 +62,15 @@ func Write(dir string) ([]etl.JobSpec, error) {
 	if err := writeXLSX(filepath.Join(usgsDir, "mcs2025-tungs_salient.xlsx")); err != nil {
 		return nil, err
 	}
+	measuresFile := filepath.Join(dir, "measures", "our_measures.yaml")
+	if err := os.MkdirAll(filepath.Dir(measuresFile), 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(measuresFile, []byte(userMeasures), 0o644); err != nil {
+		return nil, err
+	}
 	return []etl.JobSpec{
+		{Name: "demo-measures", Kind: "measures", Config: map[string]any{"paths": []any{measuresFile}}},
 		{Name: "demo-comtrade", Kind: "comtrade-json", Config: map[string]any{"paths": toAny(comtradeFiles)}},
 		{Name: "demo-usgs", Kind: "usgs-mcs", Config: map[string]any{"paths": []any{usgsDir}}},
 	}, nil
@@ -102,3 +110,22 @@ func writeXLSX(path string) error {
 	}
 	return nil
 }
+
+// userMeasures is a user's own measure file as the demo loads it beside
+// the project's default measures (every warehouse has those: they are
+// written on open). It adds a measure the default does not list.
+const userMeasures = `# Trade measures of our own: they add to the project's default list
+# (tradewh query "SELECT * FROM trade_measures"), and one with a default's
+# measure_id overrides it. Load with: tradewh load --source measures FILE
+measures:
+  - measure_id: IDN-ESDM-2019-11
+    imposing_iso3: IDN
+    measure_type: ban
+    title: Nickel ore exports banned
+    announced_date: 2019-08-28
+    effective_date: 2020-01-01
+    hs_codes: [260400]
+    hs_revision: HS2017
+    citation: Regulation of the Minister of Energy and Mineral Resources No. 11 of 2019 (in force 2020-01-01)
+    unsourced: "announced_date: the regulation's signing as reported in the press"
+`
