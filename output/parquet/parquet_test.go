@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -425,7 +426,11 @@ func TestDefaultTablesOnWarehouseSchema(t *testing.T) {
 		if m.Rows != want || int64(len(got.rows)) != want {
 			t.Errorf("%s: manifest %d rows, read back %d, warehouse %d", m.Table, m.Rows, len(got.rows), want)
 		}
-		src := sourceRows(t, db, "SELECT * REPLACE (coalesce(commodity, 'unassigned') AS commodity) FROM ("+DefaultTables()[i].Query+")")
+		q := DefaultTables()[i].Query
+		if slices.Contains(DefaultTables()[i].Partition, "commodity") {
+			q = "SELECT * REPLACE (coalesce(commodity, 'unassigned') AS commodity) FROM (" + q + ")"
+		}
+		src := sourceRows(t, db, q)
 		var cols []string
 		for _, c := range m.Schema {
 			cols = append(cols, c.Name)
