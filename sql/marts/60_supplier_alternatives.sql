@@ -51,12 +51,17 @@ WITH
 concern AS (
     SELECT coalesce((SELECT value FROM settings WHERE name = 'concern_iso3'), 'CHN') AS iso3
 ),
-shares AS (
+-- The code's largest exporters to the world are candidates even where the
+-- importer does not buy from them (setting alternatives_world_exporters).
+top_exporters AS (
+    SELECT coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'alternatives_world_exporters'), 20) AS n
+),
+shares AS MATERIALIZED (
     SELECT source, reporter_iso3, commodity, hs_code, year, partner_iso3, value_usd, share, total_value_usd
     FROM import_shares
     WHERE freq = 'A' AND commodity IS NOT NULL
 ),
-keys AS (
+keys AS MATERIALIZED (
     SELECT s.source, s.reporter_iso3, s.commodity, s.hs_code, s.year, c.iso3 AS concern_iso3,
            any_value(s.total_value_usd) AS total_value_usd,
            coalesce(sum(s.share) FILTER (WHERE s.partner_iso3 = c.iso3), 0) AS concern_share,
@@ -67,7 +72,7 @@ keys AS (
 -- Import flows of the groups' codes, one value per key; weights of 0 are
 -- placeholders. Group rows keep a code only where the same reporter and
 -- partner have no valued, more aggregate code of the group.
-imports AS (
+imports AS MATERIALIZED (
     SELECT source, CAST(year(period) AS INTEGER) AS year, reporter_iso3, partner_iso3, hs_code,
            max(commodity) AS commodity, sum(value_usd) AS value_usd,
            sum(net_weight_kg) FILTER (WHERE net_weight_kg > 0) AS weight_kg,
@@ -77,7 +82,7 @@ imports AS (
       AND reporter_iso3 <> 'WLD' AND partner_iso3 <> 'WLD'
     GROUP BY ALL
 ),
-imports_all AS (
+imports_all AS MATERIALIZED (
     SELECT * FROM imports
     UNION ALL
     SELECT g.* REPLACE (CAST(NULL AS VARCHAR) AS hs_code)
@@ -109,15 +114,16 @@ world_exports_by AS (
     FROM world_exports
     GROUP BY ALL
 ),
-world_best AS (
-    SELECT w.*, w.value_usd / nullif(sum(w.value_usd) OVER (PARTITION BY w.source, w.year, w.commodity, w.hs_code), 0) AS share
+world_best AS MATERIALIZED (
+    SELECT w.*, w.value_usd / nullif(sum(w.value_usd) OVER (PARTITION BY w.source, w.year, w.commodity, w.hs_code), 0) AS share,
+           row_number() OVER (PARTITION BY w.source, w.year, w.commodity, w.hs_code ORDER BY w.value_usd DESC NULLS LAST, w.exporter_iso3) AS export_rank
     FROM world_exports_by w
     QUALIFY dense_rank() OVER (PARTITION BY year, commodity, hs_code ORDER BY reporters DESC, source) = 1
 ),
 -- USGS world tables: per group, the USGS commodity with the most
 -- producing countries (gallium for gallium and germanium); production by
 -- stage; the latest year up to the trade year.
-usgs AS (
+usgs AS MATERIALIZED (
     SELECT cu.commodity, m.commodity AS usgs_commodity, m.year, m.country_iso3,
            CASE WHEN m.measure = 'mine_production' THEN 'mine'
                 WHEN m.measure IN ('refinery_production', 'smelter_production', 'unspecified_production', 'plant_production') THEN 'refinery'
@@ -148,7 +154,7 @@ production AS (
     GROUP BY ALL
 ),
 -- The table's stage: mine where the table has mine production, else refinery.
-ranked AS (
+ranked AS MATERIALIZED (
     SELECT p.*, coalesce(p.mine_production, p.refinery_production) AS produced,
            coalesce(p.mine_production, p.refinery_production)
                / nullif(max(coalesce(p.mine_production, p.refinery_production)) FILTER (WHERE p.country_iso3 = 'WLD')
@@ -191,6 +197,7 @@ candidates AS (
     UNION
     SELECT k.source, k.reporter_iso3, k.commodity, k.hs_code, k.year, w.exporter_iso3
     FROM keys k JOIN world_best w ON w.year = k.year AND w.commodity = k.commodity AND w.hs_code IS NOT DISTINCT FROM k.hs_code
+    WHERE w.export_rank <= (SELECT n FROM top_exporters)
     UNION
     SELECT k.source, k.reporter_iso3, k.commodity, k.hs_code, k.year, r.country_iso3
     FROM keys k
@@ -198,7 +205,7 @@ candidates AS (
     JOIN ranked r ON r.commodity = k.commodity AND r.year = y.production_year
     WHERE r.produced > 0
 ),
-rows AS (
+rows AS MATERIALIZED (
     SELECT k.*, c.supplier_iso3,
            now_s.value_usd, coalesce(now_s.share, CASE WHEN k.total_value_usd > 0 THEN 0 END) AS share,
            coalesce(old_s.share, CASE WHEN old_k.total_value_usd > 0 THEN 0 END) AS share_3y_earlier
@@ -215,16 +222,25 @@ rows AS (
         AND old_k.commodity = k.commodity AND old_k.hs_code IS NOT DISTINCT FROM k.hs_code AND old_k.year = k.year - 3
     WHERE c.supplier_iso3 NOT IN (k.concern_iso3, k.reporter_iso3, 'WLD')
 ),
+-- The measures covering each key's code (or group): a small join, so the
+-- join with the rows is on equalities.
+key_measures AS (
+    SELECT DISTINCT k.commodity, k.hs_code AS key_code, mc.measure_id, mc.imposing_iso3, mc.target_iso3,
+           mc.effective_date, mc.ends
+    FROM (SELECT DISTINCT commodity, hs_code FROM keys) k
+    JOIN measure_codes mc
+      ON (k.hs_code IS NULL AND mc.commodity = k.commodity)
+      OR starts_with(k.hs_code, mc.hs_code) OR starts_with(mc.hs_code, k.hs_code)
+),
 restrictions AS (
     SELECT r.source, r.reporter_iso3, r.commodity, r.hs_code, r.year, r.supplier_iso3,
-           string_agg(DISTINCT mc.measure_id, ',' ORDER BY mc.measure_id) AS restricting_measures
+           string_agg(DISTINCT km.measure_id, ',' ORDER BY km.measure_id) AS restricting_measures
     FROM rows r
-    JOIN measure_codes mc ON mc.imposing_iso3 = r.supplier_iso3
-        AND (r.hs_code = mc.hs_code OR starts_with(r.hs_code, mc.hs_code) OR starts_with(mc.hs_code, r.hs_code)
-             OR (r.hs_code IS NULL AND mc.commodity = r.commodity))
-        AND (mc.target_iso3 IS NULL OR list_contains(mc.target_iso3, r.reporter_iso3))
-        AND mc.effective_date <= current_date
-        AND (mc.ends IS NULL OR mc.ends >= make_date(r.year, 1, 1))
+    JOIN key_measures km ON km.imposing_iso3 = r.supplier_iso3 AND km.commodity = r.commodity
+        AND km.key_code IS NOT DISTINCT FROM r.hs_code
+    WHERE (km.target_iso3 IS NULL OR list_contains(km.target_iso3, r.reporter_iso3))
+      AND km.effective_date <= current_date
+      AND (km.ends IS NULL OR km.ends >= make_date(r.year, 1, 1))
     GROUP BY ALL
 ),
 scored AS (

@@ -66,5 +66,6 @@ INSERT INTO settings VALUES
     ('event_window_years', '3'),     -- t = -3 ... +3 around the effective year
     ('event_baseline_years', '3'),   -- baseline: mean of t -3 ... -1 = 100
     ('diversion_months', '12'),      -- pre: t -12 ... -1, post: t 0 ... 11
-    ('diversion_years', '1')         -- pre: the last full year before, post: the first full year after
+    ('diversion_years', '1'),        -- pre: the last full year before, post: the first full year after
+    ('alternatives_world_exporters', '20') -- supplier_alternatives: the code's largest exporters listed as candidates
 ON CONFLICT DO NOTHING;
