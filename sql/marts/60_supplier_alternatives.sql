@@ -6,9 +6,10 @@
 -- unit value against the importer's average, its production and reserves
 -- from the USGS world tables, whether a trade measure restricts it, and
 -- the importer's HHI if it took over the concern country's share. Ranked
--- by a documented score (README). Built from import_shares (10_) and
--- trade_measures; rebuilt whole, like event_windows (it reads measures,
--- statistics and two years per row).
+-- by a documented score (README). Built from import_shares (10_). A year's
+-- rows read that year's flows and shares and those of three years before,
+-- so the years in mart_scope and the years three later are rebuilt; a
+-- change of the measures or of the USGS statistics rebuilds every year.
 CREATE TABLE IF NOT EXISTS supplier_alternatives (
     source                  VARCHAR NOT NULL,
     reporter_iso3           VARCHAR NOT NULL,
@@ -44,7 +45,32 @@ CREATE TABLE IF NOT EXISTS supplier_alternatives (
     rank                    INTEGER NOT NULL
 );
 
-DELETE FROM supplier_alternatives;
+CREATE TABLE IF NOT EXISTS supplier_alternatives_state (
+    measures_at   TIMESTAMP, -- the newest version of trade_measures_history
+    statistics_at TIMESTAMP  -- and of mineral_statistics_history, at the last rebuild
+);
+
+CREATE OR REPLACE TEMP TABLE alternatives_years AS
+WITH
+state AS (
+    SELECT (SELECT max(valid_from) FROM trade_measures_history) AS m,
+           (SELECT max(valid_from) FROM mineral_statistics_history) AS s
+),
+changed AS (
+    SELECT NOT EXISTS (SELECT 1 FROM supplier_alternatives_state x, state
+                       WHERE x.measures_at IS NOT DISTINCT FROM state.m
+                         AND x.statistics_at IS NOT DISTINCT FROM state.s) AS all_years
+)
+SELECT DISTINCT CAST(year(period) AS INTEGER) + k.n AS year
+FROM mart_scope, (VALUES (0), (3)) k(n)
+WHERE freq = 'A'
+UNION
+SELECT DISTINCT year FROM import_shares WHERE freq = 'A' AND (SELECT all_years FROM changed);
+
+DELETE FROM supplier_alternatives WHERE year IN (SELECT year FROM alternatives_years);
+DELETE FROM supplier_alternatives_state;
+INSERT INTO supplier_alternatives_state
+SELECT (SELECT max(valid_from) FROM trade_measures_history), (SELECT max(valid_from) FROM mineral_statistics_history);
 
 INSERT INTO supplier_alternatives BY NAME
 WITH
@@ -60,6 +86,7 @@ shares AS MATERIALIZED (
     SELECT source, reporter_iso3, commodity, hs_code, year, partner_iso3, value_usd, share, total_value_usd
     FROM import_shares
     WHERE freq = 'A' AND commodity IS NOT NULL
+      AND (year IN (SELECT year FROM alternatives_years) OR year + 3 IN (SELECT year FROM alternatives_years))
 ),
 keys AS MATERIALIZED (
     SELECT s.source, s.reporter_iso3, s.commodity, s.hs_code, s.year, c.iso3 AS concern_iso3,
@@ -67,6 +94,12 @@ keys AS MATERIALIZED (
            coalesce(sum(s.share) FILTER (WHERE s.partner_iso3 = c.iso3), 0) AS concern_share,
            sum(power(s.share * 100, 2)) AS hhi
     FROM shares s, concern c
+    WHERE s.year IN (SELECT year FROM alternatives_years)
+    GROUP BY ALL
+),
+old_totals AS (
+    SELECT source, reporter_iso3, commodity, hs_code, year, any_value(total_value_usd) AS total_value_usd
+    FROM shares
     GROUP BY ALL
 ),
 -- Import flows of the groups' codes, one value per key; weights of 0 are
@@ -80,6 +113,7 @@ imports AS MATERIALIZED (
     FROM trade_flows
     WHERE freq = 'A' AND flow = 'import' AND commodity IS NOT NULL
       AND reporter_iso3 <> 'WLD' AND partner_iso3 <> 'WLD'
+      AND period IN (SELECT make_date(year, 1, 1) FROM alternatives_years)
     GROUP BY ALL
 ),
 imports_all AS MATERIALIZED (
@@ -218,7 +252,7 @@ rows AS MATERIALIZED (
     LEFT JOIN shares old_s ON old_s.source = k.source AND old_s.reporter_iso3 = k.reporter_iso3
         AND old_s.commodity = k.commodity AND old_s.hs_code IS NOT DISTINCT FROM k.hs_code
         AND old_s.year = k.year - 3 AND old_s.partner_iso3 = c.supplier_iso3
-    LEFT JOIN keys old_k ON old_k.source = k.source AND old_k.reporter_iso3 = k.reporter_iso3
+    LEFT JOIN old_totals old_k ON old_k.source = k.source AND old_k.reporter_iso3 = k.reporter_iso3
         AND old_k.commodity = k.commodity AND old_k.hs_code IS NOT DISTINCT FROM k.hs_code AND old_k.year = k.year - 3
     WHERE c.supplier_iso3 NOT IN (k.concern_iso3, k.reporter_iso3, 'WLD')
 ),
@@ -239,7 +273,6 @@ restrictions AS (
     JOIN key_measures km ON km.imposing_iso3 = r.supplier_iso3 AND km.commodity = r.commodity
         AND km.key_code IS NOT DISTINCT FROM r.hs_code
     WHERE (km.target_iso3 IS NULL OR list_contains(km.target_iso3, r.reporter_iso3))
-      AND km.effective_date <= current_date
       AND (km.ends IS NULL OR km.ends >= make_date(r.year, 1, 1))
     GROUP BY ALL
 ),
@@ -276,3 +309,5 @@ SELECT * EXCLUDE (total_value_usd),
        CAST(row_number() OVER (PARTITION BY source, reporter_iso3, commodity, hs_code, year
                                ORDER BY score DESC, supplier_iso3) AS INTEGER) AS rank
 FROM scored;
+
+DROP TABLE alternatives_years;
