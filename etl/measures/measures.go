@@ -9,10 +9,11 @@ package measures
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/tradewh/tradewh/jobs"
 )
 
 // Measure types.
@@ -83,32 +84,12 @@ func day(t time.Time) string {
 	return t.Format(time.DateOnly)
 }
 
-// Problem is one thing wrong with a measure file, where it is.
-type Problem struct {
-	File      string
-	Line, Col int
-	Field     string
-	Message   string
-}
-
-func (p Problem) Error() string {
-	s := fmt.Sprintf("%s:%d:%d: ", p.File, p.Line, p.Col)
-	if p.Field != "" {
-		s += p.Field + ": "
-	}
-	return s + p.Message
-}
+// Problem is one thing wrong with a measure file, where it is (Path is
+// the field at fault): the same report as a job config's.
+type Problem = jobs.Problem
 
 // Problems is every problem found in a file.
-type Problems []Problem
-
-func (ps Problems) Error() string {
-	lines := make([]string, len(ps))
-	for i, p := range ps {
-		lines[i] = p.Error()
-	}
-	return strings.Join(lines, "\n")
-}
+type Problems = jobs.Problems
 
 // Provider is a source of measures (sources/measures): a store loads
 // what it provides into trade_measures instead of extracting batches.

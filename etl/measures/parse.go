@@ -95,15 +95,15 @@ func parse(name, origin string, data []byte, known map[string]bool) ([]Measure, 
 	}
 	for _, m := range out {
 		if m.Suspends != "" && seen[m.Suspends] == 0 && !known[m.Suspends] {
-			c.probs = append(c.probs, Problem{name, m.Line, 1, "suspends_measure_id",
-				fmt.Sprintf("no measure %q in this file or the default list", m.Suspends)})
+			c.probs = append(c.probs, prob(name, m.Line, 1, "suspends_measure_id",
+				fmt.Sprintf("no measure %q in this file or the default list", m.Suspends)))
 		}
 	}
 	if len(c.probs) > 0 {
 		return nil, c.sorted()
 	}
 	if len(out) == 0 {
-		return nil, Problems{{name, 1, 1, "", "no measures in the file"}}
+		return nil, Problems{prob(name, 1, 1, "", "no measures in the file")}
 	}
 	return out, nil
 }
@@ -123,7 +123,7 @@ func csvRecords(name string, data []byte) ([]record, Problems) {
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err != nil {
-		return nil, Problems{{name, 1, 1, "", "no header row: " + err.Error()}}
+		return nil, Problems{prob(name, 1, 1, "", "no header row: "+err.Error())}
 	}
 	var probs Problems
 	cols := map[int]string{}
@@ -135,7 +135,7 @@ func csvRecords(name string, data []byte) ([]record, Problems) {
 		}
 		if !contains(Fields, h) {
 			l, col := r.FieldPos(i)
-			probs = append(probs, Problem{name, l, col, h, "unknown column (known: " + strings.Join(Fields, ", ") + ")"})
+			probs = append(probs, prob(name, l, col, h, "unknown column (known: "+strings.Join(Fields, ", ")+")"))
 			continue
 		}
 		cols[i] = h
@@ -143,7 +143,7 @@ func csvRecords(name string, data []byte) ([]record, Problems) {
 	}
 	for _, f := range Fields {
 		if required[f] && !have[f] {
-			probs = append(probs, Problem{name, 1, 1, f, "required column missing"})
+			probs = append(probs, prob(name, 1, 1, f, "required column missing"))
 		}
 	}
 	var out []record
@@ -156,10 +156,10 @@ func csvRecords(name string, data []byte) ([]record, Problems) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				probs = append(probs, Problem{name, pe.Line, pe.Column, "", pe.Err.Error()})
+				probs = append(probs, prob(name, pe.Line, pe.Column, "", pe.Err.Error()))
 				return out, probs
 			}
-			return out, append(probs, Problem{name, line, 1, "", err.Error()})
+			return out, append(probs, prob(name, line, 1, "", err.Error()))
 		}
 		if strings.TrimSpace(strings.Join(rec, "")) == "" {
 			continue
@@ -188,10 +188,10 @@ func yamlRecords(name string, data []byte) ([]record, Problems) {
 			fmt.Sscan(m[1], &line)
 			fmt.Sscan(m[2], &col)
 		}
-		return nil, Problems{{name, line, col, "", "not valid YAML: " + firstLine(msg)}}
+		return nil, Problems{prob(name, line, col, "", "not valid YAML: "+firstLine(msg))}
 	}
 	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
-		return nil, Problems{{name, 1, 1, "", "empty file: want a list under measures:"}}
+		return nil, Problems{prob(name, 1, 1, "", "empty file: want a list under measures:")}
 	}
 	body := unwrap(f.Docs[0].Body)
 	var seq *ast.SequenceNode
@@ -201,7 +201,7 @@ func yamlRecords(name string, data []byte) ([]record, Problems) {
 			if k != nil && k.Value == "measures" {
 				seq, _ = unwrap(mv.Value).(*ast.SequenceNode)
 			} else if k != nil {
-				return nil, Problems{{name, k.Position.Line, k.Position.Column, k.Value, "unknown key (a measure file has measures: only)"}}
+				return nil, Problems{prob(name, k.Position.Line, k.Position.Column, k.Value, "unknown key (a measure file has measures: only)")}
 			}
 		}
 	} else if s, ok := body.(*ast.SequenceNode); ok {
@@ -209,7 +209,7 @@ func yamlRecords(name string, data []byte) ([]record, Problems) {
 	}
 	if seq == nil {
 		l, c := start(body)
-		return nil, Problems{{name, l, c, "measures", "want a list of measures under measures:"}}
+		return nil, Problems{prob(name, l, c, "measures", "want a list of measures under measures:")}
 	}
 	var out []record
 	var probs Problems
@@ -217,7 +217,7 @@ func yamlRecords(name string, data []byte) ([]record, Problems) {
 		m, ok := unwrap(item).(*ast.MappingNode)
 		l, c := start(item)
 		if !ok {
-			probs = append(probs, Problem{name, l, c, "", "a measure is a mapping of its fields"})
+			probs = append(probs, prob(name, l, c, "", "a measure is a mapping of its fields"))
 			continue
 		}
 		rd := record{line: l, col: c, values: map[string]string{}, lists: map[string][]string{}, pos: map[string][2]int{}}
@@ -228,7 +228,7 @@ func yamlRecords(name string, data []byte) ([]record, Problems) {
 			}
 			key := strings.ToLower(k.Value)
 			if !contains(Fields, key) {
-				probs = append(probs, Problem{name, k.Position.Line, k.Position.Column, key, "unknown field (known: " + strings.Join(Fields, ", ") + ")"})
+				probs = append(probs, prob(name, k.Position.Line, k.Position.Column, key, "unknown field (known: "+strings.Join(Fields, ", ")+")"))
 				continue
 			}
 			vl, vc := start(mv.Value)
@@ -304,7 +304,7 @@ func (c *checker) add(r record, field, format string, a ...any) {
 	if !ok {
 		p = [2]int{r.line, max(r.col, 1)}
 	}
-	c.probs = append(c.probs, Problem{c.file, p[0], p[1], field, fmt.Sprintf(format, a...)})
+	c.probs = append(c.probs, prob(c.file, p[0], p[1], field, fmt.Sprintf(format, a...)))
 }
 
 func (c *checker) sorted() Problems {
@@ -455,4 +455,8 @@ func contains(l []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func prob(file string, line, col int, field, msg string) Problem {
+	return Problem{File: file, Line: line, Col: col, Path: field, Message: msg}
 }
