@@ -13,8 +13,8 @@ func newMartsCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "marts",
 		Short: "Rebuild the marts of periods loaded with --no-marts (--all: of every period)",
-		Long: `Rebuild the marts (import_shares, dependency_trends, mirror_flows) of the periods that loads
-with --no-marts left pending; with --all, of every period in the warehouse. Every load and run
+		Long: `Rebuild the marts (import_shares, dependency_trends, mirror_flows, event_windows, diversion,
+diversion_replacements, supplier_alternatives) of the periods that loads with --no-marts left pending; with --all, of every period in the warehouse. Every load and run
 without --no-marts rebuilds pending periods too. Run tradewh export afterwards to refresh the
 Parquet exports.`,
 		Args: cobra.NoArgs,

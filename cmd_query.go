@@ -31,7 +31,9 @@ func newQueryCmd(g *globals) *cobra.Command {
 Tables: trade_flows, mineral_statistics (current values), trade_flows_history,
 mineral_statistics_history (every version), trade_flows_as_of(ts) and mineral_statistics_as_of(ts)
 (what was known at ts), mineral_statistics_latest, import_shares, dependency_trends, mirror_flows,
-rejected_rows, etl_runs, countries, commodity_groups, commodity_codes.`,
+event_windows, diversion, diversion_replacements, supplier_alternatives, trade_measures,
+trade_measure_codes, trade_measures_history, rejected_rows, etl_runs, countries, commodity_groups,
+commodity_codes, settings.`,
 		Example: `  tradewh query "SELECT * FROM dependency_trends WHERE commodity = 'rare_earths' AND hs_code IS NULL"
   tradewh query --format csv "SELECT * FROM import_shares" > shares.csv`,
 		Args: cobra.ExactArgs(1),
