@@ -33,7 +33,27 @@ CREATE TABLE IF NOT EXISTS event_windows (
     baseline_weight_kg    DOUBLE
 );
 
-DELETE FROM event_windows;
+-- What the last rebuild saw: event_windows and diversion are rebuilt when
+-- the measures, the trade flows or the settings changed since (a load
+-- that changed nothing leaves them be). 50_diversion.sql records it.
+CREATE TABLE IF NOT EXISTS measure_marts_state (
+    measures_at TIMESTAMP,
+    flows_at    TIMESTAMP,
+    settings    VARCHAR
+);
+
+CREATE OR REPLACE TEMP TABLE measure_marts_now AS
+SELECT (SELECT max(valid_from) FROM trade_measures_history) AS measures_at,
+       (SELECT max(valid_from) FROM trade_flow_parts) AS flows_at,
+       (SELECT string_agg(name || '=' || value, ';' ORDER BY name) FROM settings) AS settings;
+
+CREATE OR REPLACE TEMP TABLE measure_marts_rebuild AS
+SELECT NOT EXISTS (SELECT 1 FROM measure_marts_state s, measure_marts_now n
+                   WHERE s.measures_at IS NOT DISTINCT FROM n.measures_at
+                     AND s.flows_at IS NOT DISTINCT FROM n.flows_at
+                     AND s.settings IS NOT DISTINCT FROM n.settings) AS rebuild;
+
+DELETE FROM event_windows WHERE (SELECT rebuild FROM measure_marts_rebuild);
 
 INSERT INTO event_windows BY NAME
 WITH
@@ -52,12 +72,13 @@ cfg AS (
 events AS (
     SELECT measure_id, 'effective' AS event, effective_date AS event_date, imposing_iso3, target_iso3
     FROM trade_measures
+    WHERE (SELECT rebuild FROM measure_marts_rebuild)
     UNION ALL
     SELECT m.measure_id, 'end', least(m.end_date, s.suspended), m.imposing_iso3, m.target_iso3
     FROM trade_measures m
     LEFT JOIN (SELECT suspends_measure_id AS measure_id, min(effective_date) AS suspended
                FROM trade_measures WHERE suspends_measure_id IS NOT NULL GROUP BY ALL) s USING (measure_id)
-    WHERE m.end_date IS NOT NULL OR s.suspended IS NOT NULL
+    WHERE (m.end_date IS NOT NULL OR s.suspended IS NOT NULL) AND (SELECT rebuild FROM measure_marts_rebuild)
 ),
 -- One value per flow key; a weight of 0 beside a value is a placeholder
 -- (no weight reported), not a weight.

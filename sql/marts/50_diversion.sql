@@ -6,8 +6,8 @@
 -- measure, the importers whose imports from the imposing country fell and
 -- the suppliers whose sales to them rose. Each side of the mirror is read
 -- on its own: 'reported_exports' takes both legs from the exporters'
--- reports, 'partner_imports' from the importers'. Rebuilt whole, like
--- event_windows.
+-- reports, 'partner_imports' from the importers'. Rebuilt whole when
+-- event_windows is (see measure_marts_state there).
 CREATE TABLE IF NOT EXISTS diversion (
     measure_id                 VARCHAR NOT NULL,
     imposing_iso3              VARCHAR NOT NULL,
@@ -50,8 +50,8 @@ CREATE TABLE IF NOT EXISTS diversion_replacements (
     rank                   INTEGER  -- 1 = the largest rise
 );
 
-DELETE FROM diversion;
-DELETE FROM diversion_replacements;
+DELETE FROM diversion WHERE (SELECT rebuild FROM measure_marts_rebuild);
+DELETE FROM diversion_replacements WHERE (SELECT rebuild FROM measure_marts_rebuild);
 
 CREATE OR REPLACE TEMP TABLE diversion_legs AS
 WITH
@@ -69,6 +69,7 @@ windows AS (
            CAST(date_trunc('month', m.effective_date) AS DATE) AS post_from,
            CAST(date_trunc('month', m.effective_date) + to_months(cfg.n_m) AS DATE) AS post_to
     FROM trade_measures m, cfg
+    WHERE (SELECT rebuild FROM measure_marts_rebuild)
     UNION ALL
     SELECT m.measure_id, m.imposing_iso3, m.target_iso3, 'A',
            CAST(date_trunc('year', m.effective_date) - to_years(cfg.n_y) AS DATE),
@@ -77,6 +78,7 @@ windows AS (
            CAST(date_trunc('year', m.effective_date) + to_years(k.skip + cfg.n_y) AS DATE)
     FROM trade_measures m, cfg,
          LATERAL (SELECT CASE WHEN m.effective_date = date_trunc('year', m.effective_date) THEN 0 ELSE 1 END AS skip) k
+    WHERE (SELECT rebuild FROM measure_marts_rebuild)
 ),
 flows AS (
     SELECT source, freq, period, reporter_iso3, partner_iso3, flow, hs_code,
@@ -254,3 +256,8 @@ LEFT JOIN rose r ON r.measure_id = f.measure_id AND r.source = f.source AND r.fr
 
 DROP TABLE diversion_legs;
 DROP TABLE diversion_cover;
+
+DELETE FROM measure_marts_state;
+INSERT INTO measure_marts_state SELECT * FROM measure_marts_now;
+DROP TABLE measure_marts_now;
+DROP TABLE measure_marts_rebuild;

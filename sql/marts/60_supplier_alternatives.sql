@@ -9,7 +9,8 @@
 -- by a documented score (README). Built from import_shares (10_). A year's
 -- rows read that year's flows and shares and those of three years before,
 -- so the years in mart_scope and the years three later are rebuilt; a
--- change of the measures or of the USGS statistics rebuilds every year.
+-- change of the measures, of the USGS statistics or of the settings
+-- rebuilds every year.
 CREATE TABLE IF NOT EXISTS supplier_alternatives (
     source                  VARCHAR NOT NULL,
     reporter_iso3           VARCHAR NOT NULL,
@@ -47,30 +48,39 @@ CREATE TABLE IF NOT EXISTS supplier_alternatives (
 
 CREATE TABLE IF NOT EXISTS supplier_alternatives_state (
     measures_at   TIMESTAMP, -- the newest version of trade_measures_history
-    statistics_at TIMESTAMP  -- and of mineral_statistics_history, at the last rebuild
+    statistics_at TIMESTAMP, -- and of mineral_statistics_history, at the last rebuild
+    settings      VARCHAR,
+    flows_at      TIMESTAMP  -- and of trade_flow_parts: a load that changed nothing rebuilds nothing
 );
 
 CREATE OR REPLACE TEMP TABLE alternatives_years AS
 WITH
 state AS (
     SELECT (SELECT max(valid_from) FROM trade_measures_history) AS m,
-           (SELECT max(valid_from) FROM mineral_statistics_history) AS s
+           (SELECT max(valid_from) FROM mineral_statistics_history) AS s,
+           (SELECT string_agg(name || '=' || value, ';' ORDER BY name) FROM settings) AS settings,
+           (SELECT max(valid_from) FROM trade_flow_parts) AS f
 ),
 changed AS (
     SELECT NOT EXISTS (SELECT 1 FROM supplier_alternatives_state x, state
                        WHERE x.measures_at IS NOT DISTINCT FROM state.m
-                         AND x.statistics_at IS NOT DISTINCT FROM state.s) AS all_years
+                         AND x.statistics_at IS NOT DISTINCT FROM state.s
+                         AND x.settings IS NOT DISTINCT FROM state.settings) AS all_years,
+           NOT EXISTS (SELECT 1 FROM supplier_alternatives_state x, state
+                       WHERE x.flows_at IS NOT DISTINCT FROM state.f) AS flows_changed
 )
 SELECT DISTINCT CAST(year(period) AS INTEGER) + k.n AS year
 FROM mart_scope, (VALUES (0), (3)) k(n)
-WHERE freq = 'A'
+WHERE freq = 'A' AND (SELECT flows_changed FROM changed)
 UNION
 SELECT DISTINCT year FROM import_shares WHERE freq = 'A' AND (SELECT all_years FROM changed);
 
 DELETE FROM supplier_alternatives WHERE year IN (SELECT year FROM alternatives_years);
 DELETE FROM supplier_alternatives_state;
 INSERT INTO supplier_alternatives_state
-SELECT (SELECT max(valid_from) FROM trade_measures_history), (SELECT max(valid_from) FROM mineral_statistics_history);
+SELECT (SELECT max(valid_from) FROM trade_measures_history), (SELECT max(valid_from) FROM mineral_statistics_history),
+       (SELECT string_agg(name || '=' || value, ';' ORDER BY name) FROM settings),
+       (SELECT max(valid_from) FROM trade_flow_parts);
 
 INSERT INTO supplier_alternatives BY NAME
 WITH
