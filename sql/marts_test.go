@@ -4,7 +4,9 @@ import (
 	"context"
 	gosql "database/sql"
 	"fmt"
+	"log/slog"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +15,10 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/etl/etltest"
+	"github.com/tradewh/tradewh/output/warehouse"
+	"github.com/tradewh/tradewh/sources/comtrade"
+	"github.com/tradewh/tradewh/sources/usgsmcs"
 	"github.com/tradewh/tradewh/sql"
 )
 
@@ -424,19 +430,26 @@ func TestIncremental(t *testing.T) {
 
 	// Revisions: USA's CHN import 2023 600 -> 700; KOR's CHN import
 	// 2023-06 10 -> 30 (reaches the trailing windows up to 2024-01, not
-	// 2023-05); a new USGS edition puts gallium 2023 at 90.
+	// 2023-05); a new USGS edition puts gallium 2023 at 90. New rows: USA's
+	// copper 7402 from CHN in 2021 (90 of its World 900: the 0 written for
+	// the World total alone goes, and 2022's change is read against 0.1),
+	// and IND's rare earths from the EU 100 -> 300 (an area: no rank).
 	exec(`UPDATE trade_flow_versions SET valid_to = now() WHERE rowid IN (SELECT rid FROM trade_flow_rows
-		WHERE source = 'comtrade' AND reporter_iso3 IN ('USA', 'KOR') AND partner_iso3 = 'CHN' AND flow = 'import'
-		  AND ((freq = 'A' AND period = DATE '2023-01-01' AND hs_code = '811292')
-		    OR (freq = 'M' AND period = DATE '2023-06-01')))`)
+		WHERE source = 'comtrade' AND flow = 'import'
+		  AND ((reporter_iso3 IN ('USA', 'KOR') AND partner_iso3 = 'CHN'
+		        AND ((freq = 'A' AND period = DATE '2023-01-01' AND hs_code = '811292')
+		          OR (freq = 'M' AND period = DATE '2023-06-01')))
+		    OR (reporter_iso3 = 'IND' AND partner_iso3 = 'EUR')))`)
 	insertFlows(t, db, []flow{
 		{"comtrade", "A", "2023-01-01", "USA", "CHN", "import", "811292", "gallium_germanium", 700},
 		{"comtrade", "M", "2023-06-01", "KOR", "CHN", "import", "810194", "tungsten", 30},
+		{"comtrade", "A", "2021-01-01", "USA", "CHN", "import", "7402", "", 90},
+		{"comtrade", "A", "2023-01-01", "IND", "EUR", "import", "2846", "rare_earths", 300},
 	})
 	exec(`INSERT INTO mineral_statistics_history VALUES ('MCS2025', 'gallium', 2023, 'USA',
 		'net_import_reliance', '', 90, 'pct', NULL, 'usgs', 'f', 1, 'c', 2, now(), NULL, NULL)`)
 
-	scope := [][2]string{{"A", "2023-01-01"}, {"M", "2023-06-01"}}
+	scope := [][2]string{{"A", "2021-01-01"}, {"A", "2023-01-01"}, {"M", "2023-06-01"}}
 	for m := 1; m <= 12; m++ { // the loader adds a changed USGS year's months
 		scope = append(scope, [2]string{"M", fmt.Sprintf("2023-%02d-01", m)})
 	}
@@ -452,14 +465,24 @@ func TestIncremental(t *testing.T) {
 		[]string{"2023-05-01 0.6875", "2024-01-01 0.481481481"})
 	checkRows(t, db, `SELECT net_import_reliance_pct, nir_qualifier FROM dependency_trends
 		WHERE source = 'comtrade' AND reporter_iso3 = 'USA' AND year = 2023 AND hs_code IS NULL`, []string{"90 NULL"})
+	checkRows(t, db, `SELECT year, partner_iso3, share, rank, no_partner_rows FROM import_shares
+		WHERE reporter_iso3 = 'USA' AND hs_code = '7402' AND year = 2021`, []string{"2021 CHN 0.1 1 false"})
+	checkRows(t, db, `SELECT year, concern_share, share_change_pp, coverage_flag FROM dependency_trends
+		WHERE reporter_iso3 = 'USA' AND hs_code = '7402' ORDER BY year`,
+		[]string{"2020 0 NULL partial", "2021 0.1 10 partial", "2022 0.1 0 full"})
+	checkRows(t, db, `SELECT partner_iso3, share, rank, hhi FROM import_shares JOIN dependency_trends USING (source, freq, period, reporter_iso3, hs_code)
+		WHERE reporter_iso3 = 'IND' AND hs_code = '2846' ORDER BY partner_iso3`,
+		[]string{"CHN 0.7 1 5125", "EUR 0.3 NULL 5125", "MYS 0.15 2 5125", "S19 0.05 NULL 5125"})
 
 	for _, tbl := range martTables {
 		checkRows(t, db, `SELECT source FROM `+tbl+` WHERE source IN ('sentinel', 'stale')`, []string{"sentinel"})
-		// 2022 was not in scope: identical to before.
+		// 2022 was not in scope: identical to before, but for the trend of
+		// copper, whose change reads 2021.
+		untouched := ` WHERE year = 2022 AND NOT (source = 'comtrade' AND '` + tbl + `' = 'dependency_trends' AND coalesce(hs_code, '') = '7402')`
 		checkRows(t, db, `SELECT count(*) FROM (
-			(SELECT * FROM before_`+tbl+` WHERE year = 2022 EXCEPT ALL SELECT * FROM `+tbl+` WHERE year = 2022)
+			(SELECT * FROM before_`+tbl+untouched+` EXCEPT ALL SELECT * FROM `+tbl+untouched+`)
 			UNION ALL
-			(SELECT * FROM `+tbl+` WHERE year = 2022 AND source <> 'sentinel' EXCEPT ALL SELECT * FROM before_`+tbl+` WHERE year = 2022))`,
+			(SELECT * FROM `+tbl+untouched+` AND source <> 'sentinel' EXCEPT ALL SELECT * FROM before_`+tbl+untouched+`))`,
 			[]string{"0"})
 		exec(`DELETE FROM ` + tbl + ` WHERE source = 'sentinel'`)
 		exec(`CREATE TABLE incremental_` + tbl + ` AS SELECT * FROM ` + tbl)
@@ -639,4 +662,192 @@ func TestThresholdSettings(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "min_coverage = '80%' is not a number") {
 		t.Errorf("rebuild with min_coverage = '80%%': %v, want an error naming the setting", err)
 	}
+}
+
+// applyMigrations applies, in order, the migrations whose names sort
+// before upTo ("" applies them all).
+func applyMigrations(t *testing.T, db *gosql.DB, from, upTo string) {
+	t.Helper()
+	for _, m := range sql.Migrations() {
+		if m.Name < from || (upTo != "" && m.Name >= upTo) {
+			continue
+		}
+		if _, err := db.Exec(m.SQL); err != nil {
+			t.Fatalf("migration %s: %v", m.Name, err)
+		}
+	}
+}
+
+func memoryDB(t *testing.T) *gosql.DB {
+	t.Helper()
+	db, err := gosql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.SetMaxOpenConns(1)
+	return db
+}
+
+const martColumns = `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
+	WHERE table_name IN ('import_shares', 'dependency_trends', 'mirror_flows')
+	ORDER BY table_name, ordinal_position`
+
+// TestMartTablesFromMigrations: a new warehouse has the mart tables before
+// any rebuild (a load with --no-marts leaves them empty, not missing), with
+// the very columns the mart scripts would create.
+func TestMartTablesFromMigrations(t *testing.T) {
+	migrated := memoryDB(t)
+	applyMigrations(t, migrated, "", "")
+	for _, tbl := range martTables {
+		checkRows(t, migrated, `SELECT count(*) FROM `+tbl, []string{"0"})
+	}
+
+	// The scripts alone, on a database whose migrations stop before 006.
+	scripted := memoryDB(t)
+	applyMigrations(t, scripted, "", "006")
+	if _, err := scripted.Exec(`CREATE TEMP TABLE mart_scope (freq VARCHAR, period DATE)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range sql.Marts() {
+		if m.Name == "10_import_shares.sql" || m.Name == "20_dependency_trends.sql" || m.Name == "30_mirror_flows.sql" {
+			if _, err := scripted.Exec(m.SQL); err != nil {
+				t.Fatalf("mart %s: %v", m.Name, err)
+			}
+		}
+	}
+	want := rows(t, scripted, martColumns)
+	if len(want) < 50 {
+		t.Fatalf("the mart scripts created %d columns", len(want))
+	}
+	checkRows(t, migrated, martColumns, want)
+}
+
+// preMigrationMarts are the mart tables as the mart scripts created them
+// before migration 006.
+const preMigrationMarts = `
+CREATE TABLE import_shares (
+    source VARCHAR NOT NULL, freq VARCHAR NOT NULL, period DATE NOT NULL, year INTEGER NOT NULL,
+    reporter_iso3 VARCHAR NOT NULL, commodity VARCHAR, hs_code VARCHAR, partner_iso3 VARCHAR NOT NULL,
+    value_usd DOUBLE, total_value_usd DOUBLE, total_basis VARCHAR NOT NULL, share DOUBLE, rank INTEGER NOT NULL);
+CREATE TABLE dependency_trends (
+    source VARCHAR NOT NULL, freq VARCHAR NOT NULL, period DATE NOT NULL, year INTEGER NOT NULL,
+    reporter_iso3 VARCHAR NOT NULL, commodity VARCHAR, hs_code VARCHAR, total_value_usd DOUBLE,
+    n_partners INTEGER NOT NULL, top_partner_iso3 VARCHAR, top_share DOUBLE, concern_iso3 VARCHAR NOT NULL,
+    concern_share DOUBLE, share_change_pp DOUBLE, concern_share_12m DOUBLE, hhi DOUBLE,
+    net_import_reliance_pct DOUBLE, nir_qualifier VARCHAR);
+CREATE TABLE mirror_flows (
+    source VARCHAR NOT NULL, freq VARCHAR NOT NULL, period DATE NOT NULL, year INTEGER NOT NULL,
+    commodity VARCHAR, hs_code VARCHAR NOT NULL, importer_iso3 VARCHAR NOT NULL, exporter_iso3 VARCHAR NOT NULL,
+    import_value_usd DOUBLE, export_value_usd DOUBLE, gap_usd DOUBLE, gap_pct DOUBLE);
+INSERT INTO import_shares VALUES ('comtrade', 'A', '2023-01-01', 2023, 'USA', NULL, '7108', 'CHE', 10, 10, 'sum_of_partners', 1, 1);
+INSERT INTO dependency_trends (source, freq, period, year, reporter_iso3, n_partners, concern_iso3)
+    VALUES ('comtrade', 'M', '2023-06-01', 2023, 'USA', 1, 'CHN');
+INSERT INTO mirror_flows (source, freq, period, year, hs_code, importer_iso3, exporter_iso3)
+    VALUES ('comtrade', 'A', '2021-01-01', 2021, '7108', 'USA', 'CHE');
+`
+
+// TestUpgradeOlderWarehouse: a warehouse whose mart tables the scripts
+// created before migration 006 gets the new columns (in the order a new
+// warehouse has them), may hold NULL ranks, and has every period of its
+// old mart rows pending for the next rebuild, which fills the new columns.
+func TestUpgradeOlderWarehouse(t *testing.T) {
+	db := memoryDB(t)
+	applyMigrations(t, db, "", "006")
+	if _, err := db.Exec(preMigrationMarts); err != nil {
+		t.Fatal(err)
+	}
+	applyMigrations(t, db, "006", "")
+
+	fresh := memoryDB(t)
+	applyMigrations(t, fresh, "", "")
+	checkRows(t, db, martColumns, rows(t, fresh, martColumns))
+	checkRows(t, db, `SELECT freq, period FROM mart_pending ORDER BY period`,
+		[]string{"A 2021-01-01", "A 2023-01-01", "M 2023-06-01"})
+	checkRows(t, db, `SELECT partner_iso3, rank, coverage_ratio, is_area FROM import_shares`, []string{"CHE 1 NULL NULL"})
+	if _, err := db.Exec(`UPDATE import_shares SET rank = NULL`); err != nil {
+		t.Errorf("rank stays NOT NULL: %v", err)
+	}
+}
+
+// TestRealUSGallium loads the real Comtrade records of US imports of HS
+// 811292 (only China and World were pulled) with --no-marts semantics into
+// a new warehouse, then the real MCS 2024 gallium and germanium tables, and
+// checks the marts against the raw rows: China's share of the World total
+// is right, and so is saying that China is all the partner detail there is
+// (7 to 19 % of the total), so no top partner, count, HHI or band stands.
+func TestRealUSGallium(t *testing.T) {
+	data := etltest.SharedData(t)
+	csvPath := filepath.Join(data, "comtrade", "comtrade_gallium_usa_chn_2020_2024.csv")
+	want := etltest.RawUSGalliumShares(t, csvPath)
+	if len(want) != 5 {
+		t.Fatalf("want 5 years of US imports in the raw file, got %v", want)
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	wh, err := warehouse.Open(ctx, warehouse.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wh.Close()
+	p := &etl.Pipeline{Store: wh, Runtime: etl.Runtime{RawDir: filepath.Join(dir, "raw"), Logger: slog.New(slog.DiscardHandler)}, DeferMarts: true}
+	if _, err := p.Run(ctx, etl.JobSpec{Name: "load-comtrade-csv", Kind: comtrade.KindCSV,
+		Config: map[string]any{"paths": []any{csvPath}}}); err != nil {
+		t.Fatal(err)
+	}
+	db := wh.DB()
+	// Marts left for later: the tables are there, empty, their periods pending.
+	for _, tbl := range martTables {
+		checkRows(t, db, `SELECT count(*) FROM `+tbl, []string{"0"})
+	}
+	checkRows(t, db, `SELECT count(*) FROM mart_pending`, []string{"5"})
+
+	// The next load rebuilds the pending periods with its own.
+	p.DeferMarts = false
+	salient := filepath.Join(data, "usgs", "mcs2024", "salient")
+	if _, err := p.Run(ctx, etl.JobSpec{Name: "load-usgs-mcs", Kind: usgsmcs.Kind, Config: map[string]any{"paths": []any{
+		filepath.Join(salient, "mcs2024-galli_salient.csv"), filepath.Join(salient, "mcs2024-germa_salient.csv")}}}); err != nil {
+		t.Fatal(err)
+	}
+	checkRows(t, db, `SELECT count(*) FROM mart_pending`, []string{"0"})
+
+	var wantRows []string
+	prev := math.NaN()
+	for y := 2020; y <= 2024; y++ {
+		s := want[y]
+		change := "NULL"
+		if !math.IsNaN(prev) {
+			change = strconv.FormatFloat(math.Round((s-prev)*100*1e9)/1e9, 'f', -1, 64)
+		}
+		prev = s
+		rev, changed, nir := "HS2017", "false", "100"
+		if y >= 2022 {
+			rev = "HS2022"
+		}
+		switch y {
+		case 2020:
+			changed = "NULL"
+		case 2022:
+			changed = "true"
+		case 2024: // MCS 2024 reports up to 2023
+			nir = "NULL"
+		}
+		f := strconv.FormatFloat(math.Round(s*1e9)/1e9, 'f', -1, 64)
+		wantRows = append(wantRows, fmt.Sprintf("%d CHN %s %s %s world_total partial NULL NULL NULL NULL NULL NULL %s %s true %s",
+			y, f, change, f, rev, changed, nir))
+	}
+	checkRows(t, db, `SELECT year, concern_iso3, concern_share, share_change_pp, coverage_ratio, coverage_basis, coverage_flag,
+		n_partners, top_partner_iso3, top_share, hhi, hhi_band, single_supplier, hs_revision, hs_revision_changed,
+		starts_with(hs_revision_note, '811292: HS 2022 gave hafnium'), net_import_reliance_pct
+		FROM dependency_trends WHERE reporter_iso3 = 'USA' AND freq = 'A' AND hs_code = '811292' ORDER BY year`, wantRows)
+	// The coverage bounds: China is 7 to 19 % of the World total.
+	checkRows(t, db, `SELECT round(min(coverage_ratio), 2), round(max(coverage_ratio), 2) FROM import_shares
+		WHERE reporter_iso3 = 'USA' AND freq = 'A'`, []string{"0.07 0.19"})
+	// The group row of gallium_germanium says the same: 811292 is its only code here.
+	checkRows(t, db, `SELECT count(*) FROM dependency_trends d JOIN dependency_trends g
+		USING (source, freq, period, reporter_iso3, commodity)
+		WHERE d.hs_code = '811292' AND g.hs_code IS NULL AND d.reporter_iso3 = 'USA'
+		  AND (d.concern_share, d.coverage_ratio, d.coverage_flag, d.hs_revision_note, d.net_import_reliance_pct)
+		      IS NOT DISTINCT FROM (g.concern_share, g.coverage_ratio, g.coverage_flag, g.hs_revision_note, g.net_import_reliance_pct)`,
+		[]string{"5"})
 }
