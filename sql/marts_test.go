@@ -851,3 +851,25 @@ func TestRealUSGallium(t *testing.T) {
 		      IS NOT DISTINCT FROM (g.concern_share, g.coverage_ratio, g.coverage_flag, g.hs_revision_note, g.net_import_reliance_pct)`,
 		[]string{"5"})
 }
+
+// TestRevisionColumns: the HS revision a period was reported in, both when
+// its World row and partner rows differ, and the change from one period to
+// the next.
+func TestRevisionColumns(t *testing.T) {
+	db := openWarehouse(t)
+	// USA's comtrade imports of 811292: 2022 all in HS2017; 2023 partners
+	// in HS2022 but the World row still in HS2017.
+	if _, err := db.Exec(`UPDATE trade_flow_parts p SET hs_revision = CASE
+			WHEN r.period = DATE '2022-01-01' OR r.partner_iso3 = 'WLD' THEN 'HS2017' ELSE 'HS2022' END
+		FROM trade_flow_rows r
+		WHERE r.part_id = p.part_id AND r.source = 'comtrade' AND r.reporter_iso3 = 'USA' AND r.hs_code = '811292'`); err != nil {
+		t.Fatal(err)
+	}
+	rebuild(t, db, nil)
+	checkRows(t, db, `SELECT DISTINCT year, hs_code, hs_revision FROM import_shares
+		WHERE source = 'comtrade' AND reporter_iso3 = 'USA' AND commodity = 'gallium_germanium' ORDER BY ALL`,
+		[]string{"2022 811292 HS2017", "2022 NULL HS2017", "2023 811292 HS2017,HS2022", "2023 NULL HS2017,HS2022"})
+	checkRows(t, db, `SELECT year, hs_code, hs_revision, hs_revision_changed FROM dependency_trends
+		WHERE source = 'comtrade' AND reporter_iso3 = 'USA' AND commodity = 'gallium_germanium' ORDER BY ALL`,
+		[]string{"2022 811292 HS2017 NULL", "2022 NULL HS2017 NULL", "2023 811292 HS2017,HS2022 true", "2023 NULL HS2017,HS2022 true"})
+}

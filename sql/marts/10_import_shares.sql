@@ -43,14 +43,15 @@ areas AS (
 imports AS (
     SELECT source, freq, period, reporter_iso3, partner_iso3, hs_code,
            max(commodity) AS commodity, sum(value_usd) AS value_usd,
-           string_agg(DISTINCT hs_revision, ',' ORDER BY hs_revision) AS hs_revision
+           min(hs_revision) AS hs_revision_min, max(hs_revision) AS hs_revision_max
     FROM trade_flows
     WHERE flow = 'import'
       AND (freq, period) IN (SELECT freq, period FROM mart_scope)
     GROUP BY source, freq, period, reporter_iso3, partner_iso3, hs_code
 ),
 partners AS (
-    SELECT * EXCLUDE (hs_revision), partner_iso3 IN (SELECT iso3 FROM areas) AS is_area
+    SELECT source, freq, period, reporter_iso3, partner_iso3, hs_code, commodity, value_usd,
+           hs_revision_min, hs_revision_max, partner_iso3 IN (SELECT iso3 FROM areas) AS is_area
     FROM imports
     WHERE partner_iso3 <> 'WLD'
 ),
@@ -78,36 +79,50 @@ code_notes AS (
 
 -- Per code. Denominator: the code's World total, else the sum over its
 -- partners (areas included: their trade is trade). Coverage: what the
--- countries among the partners account for of the World total.
-code_sums AS (
-    SELECT source, freq, period, reporter_iso3, hs_code,
-           sum(value_usd) AS partner_sum_usd,
-           coalesce(sum(value_usd) FILTER (WHERE NOT is_area), 0) AS country_sum_usd
-    FROM partners
-    GROUP BY ALL
+-- countries among the partners account for of the World total. The
+-- revision is the one the key's rows were reported in (both, should they
+-- differ). Countries rank first to last within their key; areas are not
+-- ranked (ordered after the countries, their rank is then cleared).
+world_rows AS (
+    SELECT source, freq, period, reporter_iso3, hs_code, commodity, value_usd AS world_usd,
+           hs_revision_min AS world_rev_min, hs_revision_max AS world_rev_max
+    FROM imports
+    WHERE partner_iso3 = 'WLD'
 ),
-code_keys AS (
-    SELECT source, freq, period, reporter_iso3, hs_code,
-           max(i.commodity) AS commodity,
-           string_agg(DISTINCT i.hs_revision, ',' ORDER BY i.hs_revision) AS hs_revision,
-           any_value(n.hs_revision_note) AS hs_revision_note
-    FROM imports i
-    LEFT JOIN code_notes n USING (hs_code)
-    GROUP BY source, freq, period, reporter_iso3, hs_code
-),
-code_totals AS (
-    SELECT k.*, w.value_usd AS world_usd, s.partner_sum_usd, s.country_sum_usd,
-           s.hs_code IS NULL AS no_partner_rows
-    FROM code_keys k
-    LEFT JOIN world w USING (source, freq, period, reporter_iso3, hs_code)
-    LEFT JOIN code_sums s USING (source, freq, period, reporter_iso3, hs_code)
-    -- a key of a World row without a value and no partner: nothing to show
-    WHERE w.value_usd IS NOT NULL OR s.hs_code IS NOT NULL
+code_windows AS (
+    SELECT p.source, p.freq, p.period, p.reporter_iso3, p.hs_code, p.commodity,
+           p.partner_iso3, p.value_usd, p.is_area, false AS no_partner_rows,
+           w.world_usd, w.world_rev_min, w.world_rev_max,
+           sum(p.value_usd) OVER k AS partner_sum_usd,
+           coalesce(sum(p.value_usd) FILTER (WHERE NOT p.is_area) OVER k, 0) AS country_sum_usd,
+           min(p.hs_revision_min) OVER k AS rev_min,
+           max(p.hs_revision_max) OVER k AS rev_max,
+           CASE WHEN NOT p.is_area
+                THEN row_number() OVER (k ORDER BY p.is_area, p.value_usd DESC NULLS LAST, p.partner_iso3) END AS rank
+    FROM partners p
+    LEFT JOIN world_rows w USING (source, freq, period, reporter_iso3, hs_code)
+    WINDOW k AS (PARTITION BY p.source, p.freq, p.period, p.reporter_iso3, p.hs_code)
 ),
 code_rows AS (
-    SELECT t.* EXCLUDE (no_partner_rows), p.partner_iso3, p.value_usd, p.is_area, false AS no_partner_rows
-    FROM code_totals t
-    JOIN partners p USING (source, freq, period, reporter_iso3, hs_code)
+    SELECT * EXCLUDE (world_rev_min, world_rev_max, rev_min, rev_max),
+           CASE WHEN least(rev_min, world_rev_min) = greatest(rev_max, world_rev_max) THEN least(rev_min, world_rev_min)
+                ELSE least(rev_min, world_rev_min) || ',' || greatest(rev_max, world_rev_max) END AS hs_revision
+    FROM code_windows
+    LEFT JOIN code_notes n USING (hs_code)
+),
+-- Codes with a World total and no partner row at all (see filler_rows).
+code_world_only AS (
+    SELECT w.source, w.freq, w.period, w.reporter_iso3, w.hs_code, w.commodity, w.world_usd,
+           CAST(NULL AS DOUBLE) AS partner_sum_usd, 0.0 AS country_sum_usd,
+           CASE WHEN w.world_rev_min = w.world_rev_max THEN w.world_rev_min
+                ELSE w.world_rev_min || ',' || w.world_rev_max END AS hs_revision,
+           n.hs_revision_note, true AS no_partner_rows
+    FROM world_rows w
+    LEFT JOIN code_notes n USING (hs_code)
+    WHERE w.world_usd IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM partners p
+                      WHERE p.source = w.source AND p.freq = w.freq AND p.period = w.period
+                        AND p.reporter_iso3 = w.reporter_iso3 AND p.hs_code = w.hs_code)
 ),
 
 -- Per group. A heading already contains its subheadings (2846 holds
@@ -170,7 +185,8 @@ group_sums AS (
 ),
 group_keys AS (
     SELECT source, freq, period, reporter_iso3, commodity,
-           string_agg(DISTINCT i.hs_revision, ',' ORDER BY i.hs_revision) AS hs_revision,
+           CASE WHEN min(i.hs_revision_min) = max(i.hs_revision_max) THEN min(i.hs_revision_min)
+                ELSE min(i.hs_revision_min) || ',' || max(i.hs_revision_max) END AS hs_revision,
            string_agg(DISTINCT n.hs_revision_note, '; ' ORDER BY n.hs_revision_note) AS hs_revision_note
     FROM imports i
     LEFT JOIN code_notes n USING (hs_code)
@@ -189,7 +205,10 @@ group_totals AS (
     WHERE w.world_usd IS NOT NULL OR s.commodity IS NOT NULL
 ),
 group_rows AS (
-    SELECT t.* EXCLUDE (no_partner_rows), p.partner_iso3, p.value_usd, p.is_area, false AS no_partner_rows
+    SELECT t.* EXCLUDE (no_partner_rows), p.partner_iso3, p.value_usd, p.is_area, false AS no_partner_rows,
+           CASE WHEN NOT p.is_area
+                THEN row_number() OVER (PARTITION BY t.source, t.freq, t.period, t.reporter_iso3, t.commodity, p.is_area
+                                        ORDER BY p.value_usd DESC NULLS LAST, p.partner_iso3) END AS rank
     FROM group_totals t
     JOIN group_partners p USING (source, freq, period, reporter_iso3, commodity)
 ),
@@ -199,8 +218,8 @@ group_rows AS (
 -- series has no gap and coverage (0) says what the total rests on.
 filler_rows AS (
     SELECT t.* EXCLUDE (no_partner_rows), c.iso3 AS partner_iso3, 0.0 AS value_usd, false AS is_area,
-           true AS no_partner_rows
-    FROM (SELECT * FROM code_totals UNION ALL BY NAME SELECT * FROM group_totals) t
+           true AS no_partner_rows, CAST(NULL AS BIGINT) AS rank
+    FROM (SELECT * FROM code_world_only UNION ALL BY NAME SELECT * FROM group_totals) t
     CROSS JOIN concern c
     WHERE t.no_partner_rows
 ),
@@ -216,9 +235,5 @@ SELECT * EXCLUDE (world_usd, partner_sum_usd, country_sum_usd),
        CASE WHEN world_usd IS NOT NULL THEN 'world_total' ELSE 'partner_sum' END AS coverage_basis,
        CASE WHEN world_usd <> 0 THEN coalesce(country_sum_usd, 0) / world_usd END AS coverage_ratio,
        CASE WHEN coalesce(world_usd, partner_sum_usd) <> 0
-            THEN value_usd / coalesce(world_usd, partner_sum_usd) END AS share,
-       CASE WHEN NOT (is_area OR no_partner_rows)
-            THEN row_number() OVER (PARTITION BY source, freq, period, reporter_iso3, commodity, hs_code,
-                                                 is_area OR no_partner_rows
-                                    ORDER BY value_usd DESC NULLS LAST, partner_iso3) END AS rank
+            THEN value_usd / coalesce(world_usd, partner_sum_usd) END AS share
 FROM all_rows;
