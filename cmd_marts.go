@@ -1,22 +1,32 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/output/warehouse"
 )
 
 func newMartsCmd(g *globals) *cobra.Command {
 	var all bool
+	var sets []string
 	cmd := &cobra.Command{
-		Use:   "marts",
+		Use:   "marts [--all] [--set NAME=VALUE]...",
 		Short: "Rebuild the marts of periods loaded with --no-marts (--all: of every period)",
 		Long: `Rebuild the marts (import_shares, dependency_trends, mirror_flows, event_windows, diversion,
 diversion_replacements, supplier_alternatives) of the periods that loads with --no-marts left pending; with --all, of every period in the warehouse. Every load and run
 without --no-marts rebuilds pending periods too. Run tradewh export afterwards to refresh the
-Parquet exports.`,
+Parquet exports.
+
+--set changes a threshold of the marts (kept in the settings table) and rebuilds every period
+that rests on it:
+` + martSettingsDoc(),
+		Example: `  tradewh marts
+  tradewh marts --set min_coverage=0.9 --set single_supplier_share=0.5`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -25,6 +35,14 @@ Parquet exports.`,
 				return err
 			}
 			defer s.Close()
+			if len(sets) > 0 {
+				if err := s.WH.SetMartSettings(ctx, sets); errors.Is(err, warehouse.ErrBadSetting) {
+					return usageError{err}
+				} else if err != nil {
+					return err
+				}
+				fmt.Fprintf(g.stdout, "set %s\n", strings.Join(sets, ", "))
+			}
 			pending, err := s.WH.PendingMarts(ctx)
 			if err != nil {
 				return err
@@ -45,5 +63,15 @@ Parquet exports.`,
 		},
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "rebuild every period, not only the pending ones")
+	cmd.Flags().StringArrayVar(&sets, "set", nil, "a threshold of the marts as NAME=VALUE (repeatable)")
 	return cmd
+}
+
+// martSettingsDoc lists the marts' thresholds for the help text.
+func martSettingsDoc() string {
+	var b strings.Builder
+	for _, m := range warehouse.MartSettings {
+		fmt.Fprintf(&b, "  %-28s %s (default %s)\n", m.Name, m.Doc, m.Default)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }

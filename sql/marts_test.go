@@ -4,7 +4,9 @@ import (
 	"context"
 	gosql "database/sql"
 	"fmt"
+	"log/slog"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +14,11 @@ import (
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
+	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/etl/etltest"
+	"github.com/tradewh/tradewh/output/warehouse"
+	"github.com/tradewh/tradewh/sources/comtrade"
+	"github.com/tradewh/tradewh/sources/usgsmcs"
 	"github.com/tradewh/tradewh/sql"
 )
 
@@ -57,7 +64,7 @@ var fixtureFlows = []flow{
 	{"comtrade", "A", "2023-01-01", "JPN", "VNM", "import", "2846", "rare_earths", 100},
 	{"comtrade", "A", "2023-01-01", "JPN", "VNM", "import", "284690", "rare_earths", 100},
 	{"comtrade", "A", "2023-01-01", "JPN", "MYS", "import", "284610", "rare_earths", 50},
-	// A code outside every group: per-code rows only. Areas are partners here.
+	// A code outside every group: per-code rows only. S19 is an area: shown, not ranked.
 	{"comtrade", "A", "2023-01-01", "JPN", "CHE", "import", "7108", "", 10},
 	{"comtrade", "A", "2023-01-01", "JPN", "S19", "import", "7108", "", 5},
 	// Antimony: 8110 holds 811010; a partner value of NULL stays a row.
@@ -65,6 +72,40 @@ var fixtureFlows = []flow{
 	{"comtrade", "A", "2023-01-01", "KOR", "CHN", "import", "811010", "antimony", 60},
 	{"comtrade", "A", "2023-01-01", "KOR", "VNM", "import", "811010", "antimony", 30},
 	{"comtrade", "A", "2023-01-01", "KOR", "BOL", "import", "811010", "antimony", -1},
+}
+
+// coverageFlows are the cases of partial partner detail, areas and World
+// totals without partners; the expected figures in TestCoverage are worked
+// out from them.
+var coverageFlows = []flow{
+	// USA refined copper 7402 (no group): World totals only in 2020 and
+	// 2021 (none of the pulled partners supplied it), then CHN 100 and JPN
+	// 850 of 1000 in 2022 (coverage 0.95).
+	{"comtrade", "A", "2020-01-01", "USA", "WLD", "import", "7402", "", 800},
+	{"comtrade", "A", "2021-01-01", "USA", "WLD", "import", "7402", "", 900},
+	{"comtrade", "A", "2022-01-01", "USA", "WLD", "import", "7402", "", 1000},
+	{"comtrade", "A", "2022-01-01", "USA", "CHN", "import", "7402", "", 100},
+	{"comtrade", "A", "2022-01-01", "USA", "JPN", "import", "7402", "", 850},
+	// AUS lithium oxide 282520 (no group): one partner pulled, no World row.
+	{"comtrade", "A", "2023-01-01", "AUS", "CHN", "import", "282520", "", 120},
+	// GBR gallium and germanium, only CHN and World pulled: CHN 460 of
+	// 811292's World 750; 282560 has a World total of 91.5 and no CHN row.
+	// The group's World total is 750 + 91.5 = 841.5: CHN 460/841.5.
+	{"comtrade", "A", "2023-01-01", "GBR", "WLD", "import", "811292", "gallium_germanium", 750},
+	{"comtrade", "A", "2023-01-01", "GBR", "CHN", "import", "811292", "gallium_germanium", 460},
+	{"comtrade", "A", "2023-01-01", "GBR", "WLD", "import", "282560", "gallium_germanium", 91.5},
+	// GBR tungsten: 8101 has a World total, 2611 partner rows without one,
+	// so the group has no World total: CHN 300 + 40 is the whole.
+	{"comtrade", "A", "2023-01-01", "GBR", "WLD", "import", "8101", "tungsten", 500},
+	{"comtrade", "A", "2023-01-01", "GBR", "CHN", "import", "8101", "tungsten", 300},
+	{"comtrade", "A", "2023-01-01", "GBR", "CHN", "import", "2611", "tungsten", 40},
+	// IND rare earths 2846: CHN 700, MYS 150 and the areas EU (97) 100 and
+	// Other Asia, nes (490) 50 of World 1000. Countries cover 850/1000.
+	{"comtrade", "A", "2023-01-01", "IND", "WLD", "import", "2846", "rare_earths", 1000},
+	{"comtrade", "A", "2023-01-01", "IND", "CHN", "import", "2846", "rare_earths", 700},
+	{"comtrade", "A", "2023-01-01", "IND", "MYS", "import", "2846", "rare_earths", 150},
+	{"comtrade", "A", "2023-01-01", "IND", "EUR", "import", "2846", "rare_earths", 100},
+	{"comtrade", "A", "2023-01-01", "IND", "S19", "import", "2846", "rare_earths", 50},
 }
 
 // monthlyFlows: KOR 810194, 13 months. 2023-01 CHN 70 of 80; 2023-02..12
@@ -86,13 +127,9 @@ func monthlyFlows() []flow {
 	return out
 }
 
+// referenceSQL adds the USGS figures the fixtures need; the reference
+// tables themselves are the program's own lists (referenceTables).
 const referenceSQL = `
-INSERT INTO countries VALUES
-    ('S19', NULL, 490, NULL, 'Other Asia, nes', true),
-    ('CHN', 'CN', 156, '5700', 'China', false);
-INSERT INTO commodity_usgs VALUES
-    ('gallium_germanium', 'gallium'), ('gallium_germanium', 'germanium'),
-    ('rare_earths', 'rare_earths'), ('tungsten', 'tungsten');
 INSERT INTO mineral_statistics_history
     (edition, commodity, year, country_iso3, measure, product, value, unit, qualifier,
      source, source_ref, source_row, source_column, run_id, valid_from)
@@ -121,11 +158,36 @@ func openWarehouse(t *testing.T) *gosql.DB {
 			t.Fatalf("migration %s: %v", m.Name, err)
 		}
 	}
+	referenceTables(t, db)
 	if _, err := db.Exec(referenceSQL); err != nil {
 		t.Fatalf("reference data: %v", err)
 	}
-	insertFlows(t, db, append(fixtureFlows, monthlyFlows()...))
+	insertFlows(t, db, append(append(fixtureFlows, coverageFlows...), monthlyFlows()...))
 	return db
+}
+
+// referenceTables fills countries, commodity_groups, commodity_codes and
+// commodity_usgs from the program's lists, as the warehouse does on open.
+func referenceTables(t *testing.T, db *gosql.DB) {
+	t.Helper()
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := db.Exec(q, args...); err != nil {
+			t.Fatalf("reference data: %s: %v", q, err)
+		}
+	}
+	for _, c := range etl.Countries() {
+		exec(`INSERT INTO countries VALUES (?, nullif(?, ''), ?, nullif(?, ''), ?, ?)`, c.ISO3, c.ISO2, c.M49, c.Census, c.Name, c.IsArea)
+	}
+	for _, g := range etl.CommodityGroups {
+		exec(`INSERT INTO commodity_groups VALUES (?, ?)`, g.Slug, g.Name)
+		for _, c := range g.Codes {
+			exec(`INSERT INTO commodity_codes VALUES (?, ?, ?, ?, nullif(?, ''))`, g.Slug, c.HSCode, c.Description, c.Revisions, c.Note)
+		}
+		for _, u := range g.USGS {
+			exec(`INSERT INTO commodity_usgs VALUES (?, ?)`, g.Slug, u)
+		}
+	}
 }
 
 func insertFlows(t *testing.T, db *gosql.DB, flows []flow) {
@@ -305,7 +367,8 @@ func TestMarts(t *testing.T) {
 		{"group rows carry NIR too; other reporters do not",
 			`SELECT reporter_iso3, commodity, net_import_reliance_pct, nir_qualifier FROM dependency_trends
 			 WHERE hs_code IS NULL AND year = 2023 AND freq = 'A' ORDER BY source, reporter_iso3, commodity`,
-			[]string{"USA gallium_germanium 95 >", "CAN tungsten NULL NULL", "JPN rare_earths NULL NULL",
+			[]string{"USA gallium_germanium 95 >", "CAN tungsten NULL NULL", "GBR gallium_germanium NULL NULL",
+				"GBR tungsten NULL NULL", "IND rare_earths NULL NULL", "JPN rare_earths NULL NULL",
 				"KOR antimony NULL NULL", "USA gallium_germanium 95 >"}},
 		{"monthly: trailing 12 months, and 0 for a concern country without a row",
 			trends + `WHERE freq = 'M' AND hs_code IS NULL AND period IN ('2023-01-01', '2023-02-01', '2023-12-01', '2024-01-01') ORDER BY period`,
@@ -322,6 +385,7 @@ func TestMarts(t *testing.T) {
 			mirror + `WHERE hs_code = '811292' AND year = 2023 ORDER BY source, importer_iso3, exporter_iso3`,
 			[]string{
 				"census USA CHN 610 NULL NULL NULL",
+				"comtrade GBR CHN 460 NULL NULL NULL",
 				"comtrade JPN CHN NULL 80 NULL NULL",
 				"comtrade USA CHN 600 450 150 0.25",
 				"comtrade USA DEU 200 NULL NULL NULL",
@@ -366,19 +430,26 @@ func TestIncremental(t *testing.T) {
 
 	// Revisions: USA's CHN import 2023 600 -> 700; KOR's CHN import
 	// 2023-06 10 -> 30 (reaches the trailing windows up to 2024-01, not
-	// 2023-05); a new USGS edition puts gallium 2023 at 90.
+	// 2023-05); a new USGS edition puts gallium 2023 at 90. New rows: USA's
+	// copper 7402 from CHN in 2021 (90 of its World 900: the 0 written for
+	// the World total alone goes, and 2022's change is read against 0.1),
+	// and IND's rare earths from the EU 100 -> 300 (an area: no rank).
 	exec(`UPDATE trade_flow_versions SET valid_to = now() WHERE rowid IN (SELECT rid FROM trade_flow_rows
-		WHERE source = 'comtrade' AND reporter_iso3 IN ('USA', 'KOR') AND partner_iso3 = 'CHN' AND flow = 'import'
-		  AND ((freq = 'A' AND period = DATE '2023-01-01' AND hs_code = '811292')
-		    OR (freq = 'M' AND period = DATE '2023-06-01')))`)
+		WHERE source = 'comtrade' AND flow = 'import'
+		  AND ((reporter_iso3 IN ('USA', 'KOR') AND partner_iso3 = 'CHN'
+		        AND ((freq = 'A' AND period = DATE '2023-01-01' AND hs_code = '811292')
+		          OR (freq = 'M' AND period = DATE '2023-06-01')))
+		    OR (reporter_iso3 = 'IND' AND partner_iso3 = 'EUR')))`)
 	insertFlows(t, db, []flow{
 		{"comtrade", "A", "2023-01-01", "USA", "CHN", "import", "811292", "gallium_germanium", 700},
 		{"comtrade", "M", "2023-06-01", "KOR", "CHN", "import", "810194", "tungsten", 30},
+		{"comtrade", "A", "2021-01-01", "USA", "CHN", "import", "7402", "", 90},
+		{"comtrade", "A", "2023-01-01", "IND", "EUR", "import", "2846", "rare_earths", 300},
 	})
 	exec(`INSERT INTO mineral_statistics_history VALUES ('MCS2025', 'gallium', 2023, 'USA',
 		'net_import_reliance', '', 90, 'pct', NULL, 'usgs', 'f', 1, 'c', 2, now(), NULL, NULL)`)
 
-	scope := [][2]string{{"A", "2023-01-01"}, {"M", "2023-06-01"}}
+	scope := [][2]string{{"A", "2021-01-01"}, {"A", "2023-01-01"}, {"M", "2023-06-01"}}
 	for m := 1; m <= 12; m++ { // the loader adds a changed USGS year's months
 		scope = append(scope, [2]string{"M", fmt.Sprintf("2023-%02d-01", m)})
 	}
@@ -394,14 +465,24 @@ func TestIncremental(t *testing.T) {
 		[]string{"2023-05-01 0.6875", "2024-01-01 0.481481481"})
 	checkRows(t, db, `SELECT net_import_reliance_pct, nir_qualifier FROM dependency_trends
 		WHERE source = 'comtrade' AND reporter_iso3 = 'USA' AND year = 2023 AND hs_code IS NULL`, []string{"90 NULL"})
+	checkRows(t, db, `SELECT year, partner_iso3, share, rank, no_partner_rows FROM import_shares
+		WHERE reporter_iso3 = 'USA' AND hs_code = '7402' AND year = 2021`, []string{"2021 CHN 0.1 1 false"})
+	checkRows(t, db, `SELECT year, concern_share, share_change_pp, coverage_flag FROM dependency_trends
+		WHERE reporter_iso3 = 'USA' AND hs_code = '7402' ORDER BY year`,
+		[]string{"2020 0 NULL partial", "2021 0.1 10 partial", "2022 0.1 0 full"})
+	checkRows(t, db, `SELECT partner_iso3, share, rank, hhi FROM import_shares JOIN dependency_trends USING (source, freq, period, reporter_iso3, hs_code)
+		WHERE reporter_iso3 = 'IND' AND hs_code = '2846' ORDER BY partner_iso3`,
+		[]string{"CHN 0.7 1 5125", "EUR 0.3 NULL 5125", "MYS 0.15 2 5125", "S19 0.05 NULL 5125"})
 
 	for _, tbl := range martTables {
 		checkRows(t, db, `SELECT source FROM `+tbl+` WHERE source IN ('sentinel', 'stale')`, []string{"sentinel"})
-		// 2022 was not in scope: identical to before.
+		// 2022 was not in scope: identical to before, but for the trend of
+		// copper, whose change reads 2021.
+		untouched := ` WHERE year = 2022 AND NOT (source = 'comtrade' AND '` + tbl + `' = 'dependency_trends' AND coalesce(hs_code, '') = '7402')`
 		checkRows(t, db, `SELECT count(*) FROM (
-			(SELECT * FROM before_`+tbl+` WHERE year = 2022 EXCEPT ALL SELECT * FROM `+tbl+` WHERE year = 2022)
+			(SELECT * FROM before_`+tbl+untouched+` EXCEPT ALL SELECT * FROM `+tbl+untouched+`)
 			UNION ALL
-			(SELECT * FROM `+tbl+` WHERE year = 2022 AND source <> 'sentinel' EXCEPT ALL SELECT * FROM before_`+tbl+` WHERE year = 2022))`,
+			(SELECT * FROM `+tbl+untouched+` AND source <> 'sentinel' EXCEPT ALL SELECT * FROM before_`+tbl+untouched+`))`,
 			[]string{"0"})
 		exec(`DELETE FROM ` + tbl + ` WHERE source = 'sentinel'`)
 		exec(`CREATE TABLE incremental_` + tbl + ` AS SELECT * FROM ` + tbl)
@@ -429,4 +510,366 @@ func TestConcernSetting(t *testing.T) {
 	checkRows(t, db, `SELECT concern_iso3, concern_share FROM dependency_trends
 		WHERE source = 'comtrade' AND reporter_iso3 = 'USA' AND hs_code = '811292' ORDER BY period`,
 		[]string{"DEU 0.5", "DEU 0.2"})
+}
+
+// TestCoverage checks what each figure rests on: coverage of the reported
+// World total by the partner detail, areas kept apart from countries, the
+// group denominator rule, World totals without partners, HS revision notes
+// and the concentration flags, each against coverageFlows worked by hand.
+func TestCoverage(t *testing.T) {
+	db := openWarehouse(t)
+	rebuild(t, db, nil)
+
+	const shares = `SELECT partner_iso3, value_usd, total_value_usd, share, rank, coverage_ratio, coverage_basis,
+		is_area, no_partner_rows FROM import_shares `
+	const trends = `SELECT year, concern_share, share_change_pp, coverage_ratio, coverage_basis, coverage_flag,
+		n_partners, top_partner_iso3, top_share, hhi, hhi_band, single_supplier FROM dependency_trends `
+
+	cases := []struct {
+		name  string
+		query string
+		want  []string
+	}{
+		{"a World total without partner rows: CHN at 0 and coverage 0, the next share change 0 and then +10 pp",
+			shares + `WHERE reporter_iso3 = 'USA' AND hs_code = '7402' ORDER BY year, rank`,
+			[]string{
+				"CHN 0 800 0 NULL 0 world_total false true",
+				"CHN 0 900 0 NULL 0 world_total false true",
+				"JPN 850 1000 0.85 1 0.95 world_total false false",
+				"CHN 100 1000 0.1 2 0.95 world_total false false",
+			}},
+		{"... and in dependency_trends: partial (0 < 0.8) hides count, top and HHI; 2022 is full: 7225 + 100 = 7325",
+			trends + `WHERE reporter_iso3 = 'USA' AND hs_code = '7402' ORDER BY year`,
+			[]string{
+				"2020 0 NULL 0 world_total partial NULL NULL NULL NULL NULL NULL",
+				"2021 0 0 0 world_total partial NULL NULL NULL NULL NULL NULL",
+				"2022 0.1 10 0.95 world_total full 2 JPN 0.85 7325 highly_concentrated true",
+			}},
+		{"one partner and no World total: flagged no_world_total, coverage unknown",
+			trends + `WHERE reporter_iso3 = 'AUS' AND hs_code = '282520'`,
+			[]string{"2023 1 NULL NULL partner_sum no_world_total 1 CHN 1 10000 highly_concentrated true"}},
+		{"group World total = every reported top code's World: 750 + 91.5; 282560 has no CHN row",
+			shares + `WHERE reporter_iso3 = 'GBR' AND commodity = 'gallium_germanium' ORDER BY hs_code NULLS FIRST`,
+			[]string{
+				// 460 / 841.5
+				"CHN 460 841.5 0.5466429 1 0.5466429 world_total false false",
+				"CHN 0 91.5 0 NULL 0 world_total false true",
+				// 460 / 750
+				"CHN 460 750 0.613333333 1 0.613333333 world_total false false",
+			}},
+		{"partial group: CHN's 54.7 % exceeds the 45.3 % not covered, so it is the top partner; no one can hold > 65 %",
+			trends + `WHERE reporter_iso3 = 'GBR' AND commodity = 'gallium_germanium' AND hs_code IS NULL`,
+			[]string{"2023 0.5466429 NULL 0.5466429 world_total partial NULL CHN 0.5466429 NULL NULL false"}},
+		{"a group code with partners under no World total: the group's denominator is the partners' sum 340",
+			shares + `WHERE reporter_iso3 = 'GBR' AND commodity = 'tungsten' ORDER BY hs_code NULLS FIRST`,
+			[]string{
+				"CHN 340 340 1 1 NULL partner_sum false false",
+				"CHN 40 40 1 1 NULL partner_sum false false",
+				"CHN 300 500 0.6 1 0.6 world_total false false",
+			}},
+		{"areas are shown, not ranked; coverage counts countries only: (700 + 150) / 1000",
+			shares + `WHERE reporter_iso3 = 'IND' AND hs_code = '2846' ORDER BY rank, partner_iso3`,
+			[]string{
+				"CHN 700 1000 0.7 1 0.85 world_total false false",
+				"MYS 150 1000 0.15 2 0.85 world_total false false",
+				"EUR 100 1000 0.1 NULL 0.85 world_total true false",
+				"S19 50 1000 0.05 NULL 0.85 world_total true false",
+			}},
+		{"areas are not partners: n 2, HHI 4900 + 225 = 5125 (not 5250); 70 % > 65 % is a single supplier",
+			trends + `WHERE reporter_iso3 = 'IND' ORDER BY hs_code NULLS FIRST`,
+			[]string{
+				"2023 0.7 NULL 0.85 world_total full 2 CHN 0.7 5125 highly_concentrated true",
+				"2023 0.7 NULL 0.85 world_total full 2 CHN 0.7 5125 highly_concentrated true",
+			}},
+		{"bands: 5000 and 4100 are highly concentrated; 60 % is no single supplier; coverage 1 and 0.9 are full",
+			trends + `WHERE source = 'comtrade' AND reporter_iso3 = 'USA' AND hs_code = '811292' ORDER BY year`,
+			[]string{
+				"2022 0.5 NULL 1 world_total full 2 CHN 0.5 5000 highly_concentrated false",
+				"2023 0.6 10 0.9 world_total full 3 CHN 0.6 4100 highly_concentrated false",
+			}},
+		{"every import_shares row of a key carries the key's coverage",
+			`SELECT count(*) FROM (SELECT source, freq, period, reporter_iso3, commodity, hs_code FROM import_shares
+			 GROUP BY ALL HAVING count(DISTINCT coverage_ratio) > 1 OR count(DISTINCT coverage_basis) <> 1)`,
+			[]string{"0"}},
+		{"only codes whose meaning changed between HS revisions carry a note (811292; 282560's note is of another kind)",
+			`SELECT DISTINCT reporter_iso3, commodity, hs_code,
+			        hs_revision_note = (SELECT '811292: ' || note FROM commodity_codes WHERE hs_code = '811292')
+			 FROM import_shares WHERE hs_revision_note IS NOT NULL OR commodity = 'gallium_germanium'
+			 ORDER BY ALL`,
+			[]string{
+				"GBR gallium_germanium 282560 NULL",
+				"GBR gallium_germanium 811292 true",
+				"GBR gallium_germanium NULL true",
+				"USA gallium_germanium 811292 true",
+				"USA gallium_germanium NULL true",
+			}},
+		{"dependency_trends carries the same notes",
+			`SELECT count(*) FILTER (WHERE t.hs_revision_note IS NOT DISTINCT FROM i.hs_revision_note), count(*)
+			 FROM dependency_trends t JOIN (SELECT DISTINCT source, freq, period, reporter_iso3, commodity, hs_code,
+			                                       hs_revision_note FROM import_shares) i
+			   ON (t.source, t.freq, t.period, t.reporter_iso3) = (i.source, i.freq, i.period, i.reporter_iso3)
+			  AND t.commodity IS NOT DISTINCT FROM i.commodity AND t.hs_code IS NOT DISTINCT FROM i.hs_code`,
+			rows(t, db, `SELECT count(*), count(*) FROM dependency_trends`)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { checkRows(t, db, c.query, c.want) })
+	}
+}
+
+// TestThresholdSettings checks that coverage, band and single-supplier
+// thresholds come from settings, and that a bad setting stops the rebuild
+// with its name.
+func TestThresholdSettings(t *testing.T) {
+	db := openWarehouse(t)
+	checkRows(t, db, `SELECT name, value FROM settings WHERE name <> 'concern_iso3' ORDER BY name`, []string{
+		"hhi_highly_concentrated 1800", "hhi_moderately_concentrated 1000", "min_coverage 0.8", "single_supplier_share 0.65"})
+	for _, q := range []string{
+		`UPDATE settings SET value = '0.5' WHERE name = 'min_coverage'`,
+		`UPDATE settings SET value = '5000' WHERE name = 'hhi_highly_concentrated'`,
+		`UPDATE settings SET value = '4100' WHERE name = 'hhi_moderately_concentrated'`,
+		`UPDATE settings SET value = '0.6' WHERE name = 'single_supplier_share'`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rebuild(t, db, nil)
+	// GBR's 0.547 is now full coverage; 5000 is not above 5000, 4100 is
+	// at the moderate bound; 60 % is not above 0.6, 61.3 % is.
+	checkRows(t, db, `SELECT reporter_iso3, year, coverage_flag, n_partners, hhi, hhi_band, single_supplier
+		FROM dependency_trends WHERE source = 'comtrade' AND hs_code = '811292' ORDER BY reporter_iso3, year`,
+		[]string{
+			"GBR 2023 full 1 3761.777777778 unconcentrated true",
+			"USA 2022 full 2 5000 moderately_concentrated false",
+			"USA 2023 full 3 4100 moderately_concentrated false",
+		})
+
+	if _, err := db.Exec(`UPDATE settings SET value = '80%' WHERE name = 'min_coverage'`); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	_, err = tx.Exec(`CREATE TEMP TABLE mart_scope AS SELECT DISTINCT freq, period FROM trade_flows`)
+	for _, m := range sql.Marts() {
+		if err != nil {
+			break
+		}
+		_, err = tx.Exec(m.SQL)
+	}
+	if err == nil || !strings.Contains(err.Error(), "min_coverage = '80%' is not a number") {
+		t.Errorf("rebuild with min_coverage = '80%%': %v, want an error naming the setting", err)
+	}
+}
+
+// applyMigrations applies, in order, the migrations whose names sort
+// before upTo ("" applies them all).
+func applyMigrations(t *testing.T, db *gosql.DB, from, upTo string) {
+	t.Helper()
+	for _, m := range sql.Migrations() {
+		if m.Name < from || (upTo != "" && m.Name >= upTo) {
+			continue
+		}
+		if _, err := db.Exec(m.SQL); err != nil {
+			t.Fatalf("migration %s: %v", m.Name, err)
+		}
+	}
+}
+
+func memoryDB(t *testing.T) *gosql.DB {
+	t.Helper()
+	db, err := gosql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.SetMaxOpenConns(1)
+	return db
+}
+
+const martColumns = `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
+	WHERE table_name IN ('import_shares', 'dependency_trends', 'mirror_flows')
+	ORDER BY table_name, ordinal_position`
+
+// TestMartTablesFromMigrations: a new warehouse has the mart tables before
+// any rebuild (a load with --no-marts leaves them empty, not missing), with
+// the very columns the mart scripts would create.
+func TestMartTablesFromMigrations(t *testing.T) {
+	migrated := memoryDB(t)
+	applyMigrations(t, migrated, "", "")
+	for _, tbl := range martTables {
+		checkRows(t, migrated, `SELECT count(*) FROM `+tbl, []string{"0"})
+	}
+
+	// The scripts alone, on a database whose migrations stop before 006.
+	scripted := memoryDB(t)
+	applyMigrations(t, scripted, "", "006")
+	if _, err := scripted.Exec(`CREATE TEMP TABLE mart_scope (freq VARCHAR, period DATE)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range sql.Marts() {
+		if m.Name == "10_import_shares.sql" || m.Name == "20_dependency_trends.sql" || m.Name == "30_mirror_flows.sql" {
+			if _, err := scripted.Exec(m.SQL); err != nil {
+				t.Fatalf("mart %s: %v", m.Name, err)
+			}
+		}
+	}
+	want := rows(t, scripted, martColumns)
+	if len(want) < 50 {
+		t.Fatalf("the mart scripts created %d columns", len(want))
+	}
+	checkRows(t, migrated, martColumns, want)
+}
+
+// preMigrationMarts are the mart tables as the mart scripts created them
+// before migration 006.
+const preMigrationMarts = `
+CREATE TABLE import_shares (
+    source VARCHAR NOT NULL, freq VARCHAR NOT NULL, period DATE NOT NULL, year INTEGER NOT NULL,
+    reporter_iso3 VARCHAR NOT NULL, commodity VARCHAR, hs_code VARCHAR, partner_iso3 VARCHAR NOT NULL,
+    value_usd DOUBLE, total_value_usd DOUBLE, total_basis VARCHAR NOT NULL, share DOUBLE, rank INTEGER NOT NULL);
+CREATE TABLE dependency_trends (
+    source VARCHAR NOT NULL, freq VARCHAR NOT NULL, period DATE NOT NULL, year INTEGER NOT NULL,
+    reporter_iso3 VARCHAR NOT NULL, commodity VARCHAR, hs_code VARCHAR, total_value_usd DOUBLE,
+    n_partners INTEGER NOT NULL, top_partner_iso3 VARCHAR, top_share DOUBLE, concern_iso3 VARCHAR NOT NULL,
+    concern_share DOUBLE, share_change_pp DOUBLE, concern_share_12m DOUBLE, hhi DOUBLE,
+    net_import_reliance_pct DOUBLE, nir_qualifier VARCHAR);
+CREATE TABLE mirror_flows (
+    source VARCHAR NOT NULL, freq VARCHAR NOT NULL, period DATE NOT NULL, year INTEGER NOT NULL,
+    commodity VARCHAR, hs_code VARCHAR NOT NULL, importer_iso3 VARCHAR NOT NULL, exporter_iso3 VARCHAR NOT NULL,
+    import_value_usd DOUBLE, export_value_usd DOUBLE, gap_usd DOUBLE, gap_pct DOUBLE);
+INSERT INTO import_shares VALUES ('comtrade', 'A', '2023-01-01', 2023, 'USA', NULL, '7108', 'CHE', 10, 10, 'sum_of_partners', 1, 1);
+INSERT INTO dependency_trends (source, freq, period, year, reporter_iso3, n_partners, concern_iso3)
+    VALUES ('comtrade', 'M', '2023-06-01', 2023, 'USA', 1, 'CHN');
+INSERT INTO mirror_flows (source, freq, period, year, hs_code, importer_iso3, exporter_iso3)
+    VALUES ('comtrade', 'A', '2021-01-01', 2021, '7108', 'USA', 'CHE');
+`
+
+// TestUpgradeOlderWarehouse: a warehouse whose mart tables the scripts
+// created before migration 006 gets the new columns (in the order a new
+// warehouse has them), may hold NULL ranks, and has every period of its
+// old mart rows pending for the next rebuild, which fills the new columns.
+func TestUpgradeOlderWarehouse(t *testing.T) {
+	db := memoryDB(t)
+	applyMigrations(t, db, "", "006")
+	if _, err := db.Exec(preMigrationMarts); err != nil {
+		t.Fatal(err)
+	}
+	applyMigrations(t, db, "006", "")
+
+	fresh := memoryDB(t)
+	applyMigrations(t, fresh, "", "")
+	checkRows(t, db, martColumns, rows(t, fresh, martColumns))
+	checkRows(t, db, `SELECT freq, period FROM mart_pending ORDER BY period`,
+		[]string{"A 2021-01-01", "A 2023-01-01", "M 2023-06-01"})
+	checkRows(t, db, `SELECT partner_iso3, rank, coverage_ratio, is_area FROM import_shares`, []string{"CHE 1 NULL NULL"})
+	if _, err := db.Exec(`UPDATE import_shares SET rank = NULL`); err != nil {
+		t.Errorf("rank stays NOT NULL: %v", err)
+	}
+}
+
+// TestRealUSGallium loads the real Comtrade records of US imports of HS
+// 811292 (only China and World were pulled) with --no-marts semantics into
+// a new warehouse, then the real MCS 2024 gallium and germanium tables, and
+// checks the marts against the raw rows: China's share of the World total
+// is right, and so is saying that China is all the partner detail there is
+// (7 to 19 % of the total), so no top partner, count, HHI or band stands.
+func TestRealUSGallium(t *testing.T) {
+	data := etltest.SharedData(t)
+	csvPath := filepath.Join(data, "comtrade", "comtrade_gallium_usa_chn_2020_2024.csv")
+	want := etltest.RawUSGalliumShares(t, csvPath)
+	if len(want) != 5 {
+		t.Fatalf("want 5 years of US imports in the raw file, got %v", want)
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	wh, err := warehouse.Open(ctx, warehouse.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wh.Close()
+	p := &etl.Pipeline{Store: wh, Runtime: etl.Runtime{RawDir: filepath.Join(dir, "raw"), Logger: slog.New(slog.DiscardHandler)}, DeferMarts: true}
+	if _, err := p.Run(ctx, etl.JobSpec{Name: "load-comtrade-csv", Kind: comtrade.KindCSV,
+		Config: map[string]any{"paths": []any{csvPath}}}); err != nil {
+		t.Fatal(err)
+	}
+	db := wh.DB()
+	// Marts left for later: the tables are there, empty, their periods pending.
+	for _, tbl := range martTables {
+		checkRows(t, db, `SELECT count(*) FROM `+tbl, []string{"0"})
+	}
+	checkRows(t, db, `SELECT count(*) FROM mart_pending`, []string{"5"})
+
+	// The next load rebuilds the pending periods with its own.
+	p.DeferMarts = false
+	salient := filepath.Join(data, "usgs", "mcs2024", "salient")
+	if _, err := p.Run(ctx, etl.JobSpec{Name: "load-usgs-mcs", Kind: usgsmcs.Kind, Config: map[string]any{"paths": []any{
+		filepath.Join(salient, "mcs2024-galli_salient.csv"), filepath.Join(salient, "mcs2024-germa_salient.csv")}}}); err != nil {
+		t.Fatal(err)
+	}
+	checkRows(t, db, `SELECT count(*) FROM mart_pending`, []string{"0"})
+
+	var wantRows []string
+	prev := math.NaN()
+	for y := 2020; y <= 2024; y++ {
+		s := want[y]
+		change := "NULL"
+		if !math.IsNaN(prev) {
+			change = strconv.FormatFloat(math.Round((s-prev)*100*1e9)/1e9, 'f', -1, 64)
+		}
+		prev = s
+		rev, changed, nir := "HS2017", "false", "100"
+		if y >= 2022 {
+			rev = "HS2022"
+		}
+		switch y {
+		case 2020:
+			changed = "NULL"
+		case 2022:
+			changed = "true"
+		case 2024: // MCS 2024 reports up to 2023
+			nir = "NULL"
+		}
+		f := strconv.FormatFloat(math.Round(s*1e9)/1e9, 'f', -1, 64)
+		wantRows = append(wantRows, fmt.Sprintf("%d CHN %s %s %s world_total partial NULL NULL NULL NULL NULL NULL %s %s true %s",
+			y, f, change, f, rev, changed, nir))
+	}
+	checkRows(t, db, `SELECT year, concern_iso3, concern_share, share_change_pp, coverage_ratio, coverage_basis, coverage_flag,
+		n_partners, top_partner_iso3, top_share, hhi, hhi_band, single_supplier, hs_revision, hs_revision_changed,
+		starts_with(hs_revision_note, '811292: HS 2022 gave hafnium'), net_import_reliance_pct
+		FROM dependency_trends WHERE reporter_iso3 = 'USA' AND freq = 'A' AND hs_code = '811292' ORDER BY year`, wantRows)
+	// The coverage bounds: China is 7 to 19 % of the World total.
+	checkRows(t, db, `SELECT round(min(coverage_ratio), 2), round(max(coverage_ratio), 2) FROM import_shares
+		WHERE reporter_iso3 = 'USA' AND freq = 'A'`, []string{"0.07 0.19"})
+	// The group row of gallium_germanium says the same: 811292 is its only code here.
+	checkRows(t, db, `SELECT count(*) FROM dependency_trends d JOIN dependency_trends g
+		USING (source, freq, period, reporter_iso3, commodity)
+		WHERE d.hs_code = '811292' AND g.hs_code IS NULL AND d.reporter_iso3 = 'USA'
+		  AND (d.concern_share, d.coverage_ratio, d.coverage_flag, d.hs_revision_note, d.net_import_reliance_pct)
+		      IS NOT DISTINCT FROM (g.concern_share, g.coverage_ratio, g.coverage_flag, g.hs_revision_note, g.net_import_reliance_pct)`,
+		[]string{"5"})
+}
+
+// TestRevisionColumns: the HS revision a period was reported in, both when
+// its World row and partner rows differ, and the change from one period to
+// the next.
+func TestRevisionColumns(t *testing.T) {
+	db := openWarehouse(t)
+	// USA's comtrade imports of 811292: 2022 all in HS2017; 2023 partners
+	// in HS2022 but the World row still in HS2017.
+	if _, err := db.Exec(`UPDATE trade_flow_parts p SET hs_revision = CASE
+			WHEN r.period = DATE '2022-01-01' OR r.partner_iso3 = 'WLD' THEN 'HS2017' ELSE 'HS2022' END
+		FROM trade_flow_rows r
+		WHERE r.part_id = p.part_id AND r.source = 'comtrade' AND r.reporter_iso3 = 'USA' AND r.hs_code = '811292'`); err != nil {
+		t.Fatal(err)
+	}
+	rebuild(t, db, nil)
+	checkRows(t, db, `SELECT DISTINCT year, hs_code, hs_revision FROM import_shares
+		WHERE source = 'comtrade' AND reporter_iso3 = 'USA' AND commodity = 'gallium_germanium' ORDER BY ALL`,
+		[]string{"2022 811292 HS2017", "2022 NULL HS2017", "2023 811292 HS2017,HS2022", "2023 NULL HS2017,HS2022"})
+	checkRows(t, db, `SELECT year, hs_code, hs_revision, hs_revision_changed FROM dependency_trends
+		WHERE source = 'comtrade' AND reporter_iso3 = 'USA' AND commodity = 'gallium_germanium' ORDER BY ALL`,
+		[]string{"2022 811292 HS2017 NULL", "2022 NULL HS2017 NULL", "2023 811292 HS2017,HS2022 true", "2023 NULL HS2017,HS2022 true"})
 }

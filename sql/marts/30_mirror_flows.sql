@@ -3,6 +3,8 @@
 -- FOB); the gap shows freight and insurance, timing, misallocated partners
 -- or unreported trade. Sources are never mixed: each reports on its own
 -- basis. A period's mirror reads that period only, so only mart_scope is rebuilt.
+-- Migration 006_mart_tables.sql creates the table; the definition here is
+-- the same, for a database built from these scripts alone.
 CREATE TABLE IF NOT EXISTS mirror_flows (
     source           VARCHAR NOT NULL,
     freq             VARCHAR NOT NULL,
