@@ -621,7 +621,8 @@ func TestCoverage(t *testing.T) {
 // with its name.
 func TestThresholdSettings(t *testing.T) {
 	db := openWarehouse(t)
-	checkRows(t, db, `SELECT name, value FROM settings WHERE name <> 'concern_iso3' ORDER BY name`, []string{
+	checkRows(t, db, `SELECT name, value FROM settings WHERE name IN ('hhi_highly_concentrated', 'hhi_moderately_concentrated',
+		'min_coverage', 'single_supplier_share') ORDER BY name`, []string{
 		"hhi_highly_concentrated 1800", "hhi_moderately_concentrated 1000", "min_coverage 0.8", "single_supplier_share 0.65"})
 	for _, q := range []string{
 		`UPDATE settings SET value = '0.5' WHERE name = 'min_coverage'`,
