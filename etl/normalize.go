@@ -2,6 +2,7 @@ package etl
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -85,11 +86,31 @@ func ParseNumber(cell string) (*float64, error) {
 	s = strings.ReplaceAll(s, ",", "")
 	s = strings.ReplaceAll(s, " ", "")
 	s = strings.TrimSuffix(strings.TrimSuffix(s, "e"), "E")
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	if !decimalText(s) {
 		return nil, fmt.Errorf("%q is not a number", cell)
 	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil, fmt.Errorf("%q is not a finite number", cell)
+	}
 	return &v, nil
+}
+
+// decimalText reports whether s is written with decimal digits, a point,
+// signs and an exponent only: strconv.ParseFloat also takes NaN, Inf,
+// Infinity and hexadecimal floats, none of which is a published figure.
+func decimalText(s string) bool {
+	digits := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits = true
+		case c == '.' || c == '+' || c == '-' || c == 'e' || c == 'E':
+		default:
+			return false
+		}
+	}
+	return digits
 }
 
 // PeriodStart parses a period such as 2023 (annual) or 202301 / 2023-01

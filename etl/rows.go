@@ -3,6 +3,7 @@ package etl
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -71,6 +72,12 @@ func (t *TradeFlow) Check() (column, reason string) {
 		return "flow", fmt.Sprintf("unknown flow %q", t.Flow)
 	case !ValidHSCode(t.HSCode):
 		return "hs_code", fmt.Sprintf("HS code %q is not 2 to 10 digits", t.HSCode)
+	case !finite(t.ValueUSD):
+		return "value_usd", fmt.Sprintf("value %v is not a finite number", *t.ValueUSD)
+	case !finite(t.NetWeightKg):
+		return "net_weight_kg", fmt.Sprintf("net weight %v is not a finite number", *t.NetWeightKg)
+	case !finite(t.Quantity):
+		return "quantity", fmt.Sprintf("quantity %v is not a finite number", *t.Quantity)
 	case t.ValueUSD != nil && *t.ValueUSD < 0:
 		return "value_usd", fmt.Sprintf("negative value %v", *t.ValueUSD)
 	case t.NetWeightKg != nil && *t.NetWeightKg < 0:
@@ -98,8 +105,16 @@ func (m *MineralStat) Check() (column, reason string) {
 		return "unit", "missing unit"
 	case m.Value == nil && m.Qualifier == "":
 		return "value", "missing value without a qualifier"
+	case !finite(m.Value):
+		return "value", fmt.Sprintf("value %v is not a finite number", *m.Value)
 	}
 	return "", ""
+}
+
+// finite reports whether an optional number is null or finite: NaN and
+// infinities are never figures, whatever a parser let through.
+func finite(v *float64) bool {
+	return v == nil || (!math.IsNaN(*v) && !math.IsInf(*v, 0))
 }
 
 // batchWriter buffers rows of one table in Arrow builders and writes them

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/tradewh/tradewh/etl"
+	wbook "github.com/tradewh/tradewh/sources/workbook"
 )
 
 // emitter turns sheet rows into canonical rows through one table writer.
@@ -150,6 +151,9 @@ func blankRow(g *grid, r int, cols []bound) bool {
 		if b.col > 0 && cleanCell(g.ownCell(r, b.col)) != "" {
 			return false
 		}
+		if _, ok := g.uncalc[wbook.Cell{Row: r, Col: b.col}]; ok && b.col > 0 {
+			return false
+		}
 	}
 	return true
 }
@@ -165,6 +169,10 @@ func (e *emitter) read(g *grid, r int, ref string, cols []bound) *sheetRow {
 		sr.from[b.name] = b.label
 		cell := g.cell(r, b.col)
 		sr.raw = append(sr.raw, b.label+"="+cleanCell(cell))
+		if why, ok := g.uncalc[wbook.Cell{Row: r, Col: b.col}]; ok {
+			sr.fail(b.name, errors.New(why))
+			continue
+		}
 		v, err := parseValue(b.kind, cell, g.cx)
 		if err != nil {
 			sr.fail(b.name, err)

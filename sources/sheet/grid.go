@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	wbook "github.com/tradewh/tradewh/sources/workbook"
 )
 
 // grid is one sheet as text, indexed by the spreadsheet's own row and
@@ -20,6 +22,8 @@ type grid struct {
 	own    [][]string // cells as stored, before the spreading
 	merges []rect
 	cx     cellCtx
+	// uncalc: formulas saved without a value that could not be calculated
+	uncalc map[wbook.Cell]string
 }
 
 // rect is a merged range, 1-based and inclusive.
@@ -89,20 +93,20 @@ func (g *grid) spreadMerges() {
 // Cells are read raw (no number format) so numbers keep their precision
 // and dates arrive as serials.
 func readXLSX(data []byte, sheet string) (*grid, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	f, err := wbook.Open(data)
 	if err != nil {
-		return nil, fmt.Errorf("not a readable XLSX workbook: %w", err)
+		return nil, err
 	}
 	defer f.Close()
 	name, err := pickSheet(f.GetSheetList(), sheet)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
+	rows, failed, err := wbook.Rows(f, name)
 	if err != nil {
 		return nil, fmt.Errorf("sheet %q: %w", name, err)
 	}
-	g := &grid{sheet: name, cells: rows, cx: cellCtx{xlsx: true}}
+	g := &grid{sheet: name, cells: rows, cx: cellCtx{xlsx: true}, uncalc: failed}
 	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
 		g.cx.date1904 = *p.Date1904
 	}

@@ -12,7 +12,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
+	"github.com/tradewh/tradewh/sources/workbook"
 )
 
 // tableFile matches the data-release table files a folder search takes;
@@ -99,7 +99,7 @@ func readCSV(path string) (*table, error) {
 	r := csv.NewReader(f)
 	r.FieldsPerRecord = -1 // trailing empty columns vary by row
 	r.LazyQuotes = true
-	t := &table{path: path, ref: path}
+	t := &table{path: path, ref: path, csv: true}
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -126,7 +126,11 @@ func readCSV(path string) (*table, error) {
 // readXLSX returns every sheet whose first row is an MCS table header; the
 // workbooks also hold formatted copies and metadata sheets.
 func readXLSX(path string) ([]*table, error) {
-	f, err := excelize.OpenFile(path)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	f, err := workbook.Open(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
@@ -134,14 +138,21 @@ func readXLSX(path string) ([]*table, error) {
 	var out []*table
 	sheets := f.GetSheetList()
 	for _, s := range sheets {
-		rows, err := f.GetRows(s, excelize.Options{RawCellValue: true})
+		rows, failed, err := workbook.Rows(f, s)
 		if err != nil {
 			return nil, fmt.Errorf("%s#%s: %v", path, s, err)
 		}
 		if len(rows) == 0 || layout(rows[0]) == "" {
 			continue
 		}
-		out = append(out, &table{path: path, ref: path + "#" + s, header: rows[0], rows: rows[1:]})
+		t := &table{path: path, ref: path + "#" + s, header: rows[0], rows: rows[1:]}
+		for c, why := range failed {
+			if t.uncalc == nil {
+				t.uncalc = map[[2]int]string{}
+			}
+			t.uncalc[[2]int{c.Row - 1, c.Col - 1}] = why // data row number, column index
+		}
+		out = append(out, t)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s: no sheet starts with an MCS table header (DataSource, Commodity, Year or Source, Country, Type); sheets: %s",

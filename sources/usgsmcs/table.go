@@ -15,6 +15,33 @@ type table struct {
 	ref    string // source_ref
 	header []string
 	rows   [][]string // data rows; rows[i] is source_row i+1
+	// csv: a row with fewer cells than the header was cut short (a
+	// workbook's rows simply end at their last filled cell)
+	csv bool
+	// uncalc: formulas saved without a value that could not be calculated,
+	// by data row number and column index
+	uncalc map[[2]int]string
+}
+
+// rejectUncalculated rejects a row whose key cells (edition, commodity,
+// year, country, type) are formulas that could not be calculated: read as
+// blank they would place the row's figures wrongly or not at all.
+func (x *extractor) rejectUncalculated(ctx context.Context, t *table, rowNo int64, row []string, stat map[int]bool) (bool, error) {
+	for i := range t.header {
+		why, ok := t.uncalc[[2]int{int(rowNo), i}]
+		if ok && !stat[i] {
+			return true, x.reject(ctx, t.ref, rowNo, cleanText(t.header[i]), why, strings.Join(row, ","))
+		}
+	}
+	return false, nil
+}
+
+func statIdx(cols []statCol) map[int]bool {
+	m := map[int]bool{}
+	for _, c := range cols {
+		m[c.idx] = true
+	}
+	return m
 }
 
 // layout says which kind of table a header starts.
@@ -88,6 +115,16 @@ func filled(row []string, idx []int) []string {
 	return out
 }
 
+// rejectShort rejects a CSV row with fewer cells than the header: its
+// last cell may be a cut number and the figures after it are missing.
+func (x *extractor) rejectShort(ctx context.Context, t *table, rowNo int64, row []string) (bool, error) {
+	if !t.csv || len(row) >= len(t.header) {
+		return false, nil
+	}
+	reason := fmt.Sprintf("the row has %d cells and the header %d: it is cut short, so its last figure may be cut too and the rest are missing", len(row), len(t.header))
+	return true, x.reject(ctx, t.ref, rowNo, cleanText(t.header[len(row)]), reason, strings.Join(row, ","))
+}
+
 // rejectUnnamed rejects figures under a column without a name.
 func (x *extractor) rejectUnnamed(ctx context.Context, t *table, unnamed []int, rowNo int64, row []string) error {
 	for _, i := range unnamed {
@@ -152,9 +189,22 @@ func (x *extractor) readSalient(ctx context.Context, t *table) error {
 		return err
 	}
 	markRepeats(cols)
+	stat := statIdx(cols)
 	for r, row := range t.rows {
 		rowNo := int64(r + 1)
 		if blank(row) {
+			continue
+		}
+		if short, err := x.rejectShort(ctx, t, rowNo, row); short || err != nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if bad, err := x.rejectUncalculated(ctx, t, rowNo, row, stat); bad || err != nil {
+			if err != nil {
+				return err
+			}
 			continue
 		}
 		ed, _, err := x.edition(t, row, edCol)
@@ -230,6 +280,9 @@ func inferUnits(t *table, cols []statCol) error {
 func (x *extractor) emitCell(ctx context.Context, t *table, rowNo int64, c *statCol, raw string, m etl.MineralStat) error {
 	u := c.unitFor(m.Commodity)
 	v, q, ok, err := parseCell(raw, u)
+	if why, bad := t.uncalc[[2]int{int(rowNo), c.idx}]; bad {
+		return x.reject(ctx, t.ref, rowNo, c.name, why, "")
+	}
 	switch {
 	case err != nil:
 		return x.reject(ctx, t.ref, rowNo, c.name, err.Error(), raw)
@@ -270,6 +323,7 @@ func (x *extractor) readWorld(ctx context.Context, t *table) error {
 		}
 	}
 	markRepeats(cols)
+	stat := statIdx(cols)
 	abbr := fileAbbr(t.path)
 	name, ok := abbrCommodity[abbr]
 	if !ok {
@@ -295,6 +349,18 @@ func (x *extractor) readWorld(ctx context.Context, t *table) error {
 	for r, row := range t.rows {
 		rowNo := int64(r + 1)
 		if blank(row) {
+			continue
+		}
+		if short, err := x.rejectShort(ctx, t, rowNo, row); short || err != nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if bad, err := x.rejectUncalculated(ctx, t, rowNo, row, stat); bad || err != nil {
+			if err != nil {
+				return err
+			}
 			continue
 		}
 		ed, edYear, err := x.edition(t, row, edCol)

@@ -1,0 +1,163 @@
+package usgsmcs
+
+import (
+	"archive/zip"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/tradewh/tradewh/etl"
+)
+
+func writeFile(t *testing.T, name, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// rejectedAt finds the rejection of one cell.
+func rejectedAt(rej []etl.Rejection, row int64, column string) *etl.Rejection {
+	for i := range rej {
+		if rej[i].Row == row && rej[i].Column == column {
+			return &rej[i]
+		}
+	}
+	return nil
+}
+
+// NaN and infinities are not figures: strconv.ParseFloat takes them, the
+// tables never mean them.
+func TestNonFiniteCellsRejected(t *testing.T) {
+	path := writeFile(t, "mcs2025-raree_salient.csv",
+		"DataSource,Commodity,Year,USprod_t,Imports_t,NIR_pct\n"+
+			"MCS2025,Rare Earths,2022,NaN,10,50\n"+
+			"MCS2025,Rare Earths,2023,5,inf,-Infinity\n"+
+			"MCS2025,Rare Earths,2024,6,11,>nan\n")
+	rows, rej := run(t, "", path)
+	if len(rows) != 5 {
+		t.Errorf("%d rows, want 5: %+v", len(rows), rows)
+	}
+	for _, c := range []struct {
+		row int64
+		col string
+	}{{1, "USprod_t"}, {2, "Imports_t"}, {2, "NIR_pct"}, {3, "NIR_pct"}} {
+		r := rejectedAt(rej, c.row, c.col)
+		if r == nil || r.Ref != path || !strings.Contains(r.Reason, "number") {
+			t.Errorf("row %d %s: rejection %v, want one naming %s", c.row, c.col, r, path)
+		}
+	}
+	if len(rej) != 4 {
+		t.Errorf("%d rejections, want 4: %v", len(rej), rej)
+	}
+}
+
+// A row cut short (a truncated download) would load its cut last number.
+func TestTruncatedRowRejected(t *testing.T) {
+	path := writeFile(t, "mcs2025-raree_salient.csv",
+		"DataSource,Commodity,Year,USprod_t,Imports_t,NIR_pct\n"+
+			"MCS2025,Rare Earths,2022,43000,10900,95\n"+
+			"MCS2025,Rare Earths,2023,41,")
+	rows, rej := run(t, "", path)
+	if len(rows) != 3 {
+		t.Errorf("%d rows, want the 3 of the whole row: %+v", len(rows), rows)
+	}
+	if len(rej) != 1 || rej[0].Row != 2 || rej[0].Column != "NIR_pct" || !strings.Contains(rej[0].Reason, "cut short") {
+		t.Errorf("rejections %v, want row 2 cut short at NIR_pct", rej)
+	}
+	world := writeFile(t, "mcs2025-raree_world.csv",
+		"Source,Country,Type,Prod_t_2023,Prod_t_2024,Reserves_t\n"+
+			"MCS2025,China,Mine production,240000,270000,44000000\n"+
+			"MCS2025,Burma,Mine production,38000,3")
+	rows, rej = run(t, "", world)
+	if len(rows) != 3 || len(rej) != 1 || rej[0].Row != 2 || rej[0].Column != "Reserves_t" {
+		t.Errorf("world: %d rows, rejections %v; want 3 rows and row 2 rejected", len(rows), rej)
+	}
+}
+
+// writeFormulaWorkbook writes a salient table whose 15 figures are
+// formulas saved without values, as a tool that does not calculate
+// writes them; one more figure is a formula nothing can calculate.
+func writeFormulaWorkbook(t *testing.T, path string) {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	s := "Sheet1"
+	header := []any{"DataSource", "Commodity", "Year", "USprod_t", "Imports_t", "Exports_t", "Consump_t", "NIR_pct", "Stocks_t"}
+	if err := f.SetSheetRow(s, "A1", &header); err != nil {
+		t.Fatal(err)
+	}
+	for i, year := range []int{2022, 2023, 2024} {
+		r := i + 2
+		row := []any{"MCS2025", "Rare Earths", year}
+		if err := f.SetSheetRow(s, "A"+strconv.Itoa(r), &row); err != nil {
+			t.Fatal(err)
+		}
+		for j, col := range []string{"D", "E", "F", "G", "H"} {
+			if err := f.SetCellFormula(s, col+strconv.Itoa(r), strconv.Itoa(1000*(j+1))+"+"+strconv.Itoa(year-2000)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := f.SetCellFormula(s, "I4", "NOSUCHFUNCTION(1)"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFormulasWithoutCachedValues(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "mcs2025-raree_salient.xlsx")
+	writeFormulaWorkbook(t, path)
+	rows, rej := run(t, "", path)
+	if len(rows) != 15 {
+		t.Fatalf("%d rows, want the 15 calculated figures", len(rows))
+	}
+	want(t, one(t, rows, "Imports_t", 2023, "USA"), etl.F(2023), "", "imports", "", "t")
+	if len(rej) != 1 || rej[0].Row != 3 || rej[0].Column != "Stocks_t" || !strings.Contains(rej[0].Reason, "=NOSUCHFUNCTION(1)") {
+		t.Errorf("rejections %v, want Stocks_t of row 3 naming its formula", rej)
+	}
+}
+
+func TestWorkbooksThatCannotBeRead(t *testing.T) {
+	dir := t.TempDir()
+	locked := filepath.Join(dir, "mcs2025-raree_salient.xlsx")
+	writeFormulaWorkbook(t, locked)
+	f, err := excelize.OpenFile(locked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SaveAs(locked, excelize.Options{Password: "secret"}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	notBook := filepath.Join(dir, "mcs2025-germa_salient.xlsx")
+	zf, _ := os.Create(notBook)
+	zw := zip.NewWriter(zf)
+	w, _ := zw.Create("readme.txt")
+	w.Write([]byte("not a workbook"))
+	zw.Close()
+	zf.Close()
+
+	text := filepath.Join(dir, "mcs2025-galli_salient.xlsx")
+	os.WriteFile(text, []byte("DataSource,Commodity,Year\n"), 0o644)
+
+	for path, msg := range map[string]string{
+		locked:  "password-protected",
+		notBook: "a zip archive but not an .xlsx workbook",
+		text:    "not a zip archive",
+	} {
+		_, err := readFile(path)
+		if err == nil || !strings.Contains(err.Error(), msg) || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s: %v, want %q", filepath.Base(path), err, msg)
+		}
+	}
+}
