@@ -36,6 +36,16 @@ var countriesCSV string
 
 const countriesFile = "etl/countries.csv"
 
+// aliasesCSV lists the other names agencies, the press and analysts give
+// countries ("UAE", "Korea, Rep.", "Taiwan, China"): one alias a line with
+// the ISO3 code it names and who writes it so. An alias may not repeat a
+// name the countries table or another alias already has.
+//
+//go:embed country_aliases.csv
+var aliasesCSV string
+
+const aliasesFile = "etl/country_aliases.csv"
+
 var countriesHeader = []string{"iso3", "iso2", "m49", "census_code", "name", "is_area", "aliases", "m49_alt"}
 
 type countryTable struct {
@@ -51,6 +61,9 @@ var countries = mustLoadCountries()
 
 func mustLoadCountries() *countryTable {
 	t, err := loadCountries(strings.NewReader(countriesCSV), countriesFile)
+	if err == nil {
+		err = t.loadAliases(strings.NewReader(aliasesCSV), aliasesFile)
+	}
 	if err != nil {
 		// The table is embedded at build time; a bad row is a programming
 		// error that the package tests catch before release.
@@ -103,6 +116,42 @@ func loadCountries(r io.Reader, file string) (*countryTable, error) {
 		return nil, fmt.Errorf("%s: no rows", file)
 	}
 	return t, nil
+}
+
+// loadAliases adds the names of an alias table. Errors name the file, the
+// line and the column.
+func (t *countryTable) loadAliases(r io.Reader, file string) error {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = 3
+	header, err := cr.Read()
+	if err != nil {
+		return fmt.Errorf("%s: reading header: %w", file, err)
+	}
+	if header[0] != "alias" || header[1] != "iso3" {
+		return fmt.Errorf("%s line 1: header %q, want alias,iso3,used_by", file, header)
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+		line, _ := cr.FieldPos(0)
+		idx, ok := t.byISO3[rec[1]]
+		if !ok {
+			return fmt.Errorf("%s line %d column iso3: %q is not in %s", file, line, rec[1], countriesFile)
+		}
+		k := nameKey(rec[0])
+		if k == "" {
+			return fmt.Errorf("%s line %d column alias: empty name", file, line)
+		}
+		if prev, ok := t.byName[k]; ok {
+			return fmt.Errorf("%s line %d column alias: %q already names %s", file, line, rec[0], t.rows[prev].ISO3)
+		}
+		t.byName[k] = idx
+	}
 }
 
 func (t *countryTable) add(rec []string, fail func(col, format string, a ...any) error) error {

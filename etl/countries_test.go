@@ -336,3 +336,38 @@ func TestLoadCountriesErrors(t *testing.T) {
 		t.Errorf("shared code 1 resolves to %s, want the area X9", got)
 	}
 }
+
+// TestAgencyNames: the short and common forms agencies, the press and
+// analysts write resolve, from the countries table or its alias table.
+func TestAgencyNames(t *testing.T) {
+	for name, iso3 := range map[string]string{
+		"UAE": "ARE", "U.A.E.": "ARE", "South Korea": "KOR", "Korea, Rep.": "KOR", "Taiwan": "TWN",
+		"Chinese Taipei": "TWN", "Taiwan, China": "TWN", "Hong Kong": "HKG", "Hong Kong SAR, China": "HKG",
+		"Russia": "RUS", "Iran": "IRN", "Iran, Islamic Rep.": "IRN", "Vietnam": "VNM", "Türkiye": "TUR",
+		"Turkey": "TUR", "Czechia": "CZE", "Czech Republic": "CZE", "Laos": "LAO", "Egypt, Arab Rep.": "EGY",
+		"Yemen, Rep.": "YEM", "Gambia, The": "GMB", "Bahamas, The": "BHS", "The Netherlands": "NLD",
+		"Bosnia": "BIH", "KSA": "SAU", "Venezuela, RB": "VEN", "USA": "USA", "Slovakia": "SVK",
+	} {
+		if c, ok := CountryByName(name); !ok || c.ISO3 != iso3 {
+			t.Errorf("CountryByName(%q) = %q, %v; want %s", name, c.ISO3, ok, iso3)
+		}
+	}
+}
+
+func TestAliasTableErrors(t *testing.T) {
+	for body, want := range map[string]string{
+		"alias,iso3,used_by\nUAE,XXX,\n":                 `line 2 column iso3: "XXX" is not in`,
+		"alias,iso3,used_by\nTurkiye,TUR,\n":             `line 2 column alias: "Turkiye" already names TUR`,
+		"alias,iso3,used_by\nEmirat,ARE,\nEmirat,ARE,\n": `line 3 column alias: "Emirat" already names ARE`,
+		"name,code,x\nUAE,ARE,\n":                        "want alias,iso3,used_by",
+	} {
+		tbl, err := loadCountries(strings.NewReader(countriesCSV), countriesFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = tbl.loadAliases(strings.NewReader(body), "aliases.csv")
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "aliases.csv") {
+			t.Errorf("%q: %v, want %q", body, err, want)
+		}
+	}
+}

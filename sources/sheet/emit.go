@@ -18,6 +18,32 @@ type emitter struct {
 	mw       *etl.MineralStatWriter
 	added    int64
 	rejected int64
+	// unplaced counts the country names of the current file that resolved
+	// to no country, in the order first met
+	unplaced      map[string]int
+	unplacedOrder []string
+}
+
+// noteUnplaced records a country name no table could place.
+func (e *emitter) noteUnplaced(name string) {
+	if e.unplaced == nil {
+		e.unplaced = map[string]int{}
+	}
+	if e.unplaced[name] == 0 {
+		e.unplacedOrder = append(e.unplacedOrder, name)
+	}
+	e.unplaced[name]++
+}
+
+// takeUnplaced returns the current file's unplaced names as one line
+// ("UAE" (67 rows), ...) and forgets them.
+func (e *emitter) takeUnplaced() string {
+	var parts []string
+	for _, n := range e.unplacedOrder {
+		parts = append(parts, fmt.Sprintf("%q (%d rows)", n, e.unplaced[n]))
+	}
+	e.unplaced, e.unplacedOrder = nil, nil
+	return strings.Join(parts, ", ")
 }
 
 func newEmitter(m *mapping, sink etl.Sink) *emitter {
@@ -175,6 +201,9 @@ func (e *emitter) read(g *grid, r int, ref string, cols []bound) *sheetRow {
 		}
 		v, err := parseValue(b.kind, cell, g.cx)
 		if err != nil {
+			if b.kind == kCountry {
+				e.noteUnplaced(cleanCell(cell))
+			}
 			sr.fail(b.name, err)
 			continue
 		}

@@ -132,6 +132,12 @@ func (s *Source) Extract(ctx context.Context, sink etl.Sink) error {
 		}
 		rows, rej := out.written()-w0, out.rejected-r0
 		s.log.Info("file loaded", "file", f.ref, "rows", rows, "rejected", rej)
+		if names := out.takeUnplaced(); names != "" {
+			s.log.Warn("country names no table places (add them to etl/country_aliases.csv, or use ISO3 codes): "+names, "file", f.ref)
+		}
+		if rows+rej == 0 {
+			s.log.Warn("the file held no data rows", "file", f.ref)
+		}
 		pending = append(pending, seenFile{SHA256: sum, Path: f.ref, Landed: landed,
 			Mapping: s.m.fingerprint, Rows: rows, Rejected: rej})
 	}
