@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ValidHSCode reports whether s is 2 to 10 digits.
@@ -111,6 +112,37 @@ func decimalText(s string) bool {
 		}
 	}
 	return digits
+}
+
+// EscapeInvalidUTF8 returns s with every byte that is not part of valid
+// UTF-8 written as \xNN, so a rejected row's raw text can be stored and
+// shown while its bad bytes stay visible. Valid text is returned as is.
+func EscapeInvalidUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			fmt.Fprintf(&b, "\\x%02X", s[i])
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// InvalidUTF8 returns the index of the first field of rec that is not valid
+// UTF-8, or -1.
+func InvalidUTF8(rec []string) int {
+	for i, f := range rec {
+		if !utf8.ValidString(f) {
+			return i
+		}
+	}
+	return -1
 }
 
 // PeriodStart parses a period such as 2023 (annual) or 202301 / 2023-01

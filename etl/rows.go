@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"time"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -72,6 +73,12 @@ func (t *TradeFlow) Check() (column, reason string) {
 		return "flow", fmt.Sprintf("unknown flow %q", t.Flow)
 	case !ValidHSCode(t.HSCode):
 		return "hs_code", fmt.Sprintf("HS code %q is not 2 to 10 digits", t.HSCode)
+	case !utf8.ValidString(t.HSRevision):
+		return "hs_revision", fmt.Sprintf("HS revision %q is not valid UTF-8", t.HSRevision)
+	case !utf8.ValidString(t.QuantityUnit):
+		return "quantity_unit", fmt.Sprintf("quantity unit %q is not valid UTF-8", t.QuantityUnit)
+	case !utf8.ValidString(t.Commodity):
+		return "commodity", fmt.Sprintf("commodity %q is not valid UTF-8", t.Commodity)
 	case !finite(t.ValueUSD):
 		return "value_usd", fmt.Sprintf("value %v is not a finite number", *t.ValueUSD)
 	case !finite(t.NetWeightKg):
@@ -105,6 +112,8 @@ func (m *MineralStat) Check() (column, reason string) {
 		return "unit", "missing unit"
 	case m.Value == nil && m.Qualifier == "":
 		return "value", "missing value without a qualifier"
+	case !utf8.ValidString(m.Edition + m.Commodity + m.Measure + m.Product + m.Unit + m.Qualifier + m.Column):
+		return "value", "a text field is not valid UTF-8: " + EscapeInvalidUTF8(fmt.Sprintf("%s %s %s %s %s %s", m.Edition, m.Commodity, m.Measure, m.Product, m.Unit, m.Qualifier))
 	case !finite(m.Value):
 		return "value", fmt.Sprintf("value %v is not a finite number", *m.Value)
 	}
@@ -182,7 +191,7 @@ func (w *TradeFlowWriter) Add(ctx context.Context, t TradeFlow) error {
 	if col, why := t.Check(); col != "" {
 		w.Rejected++
 		return w.sink.Reject(ctx, Rejection{Table: TradeFlows, Source: t.Source, Ref: t.Ref, Row: t.Row,
-			Column: col, Reason: why, Raw: fmt.Sprintf("%+v", t.raw())})
+			Column: col, Reason: why, Raw: EscapeInvalidUTF8(fmt.Sprintf("%+v", t.raw()))})
 	}
 	b := w.b
 	b.Field(0).(*array.StringBuilder).Append(t.Freq)
@@ -236,7 +245,7 @@ func (w *MineralStatWriter) Add(ctx context.Context, m MineralStat) error {
 			col = m.Column // the file's own column name locates the cell
 		}
 		return w.sink.Reject(ctx, Rejection{Table: MineralStatistics, Source: m.Source, Ref: m.Ref, Row: m.Row,
-			Column: col, Reason: why, Raw: raw})
+			Column: EscapeInvalidUTF8(col), Reason: why, Raw: EscapeInvalidUTF8(raw)})
 	}
 	b := w.b
 	b.Field(0).(*array.StringBuilder).Append(m.Edition)

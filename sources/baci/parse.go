@@ -200,5 +200,5 @@ func (p *parser) flush(ctx context.Context) error {
 
 func (p *parser) reject(ctx context.Context, col, why string, line []byte) error {
 	return p.sink.Reject(ctx, etl.Rejection{Table: etl.TradeFlows, Source: Kind, Ref: p.ref, Row: p.row,
-		Column: col, Reason: why, Raw: string(line)})
+		Column: col, Reason: etl.EscapeInvalidUTF8(why), Raw: etl.EscapeInvalidUTF8(string(line))})
 }

@@ -99,3 +99,42 @@ func TestLoadIntoWarehouse(t *testing.T) {
 		t.Errorf("history of the revised flow:\n got %s\nwant %s", got, want)
 	}
 }
+
+// One invalid UTF-8 byte in a key field rejects that row with its bytes
+// escaped; the rest of the file loads into a real warehouse.
+func TestInvalidUTF8RowIsRejected(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	body := "t,i,j,k,v,q\n2022,156,842,280530,1234.567,12.500\n2022,15\xff6,842,811292,1.000,2.000\n2022,156,842,81129\xe9,1.000,2.000\n2022,276,410,811299,12.000,0.300\n"
+	if err := os.WriteFile(filepath.Join(dir, "BACI_HS17_Y2022_V202401.csv"), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cc, err := os.ReadFile("testdata/country_codes_V202401.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "country_codes_V202401.csv"), cc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, err := warehouse.Open(ctx, warehouse.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	p := etl.Pipeline{Store: w, Runtime: etl.Runtime{Logger: slog.New(slog.DiscardHandler)}}
+	st, err := p.Run(ctx, etl.JobSpec{Name: "baci-utf8", Kind: baci.Kind,
+		Config: map[string]any{"paths": paths(filepath.Join(dir, "BACI_HS17_Y2022_V202401.csv")), "hs_codes": paths("*")}})
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if st.Loaded != 2 || st.Rejected != 2 {
+		t.Errorf("%+v, want 2 loaded and 2 rejected", st)
+	}
+	var got string
+	if err := w.DB().QueryRowContext(ctx, `SELECT string_agg(source_row || ':' || source_column || ':' || raw, ' ' ORDER BY source_row) FROM rejected_rows`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if want := `2:i:2022,15\xFF6,842,811292,1.000,2.000 3:k:2022,156,842,81129\xE9,1.000,2.000`; got != want {
+		t.Errorf("rejected_rows\n got %s\nwant %s", got, want)
+	}
+}

@@ -64,6 +64,7 @@ func readCSV(ctx context.Context, path string, m *mapper) error {
 		}
 	}
 	width := len(header)
+	names := append([]string(nil), header...) // header's slice is reused by the next Read
 	for _, c := range csvRequired {
 		if _, ok := idx[c]; !ok {
 			return fmt.Errorf("%s: missing column %q (a Comtrade CSV has the API's field names, e.g. %s)",
@@ -81,7 +82,21 @@ func readCSV(ctx context.Context, path string, m *mapper) error {
 		if row%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		raw := strings.Join(rec, ",")
+		raw := etl.EscapeInvalidUTF8(strings.Join(rec, ","))
+		if i := etl.InvalidUTF8(rec); i >= 0 {
+			// stored as it is, the row would fail the whole load in the
+			// warehouse, which takes text only as UTF-8
+			col := fmt.Sprintf("column %d", i+1)
+			if i < len(names) {
+				col = strings.TrimSpace(strings.TrimPrefix(names[i], "\ufeff"))
+			}
+			m.rejected++
+			if err := m.sink.Reject(ctx, etl.Rejection{Table: etl.TradeFlows, Source: m.kind, Ref: path, Row: row, Column: col,
+				Reason: fmt.Sprintf("%s %q is not valid UTF-8 text (save the file as UTF-8)", col, etl.EscapeInvalidUTF8(rec[i])), Raw: raw}); err != nil {
+				return err
+			}
+			continue
+		}
 		if len(rec) != width {
 			m.rejected++
 			if err := m.sink.Reject(ctx, etl.Rejection{Table: etl.TradeFlows, Source: m.kind, Ref: path, Row: row,

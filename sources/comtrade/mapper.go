@@ -54,7 +54,7 @@ func (m *mapper) add(ctx context.Context, ref string, row int64, get getter, raw
 	if col != "" {
 		m.rejected++
 		return m.sink.Reject(ctx, etl.Rejection{Table: etl.TradeFlows, Source: m.kind, Ref: ref, Row: row,
-			Column: col, Reason: why, Raw: raw})
+			Column: col, Reason: etl.EscapeInvalidUTF8(why), Raw: etl.EscapeInvalidUTF8(raw)})
 	}
 	tf.Source, tf.Ref, tf.Row = m.kind, ref, row
 	if m.seen != nil {
