@@ -3,6 +3,7 @@ package etl
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -21,7 +22,7 @@ func ExpandFiles(paths []string, pattern string) ([]string, error) {
 	var out []string
 	for _, p := range paths {
 		matches := []string{p}
-		if strings.ContainsAny(p, "*?[") {
+		if IsPattern(p) {
 			m, err := filepath.Glob(p)
 			if err != nil {
 				return nil, fmt.Errorf("bad pattern %q: %w", p, err)
@@ -47,6 +48,38 @@ func ExpandFiles(paths []string, pattern string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// IsPattern reports whether p is to be read as a glob pattern: it holds a
+// pattern character and names no existing file or folder ("report [v2].csv"
+// is a file when it exists).
+func IsPattern(p string) bool {
+	return strings.ContainsAny(p, "*?[") && !exists(p)
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// HeaderOnly reports whether a text file holds a header line and nothing
+// else (blank lines aside): a load of it succeeds with no rows, which a
+// source says as a warning. Only the first 64 KiB are read: a file longer
+// than that is not header-only.
+func HeaderOnly(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	buf := make([]byte, 64<<10)
+	n, _ := io.ReadFull(f, buf)
+	if n == len(buf) {
+		return false
+	}
+	text := strings.TrimPrefix(string(buf[:n]), "\ufeff")
+	head, rest, _ := strings.Cut(strings.TrimLeft(text, "\r\n"), "\n")
+	return strings.TrimSpace(head) != "" && strings.TrimSpace(rest) == ""
 }
 
 // UniqueStrings trims the items of l and drops empty ones and repeats,

@@ -80,6 +80,9 @@ func (s *Source) Extract(ctx context.Context, sink etl.Sink) error {
 		if err := p.readFile(ctx); err != nil {
 			return fmt.Errorf("baci: %w", err)
 		}
+		if s.rt.Logger != nil && etl.HeaderOnly(f) {
+			s.rt.Logger.Warn("baci: the file holds a header and no data rows", "file", f)
+		}
 	}
 	return nil
 }

@@ -249,6 +249,11 @@ func TestExtractFailures(t *testing.T) {
 			w.WriteHeader(http.StatusBadRequest)
 			fmt.Fprint(w, "error: unknown variable 'FOO'")
 		}, []string{"HTTP 400", "error: unknown variable 'FOO'", "/data/timeseries/intltrade/imports/hs?get=I_COMMODITY", "I_COMMODITY=811292"}},
+		{"400 invalid key", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, "<html><head><title>Invalid Key</title></head><body>A valid <em>key</em> must be included with each data API request.</body></html>")
+		}, []string{"HTTP 400", "refused the credentials", "set environment variable " + testKeyEnv + " to a valid key"}},
 		{"200 text body", func(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, "There was an error while running your query.  We've logged the error and we'll correct it ASAP.")
 		}, []string{"not a Census API response", "There was an error while running your query", "imports/hs?get="}},

@@ -33,8 +33,12 @@ func (s *fileSource) Extract(ctx context.Context, sink etl.Sink) error {
 	prog := s.rt.StartProgress(s.kind, int64(len(files)))
 	defer prog.Done()
 	for _, f := range files {
+		before := m.records
 		if err := s.read(ctx, f, m); err != nil {
 			return fmt.Errorf("%s: %w", s.kind, err)
+		}
+		if m.records == before && s.rt.Logger != nil {
+			s.rt.Logger.Warn(s.kind+": the file holds no records (a header or an empty data list only)", "file", f)
 		}
 		prog.Add(1)
 	}
@@ -91,6 +95,7 @@ func readCSV(ctx context.Context, path string, m *mapper) error {
 				col = strings.TrimSpace(strings.TrimPrefix(names[i], "\ufeff"))
 			}
 			m.rejected++
+			m.records++
 			if err := m.sink.Reject(ctx, etl.Rejection{Table: etl.TradeFlows, Source: m.kind, Ref: path, Row: row, Column: col,
 				Reason: fmt.Sprintf("%s %q is not valid UTF-8 text (save the file as UTF-8)", col, etl.EscapeInvalidUTF8(rec[i])), Raw: raw}); err != nil {
 				return err
@@ -99,6 +104,7 @@ func readCSV(ctx context.Context, path string, m *mapper) error {
 		}
 		if len(rec) != width {
 			m.rejected++
+			m.records++
 			if err := m.sink.Reject(ctx, etl.Rejection{Table: etl.TradeFlows, Source: m.kind, Ref: path, Row: row,
 				Reason: fmt.Sprintf("row has %d fields, the header has %d", len(rec), width), Raw: raw}); err != nil {
 				return err

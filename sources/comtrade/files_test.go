@@ -1,6 +1,8 @@
 package comtrade
 
 import (
+	"bytes"
+	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
@@ -221,5 +223,50 @@ func TestFileErrors(t *testing.T) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// A saved response with a UTF-8 byte-order mark (as editors on Windows
+// save JSON) reads like the same body without one.
+func TestJSONWithByteOrderMark(t *testing.T) {
+	body, err := os.ReadFile("testdata/rare_earths_usa_2023_get_response.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "bom.json")
+	if err := os.WriteFile(path, append([]byte("\ufeff"), body...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plain, err := etltest.Extract(t, etltest.Build(t, KindJSON, map[string]any{"paths": []any{"testdata/rare_earths_usa_2023_get_response.json"}}, etl.Runtime{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink, err := etltest.Extract(t, etltest.Build(t, KindJSON, map[string]any{"paths": []any{path}}, etl.Runtime{}))
+	if err != nil {
+		t.Fatalf("with a byte-order mark: %v", err)
+	}
+	if sink.Rows(etl.TradeFlows) == 0 || sink.Rows(etl.TradeFlows) != plain.Rows(etl.TradeFlows) {
+		t.Errorf("%d rows with the mark, %d without", sink.Rows(etl.TradeFlows), plain.Rows(etl.TradeFlows))
+	}
+}
+
+// A file that holds only a header (or an empty data list) loads nothing
+// and says so.
+func TestHeaderOnlyFileWarns(t *testing.T) {
+	dir := t.TempDir()
+	csvPath := filepath.Join(dir, "empty.csv")
+	os.WriteFile(csvPath, []byte(strings.Join(csvRequired, ",")+"\n"), 0o644)
+	jsonPath := filepath.Join(dir, "empty.json")
+	os.WriteFile(jsonPath, []byte(`{"elapsedTime":"0.1 secs","count":0,"data":[],"error":""}`), 0o644)
+	for kind, path := range map[string]string{KindCSV: csvPath, KindJSON: jsonPath} {
+		var logs bytes.Buffer
+		rt := etl.Runtime{Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+		sink, err := etltest.Extract(t, etltest.Build(t, kind, map[string]any{"paths": []any{path}}, rt))
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		if sink.Rows(etl.TradeFlows) != 0 || !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "holds no records") || !strings.Contains(logs.String(), path) {
+			t.Errorf("%s: no warning naming the file: %s", kind, logs.String())
+		}
 	}
 }

@@ -42,6 +42,7 @@ type mapper struct {
 	// reads newest responses first, so older copies are superseded.
 	seen       map[flowKey]bool
 	superseded int64
+	records    int64 // records read, for files that held none
 }
 
 func newMapper(kind string, sink etl.Sink) *mapper {
@@ -50,6 +51,7 @@ func newMapper(kind string, sink etl.Sink) *mapper {
 
 // add maps one record and writes or rejects it.
 func (m *mapper) add(ctx context.Context, ref string, row int64, get getter, raw string) error {
+	m.records++
 	tf, col, why := toFlow(get)
 	if col != "" {
 		m.rejected++

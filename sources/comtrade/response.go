@@ -25,7 +25,11 @@ type v1Info struct {
 // with the rows, so an error body never passes for an empty result.
 func readV1(r io.Reader, fn func(i int, rec map[string]any, raw json.RawMessage) error) (v1Info, error) {
 	var info v1Info
-	dec := json.NewDecoder(bufio.NewReaderSize(r, 1<<16))
+	br := bufio.NewReaderSize(r, 1<<16)
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3) // a byte-order mark, as editors on Windows save JSON
+	}
+	dec := json.NewDecoder(br)
 	tok, err := dec.Token()
 	if err != nil {
 		return info, fmt.Errorf("not a Comtrade v1 response: %v", err)

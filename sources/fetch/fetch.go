@@ -128,7 +128,7 @@ type StatusError struct {
 
 func (e *StatusError) Error() string {
 	msg := fmt.Sprintf("%s: GET %s: HTTP %d %s", e.Source, e.URL, e.Status, http.StatusText(e.Status))
-	if e.Unauthorized() {
+	if e.Unauthorized() || e.KeyRejected() {
 		if e.KeyEnv != "" {
 			msg += fmt.Sprintf(": the service refused the credentials; set environment variable %s to a valid key", e.KeyEnv)
 		} else {
@@ -139,6 +139,14 @@ func (e *StatusError) Error() string {
 		msg += ": " + e.Snippet
 	}
 	return msg
+}
+
+// KeyRejected reports a response whose body says the key is invalid,
+// whatever its status: the Census API answers a bad key with HTTP 400.
+func (e *StatusError) KeyRejected() bool {
+	s := strings.ToLower(e.Snippet)
+	return strings.Contains(s, "invalid key") || strings.Contains(s, "invalid api key") ||
+		strings.Contains(s, "key is invalid") || strings.Contains(s, "invalid subscription key")
 }
 
 // Unauthorized reports a 401 or 403.

@@ -130,3 +130,15 @@ func TestWorkbookFormulasWithoutValues(t *testing.T) {
 		t.Errorf("rejections %q", rej)
 	}
 }
+
+func TestHeaderOnlyFileWarns(t *testing.T) {
+	file := writeFile(t, filepath.Join(t.TempDir(), "a.csv"), "period,partner,val\n")
+	cfg := cfgOf([]string{file}, "trade_flows",
+		map[string]any{"period": "period", "partner_iso3": "partner", "value_usd": "val"},
+		map[string]any{"reporter_iso3": "CHN", "flow": "export", "hs_code": "811292"}, nil, nil)
+	var logs bytes.Buffer
+	extract(t, build(t, cfg, etl.Runtime{Logger: slog.New(slog.NewTextHandler(&logs, nil))}))
+	if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "no data rows") {
+		t.Errorf("no warning: %s", logs.String())
+	}
+}

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/tradewh/tradewh/etl"
 )
 
 // The job's folder in the landing zone holds the loaded files and the
@@ -156,7 +158,7 @@ func (s *Source) inputs() ([]inFile, error) {
 	var out []inFile
 	for _, p := range s.paths {
 		matches := []string{p}
-		if strings.ContainsAny(p, "*?[") {
+		if etl.IsPattern(p) {
 			m, err := filepath.Glob(p)
 			if err != nil {
 				return nil, fmt.Errorf("paths: %q: %v", p, err)

@@ -2,6 +2,8 @@ package usgsmcs
 
 import (
 	"archive/zip"
+	"bytes"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -159,5 +161,26 @@ func TestWorkbooksThatCannotBeRead(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), msg) || !strings.Contains(err.Error(), path) {
 			t.Errorf("%s: %v, want %q", filepath.Base(path), err, msg)
 		}
+	}
+}
+
+func TestHeaderOnlyTableWarns(t *testing.T) {
+	path := writeFile(t, "mcs2025-raree_salient.csv", "DataSource,Commodity,Year,USprod_t\n\n")
+	var logs bytes.Buffer
+	src := &Source{Paths: []string{path}, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	if err := src.Extract(t.Context(), &etl.MemorySink{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "no data rows") || !strings.Contains(logs.String(), path) {
+		t.Errorf("no warning naming the file: %s", logs.String())
+	}
+}
+
+// A file whose name holds [ or ] is a file when it exists, not a pattern.
+func TestBracketsInAFileName(t *testing.T) {
+	path := writeFile(t, "mcs2025-raree_salient [copy].csv", "DataSource,Commodity,Year,USprod_t\nMCS2025,Rare Earths,2024,5\n")
+	rows, _ := run(t, "", path)
+	if len(rows) != 1 {
+		t.Errorf("%d rows, want 1", len(rows))
 	}
 }

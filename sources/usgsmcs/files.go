@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/sources/workbook"
 )
 
@@ -32,7 +33,7 @@ func findFiles(paths []string, log *slog.Logger) ([]string, error) {
 	}
 	for _, p := range paths {
 		matches := []string{p}
-		if strings.ContainsAny(p, "*?[") {
+		if etl.IsPattern(p) {
 			m, err := filepath.Glob(p)
 			if err != nil {
 				return nil, fmt.Errorf("paths: %q: %v", p, err)

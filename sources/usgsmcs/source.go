@@ -86,7 +86,7 @@ func (s *Source) Extract(ctx context.Context, sink etl.Sink) error {
 		return err
 	}
 	files = append(files, downloaded...)
-	x := &extractor{editionOverride: s.Edition, sink: sink, w: etl.NewMineralStatWriter(sink, 0), seen: map[string]string{}}
+	x := &extractor{editionOverride: s.Edition, sink: sink, w: etl.NewMineralStatWriter(sink, 0), seen: map[string]string{}, log: log}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			x.w.Close(ctx)
@@ -117,6 +117,7 @@ type extractor struct {
 	sink            etl.Sink
 	w               *etl.MineralStatWriter
 	seen            map[string]string // statistic key -> where it was read
+	log             *slog.Logger
 	rejected        int64
 }
 

@@ -94,6 +94,13 @@ func (x *extractor) edition(t *table, row []string, col int) (string, int, error
 
 // readTable turns a table into mineral statistics.
 func (x *extractor) readTable(ctx context.Context, t *table) error {
+	empty := true
+	for _, r := range t.rows {
+		empty = empty && blank(r)
+	}
+	if empty && x.log != nil {
+		x.log.Warn("usgs-mcs: the table holds a header and no data rows", "file", t.ref)
+	}
 	switch layout(t.header) {
 	case "salient":
 		return x.readSalient(ctx, t)
