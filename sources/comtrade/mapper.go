@@ -151,7 +151,10 @@ func toFlow(get getter) (tf etl.TradeFlow, column, reason string) {
 			return tf, column, reason
 		}
 	}
-	if tf.QuantityUnit, column, reason = qtyUnit(get); column != "" {
+	if tf.QuantityUnit, column, reason = qtyUnit(get, "qtyUnitCode", "qtyUnitAbbr"); column != "" {
+		return tf, column, reason
+	}
+	if column, reason = placeholders(get, &tf); column != "" {
 		return tf, column, reason
 	}
 	if agg := strings.TrimSpace(get("isAggregate")); agg != "" {
@@ -206,16 +209,57 @@ func number(get getter, col string) (*float64, string, string) {
 	return &f, "", ""
 }
 
-func qtyUnit(get getter) (unit, column, reason string) {
-	abbr := strings.TrimSpace(get("qtyUnitAbbr"))
-	code := strings.TrimSpace(get("qtyUnitCode"))
+// placeholders turns Comtrade's "not reported" placeholders into nulls and
+// fills a missing quantity from the alternative one:
+//   - qty 0 under qtyUnitCode -1 (not available) or 1 (no quantity) is no
+//     quantity, not a quantity of zero;
+//   - netWgt 0 beside a positive value is a weight that was not reported
+//     (goods worth money weigh something), and so is qty 0 there;
+//   - where qty is missing, altQty under altQtyUnitCode is the quantity;
+//   - where netWgt is missing and the quantity is in kg, it is the weight.
+func placeholders(get getter, tf *etl.TradeFlow) (column, reason string) {
+	valued := tf.ValueUSD != nil && *tf.ValueUSD > 0
+	if tf.Quantity != nil && *tf.Quantity == 0 && (tf.QuantityUnit == "" || valued) {
+		tf.Quantity = nil
+	}
+	if tf.NetWeightKg != nil && *tf.NetWeightKg == 0 && valued {
+		tf.NetWeightKg = nil
+	}
+	if tf.Quantity == nil {
+		alt, col, why := number(get, "altQty")
+		if col != "" {
+			return col, why
+		}
+		unit, col, why := qtyUnit(get, "altQtyUnitCode", "altQtyUnitAbbr")
+		if col != "" {
+			return col, why
+		}
+		if alt != nil && unit != "" && !(*alt == 0 && valued) {
+			tf.Quantity, tf.QuantityUnit = alt, unit
+		}
+	}
+	if tf.Quantity == nil {
+		tf.QuantityUnit = ""
+	}
+	if tf.NetWeightKg == nil && tf.Quantity != nil && tf.QuantityUnit == "kg" && *tf.Quantity > 0 {
+		tf.NetWeightKg = etl.F(*tf.Quantity)
+	}
+	return "", ""
+}
+
+// qtyUnit reads a quantity unit from its code and abbreviation columns
+// (qtyUnitCode/qtyUnitAbbr or altQtyUnitCode/altQtyUnitAbbr): "" when
+// the code says no quantity (1) or not available (-1).
+func qtyUnit(get getter, codeCol, abbrCol string) (unit, column, reason string) {
+	abbr := strings.TrimSpace(get(abbrCol))
+	code := strings.TrimSpace(get(codeCol))
 	n := 0
 	if code != "" {
 		var err error
 		if n, err = intCode(code); err != nil {
-			return "", "qtyUnitCode", fmt.Sprintf("qtyUnitCode %q is not a number", code)
+			return "", codeCol, fmt.Sprintf("%s %q is not a number", codeCol, code)
 		}
-		if n == -1 {
+		if n == -1 || n == 1 {
 			return "", "", ""
 		}
 	}
