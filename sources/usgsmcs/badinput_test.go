@@ -184,3 +184,30 @@ func TestBracketsInAFileName(t *testing.T) {
 		t.Errorf("%d rows, want 1", len(rows))
 	}
 }
+
+// A unit suffix the source does not know keeps its own name: MCS 2022's
+// gypsum table gives wallboard products in million square feet
+// (Products_msqft), which must not become 26,200 t.
+func TestUnknownUnitSuffixKept(t *testing.T) {
+	path := writeFile(t, "mcs2022-gypsu_salient.csv", "\ufeffDataSource,Commodity,Year,USprod_Crude_kt,USprod_Synthetic_kt,Calcined_kt,Products_msqft,Imports_kt,Exports_kt,Consump_kt,Price_Crude_dt,Employment_num,NIR_pct\n"+
+		"MCS2022,Gypsum,2021,\"22,000\",\"11,000\",\"18,000\",\"26,200\",\"6,300\",40,\"39,000\",10,\"4,500\",14\n")
+	var logs bytes.Buffer
+	src := &Source{Paths: []string{path}, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	sink := &etl.MemorySink{}
+	defer sink.Release()
+	if err := src.Extract(t.Context(), sink); err != nil {
+		t.Fatal(err)
+	}
+	rows, rej := run(t, "", path)
+	if len(rej) != 0 {
+		t.Errorf("rejections %v", rej)
+	}
+	want(t, one(t, rows, "Products_msqft", 2021, "USA"), etl.F(26200), "", "products", "", "msqft")
+	want(t, one(t, rows, "Consump_kt", 2021, "USA"), etl.F(39000000), "", "consumption", "", "t")
+	if KnownUnit("msqft") || !KnownUnit("t") || !KnownUnit("usd_per_kg") {
+		t.Error("KnownUnit")
+	}
+	if !strings.Contains(logs.String(), `Products_msqft (unit \"msqft\")`) {
+		t.Errorf("no warning listing the unit: %s", logs.String())
+	}
+}

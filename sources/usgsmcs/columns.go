@@ -104,7 +104,9 @@ func splitUnit(toks []string, price bool) (rest []string, raw string, u unitDef,
 		}
 		for _, suf := range gluedSuffixes {
 			d := units[suf]
-			if (d.kind == kindPrice) != wantPrice || len(low) <= len(suf) || !strings.HasSuffix(low, suf) {
+			if (d.kind == kindPrice) != wantPrice || len(low) <= len(suf) || !strings.HasSuffix(low, suf) ||
+				!strings.ContainsAny(low[:len(low)-len(suf)], "aeiouy") {
+				// the word left must be a word: "msqft" is not "msqf" in tonnes
 				continue
 			}
 			t := append(append([]string{}, toks[:len(toks)-1]...), last[:len(last)-len(suf)])
@@ -112,6 +114,26 @@ func splitUnit(toks []string, price bool) (rest []string, raw string, u unitDef,
 		}
 	}
 	return toks, "", unitDef{}, nil, false
+}
+
+// unknownUnit reads a last name token that no unit table knows but that is
+// written as units are (lower case letters only, where product words are
+// capitalised): "msqft" in Products_msqft, million square feet of gypsum
+// wallboard. It keeps its own name and is never converted; lookups of a
+// table's mass unit (Consump_) never take it, and UnknownUnits lists it.
+func unknownUnit(tok string) (unitDef, bool) {
+	if len(tok) < 2 || strings.ToLower(tok) != tok {
+		return unitDef{}, false
+	}
+	if _, isMeasure := measureWord[tok]; isMeasure {
+		return unitDef{}, false
+	}
+	for _, r := range tok {
+		if r < 'a' || r > 'z' {
+			return unitDef{}, false
+		}
+	}
+	return unitDef{unit: tok, kind: kindUnknown}, true
 }
 
 // productWords spells out abbreviations that vary between tables and
@@ -162,6 +184,11 @@ func parseSalientColumn(idx int, name string) (statCol, error) {
 		toks, c.rawUnit, c.unit, c.hasUnit = nil, strings.ToLower(strings.TrimSpace(body)), d, true
 	} else {
 		toks, c.rawUnit, c.unit, c.alts, c.hasUnit = splitUnit(toks, firstMeasure(toks) == mPrice)
+	}
+	if !c.hasUnit && len(toks) > 1 {
+		if u, ok := unknownUnit(toks[len(toks)-1]); ok {
+			toks, c.rawUnit, c.unit, c.hasUnit = toks[:len(toks)-1], u.unit, u, true
+		}
 	}
 	var before, after []string
 	found := false

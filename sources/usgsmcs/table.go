@@ -195,6 +195,7 @@ func (x *extractor) readSalient(ctx context.Context, t *table) error {
 	if err := inferUnits(t, cols); err != nil {
 		return err
 	}
+	x.warnUnknownUnits(t, cols)
 	markRepeats(cols)
 	stat := statIdx(cols)
 	for r, row := range t.rows {
@@ -251,6 +252,20 @@ func (x *extractor) readSalient(ctx context.Context, t *table) error {
 		}
 	}
 	return nil
+}
+
+// warnUnknownUnits says which columns carry a unit suffix the source does
+// not know: their figures keep that unit, unconverted.
+func (x *extractor) warnUnknownUnits(t *table, cols []statCol) {
+	var names []string
+	for _, c := range cols {
+		if c.unit.kind == kindUnknown {
+			names = append(names, fmt.Sprintf("%s (unit %q)", c.name, c.unit.unit))
+		}
+	}
+	if len(names) > 0 && x.log != nil {
+		x.log.Warn("usgs-mcs: unit suffixes not known, figures kept in their own unit and not converted: "+strings.Join(names, ", "), "file", t.ref)
+	}
 }
 
 // inferUnits gives a column without a unit (Consump_, Stocks_) the table's
