@@ -25,7 +25,47 @@ var (
 	lessThanCarats = regexp.MustCompile(`(?i)^less than ([0-9][0-9,.]*) carats?\.?$`)
 	// an estimate mark before the figure: "e150", " e24,000"
 	leadingEstimate = regexp.MustCompile(`^e([0-9])`)
+	// a bound in words: "Less than 50,000 tons", "More than 90 percent"
+	wordBound = regexp.MustCompile(`(?i)^(less than|under|below|more than|greater than|over|above)\s+([0-9][0-9,.]*)\s*(.*?)\.?$`)
+	// a range: "50–300", "500 - 1,000"
+	rangeCell = regexp.MustCompile(`^([0-9][0-9,.]*)\s*[–—-]\s*([0-9][0-9,.]*)$`)
 )
+
+// boundUnits are the unit words of bounds written in words, by the base
+// unit they are given in (the figure is then not scaled by the column's
+// power of ten: "Less than 50,000 tons" is 50,000 t in a column of kt).
+var boundUnits = map[string]string{
+	"t": "t", "ton": "t", "tons": "t", "tonnes": "t", "metric ton": "t", "metric tons": "t",
+	"kg": "kg", "kilogram": "kg", "kilograms": "kg",
+	"percent": "pct", "%": "pct", "carats": "carats", "carat": "carats",
+}
+
+// parseBound reads "Less than 50,000 tons" as 50,000 t with '<'.
+func parseBound(s string, u unitDef) (v *float64, qual string, err error) {
+	m := wordBound.FindStringSubmatch(s)
+	if m == nil {
+		return nil, "", errNoMatch
+	}
+	qual = "<"
+	if w := strings.ToLower(m[1]); w != "less than" && w != "under" && w != "below" {
+		qual = ">"
+	}
+	n, err := etl.ParseNumber(m[2])
+	if err != nil || n == nil {
+		return nil, "", fmt.Errorf("%q: the bound is not a number", s)
+	}
+	word := strings.ToLower(strings.TrimSpace(m[3]))
+	if word == "" {
+		return etl.F(scale(*n, u.exp)), qual, nil
+	}
+	base, ok := boundUnits[word]
+	if !ok || base != u.unit {
+		return nil, "", fmt.Errorf("%q: a bound in %q where the column is in %s", s, m[3], u.unit)
+	}
+	return n, qual, nil
+}
+
+var errNoMatch = fmt.Errorf("no match")
 
 // parseCell reads one statistics cell for unit u. It returns ok=false for
 // an empty cell, or an error saying why the cell is not a figure.
@@ -45,15 +85,31 @@ func parseCell(raw string, u unitDef) (v *float64, qual string, ok bool, err err
 			return n, "<", true, nil // already in carats, the base unit
 		}
 	}
+	if v, q, err := parseBound(s, u); err != errNoMatch {
+		return v, q, err == nil, err
+	}
+	if m := rangeCell.FindStringSubmatch(s); m != nil {
+		lo, err1 := etl.ParseNumber(m[1])
+		hi, err2 := etl.ParseNumber(m[2])
+		if err1 == nil && err2 == nil && lo != nil && hi != nil && *lo <= *hi {
+			// a range has no one value: both bounds stay in the qualifier
+			return nil, "range " + fmtNum(scale(*lo, u.exp)) + "-" + fmtNum(scale(*hi, u.exp)), true, nil
+		}
+	}
+	if strings.HasSuffix(s, "%") && u.kind == kindPercent {
+		s = strings.TrimSpace(strings.TrimSuffix(s, "%")) // ">50%" in a column of percent
+	}
 	q, perr := etl.ParseQualified(s)
 	if perr != nil {
-		return nil, "", false, fmt.Errorf("%q is neither a number nor a known qualifier (W, NA, E, >n, <n)", strings.TrimSpace(raw))
+		return nil, "", false, fmt.Errorf("%q is neither a number nor a known qualifier (W, NA, E, >n, <n, a range n-m)", strings.TrimSpace(raw))
 	}
 	if q.Value != nil {
 		q.Value = etl.F(scale(*q.Value, u.exp))
 	}
 	return q.Value, q.Qualifier, true, nil
 }
+
+func fmtNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // scale multiplies v by 10^exp as a decimal shift, so that 0.14 million
 // carats is exactly 140000 carats and 43 cents exactly 0.43 dollars.

@@ -239,9 +239,21 @@ func (c *statCol) force() {
 	case c.measure == mPrice && c.product == "index":
 		c.unit, c.hasUnit, c.alts = indexUnit, true, nil
 	case c.measure == mPrice && c.hasUnit && c.alts == nil && c.unit.kind != kindPrice && c.unit.kind != kindMoney:
+		// a price under a plain quantity unit is dollars per that unit
+		// (Price_Flake_t in MCS2022: USD per tonne; Price_kg: USD per kg);
+		// under a multiple (kt, mct) the tables mean dollars per the base
+		// unit as often as per the multiple, so those stay rejected
+		if per, ok := pricePer[c.rawUnit]; ok {
+			c.unit = unitDef{per, 0, kindPrice}
+			return
+		}
 		c.rejectAs = fmt.Sprintf("price column with the quantity unit %q: the price's unit is not stated", c.rawUnit)
 	}
 }
+
+// pricePer gives the price unit of a price column whose suffix is a plain
+// quantity unit.
+var pricePer = map[string]string{"t": "usd_per_t", "kg": "usd_per_kg", "ct": "usd_per_carat"}
 
 // worldWords are the first words of world-table statistics columns.
 var worldWords = map[string]string{

@@ -38,7 +38,11 @@ func TestParseSalientColumn(t *testing.T) {
 		{"Grade-A-Salesmcm", "grade_a_sales", "", "m3", 6, false},
 		{"CASE STATEMENT ERRORkt", "unlabelled", "", "t", 3, false},
 		{"CASE STATEMENT ERROROre_dt", "price", "ore", "usd_per_t", 0, false},
-		{"Price_Zircon_imported_t", "price", "zircon-imported", "t", 0, true},
+		{"Price_Zircon_imported_t", "price", "zircon-imported", "usd_per_t", 0, false}, // a price under a plain quantity unit is USD per that unit
+		{"Price_Flake_t", "price", "flake", "usd_per_t", 0, false},
+		{"Price_kg", "price", "", "usd_per_kg", 0, false},
+		{"Price_Gem_dct", "price", "gem", "usd_per_carat", 0, false},
+		{"Bauxite_Price_kt", "price", "bauxite", "t", 3, true}, // $/t or $/kt: not stated
 		{"USprod_Value_mdol", "production", "value", "usd", 6, false},
 		{"Sales_Sales_kt", "sales", "", "t", 3, false},
 	} {
@@ -128,7 +132,15 @@ func TestParseCell(t *testing.T) {
 		{"Less than 1/2 unit.", pct, 0.5, "<", false},
 		{"Less than a half unit", units["kg"], 0.5, "<", false},
 		{"Less than 500\u00a0carats.", mct, 500.0, "<", false},
-		{"500–14,000", units["dt"], nil, "", true},
+		{"500–14,000", units["dt"], nil, "range 500-14000", false},
+		{"50-300", units["kt"], nil, "range 50000-300000", false},
+		{">50%", pct, 50.0, ">", false},
+		{"Less than 50,000 tons", kt, 50000.0, "<", false},
+		{"Less than 50 kilograms", kt, nil, "", true},
+		{"More than 90 percent", pct, 90.0, ">", false},
+		{"Less than 5", kt, 5000.0, "<", false},
+		{"50%", units["t"], nil, "", true},
+		{"300–50", units["dt"], nil, "", true},
 		{"Small", units["num"], nil, "", true},
 		{"Included in World total.", units["t"], nil, "", true},
 	} {

@@ -13,22 +13,19 @@ import (
 // and why they are right: cells that are not figures, price columns with
 // no price unit, repeated column names and rows that do not line up.
 var salientRejections = map[string]string{
-	"bauxi":  `price column with the quantity unit "kt"`,       // Bauxite_Price_kt: $/t or $/kt?
-	"diamo":  `price column with the quantity unit "mct"`,      // a price in million carats
-	"zirco":  `price column with the quantity unit "t"`,        // zircon $/t beside hafnium $/kg
-	"fepig":  `the column repeats "CASE STATEMENT ERRORt"`,     // two unlabelled columns
-	"feste":  `the column repeats "Consump_mmt"`,               // same name, different figures
-	"iodin":  `the column repeats "Consump_t"`,                 // reported and apparent?
-	"mica":   `the column repeats "USprod_Flake_t"`,            // same name, different figures
-	"fluor":  `does not line up with the header`,               // 15 figures for 13 names
-	"felds":  `does not line up with the header`,               // an extra blank cell shifts the row
-	"quartz": `"500–`,                                          // a price range
-	"zeoli":  `"50–300"`,                                       // a price range
-	"rheni":  `"Small"`,                                        // employment "Small"
-	"stond":  `"Variable, depending on type of product"`,       // price
-	"gypsu":  `residual group|unknown country|"Categorized as`, // a world table named _salient
-	"kyani":  `residual group|unknown country`,                 // a world table named _salient
-	"cobal":  `residual group|unknown country`,                 // a world table named _salient
+	"bauxi": `price column with the quantity unit "kt"`,       // Bauxite_Price_kt: $/t or $/kt?
+	"diamo": `price column with the quantity unit "mct"`,      // a price in million carats
+	"fepig": `the column repeats "CASE STATEMENT ERRORt"`,     // two unlabelled columns
+	"feste": `the column repeats "Consump_mmt"`,               // same name, different figures
+	"iodin": `the column repeats "Consump_t"`,                 // reported and apparent?
+	"mica":  `the column repeats "USprod_Flake_t"`,            // same name, different figures
+	"fluor": `does not line up with the header`,               // 15 figures for 13 names
+	"felds": `does not line up with the header`,               // an extra blank cell shifts the row
+	"rheni": `"Small"`,                                        // employment "Small"
+	"stond": `"Variable, depending on type of product"`,       // price
+	"gypsu": `residual group|unknown country|"Categorized as`, // a world table named _salient
+	"kyani": `residual group|unknown country`,                 // a world table named _salient
+	"cobal": `residual group|unknown country`,                 // a world table named _salient
 }
 
 // misaligned files reject every row.
@@ -257,4 +254,28 @@ func TestFolderLoadSkipsSummaryAndDeduplicates(t *testing.T) {
 	if dups == 0 {
 		t.Error("the repeated gypsum/kyanite tables gave no duplicate rejections")
 	}
+}
+
+// Prices under a plain quantity unit load as dollars per that unit, and
+// ranges keep both bounds (MCS 2024 zeolites 50–300 $/t, zirconium).
+func TestRealPricesAndRanges(t *testing.T) {
+	dir := etltest.SharedFile(t, "usgs/mcs2024/salient")
+	rows, rej := run(t, "", filepath.Join(dir, "mcs2024-zirco_salient.csv"), filepath.Join(dir, "mcs2024-zeoli_salient.csv"), filepath.Join(dir, "mcs2024-quartz_salient.csv"))
+	if len(rej) != 0 {
+		t.Errorf("rejections: %v", rej)
+	}
+	f := etl.F
+	want(t, one(t, rows, "Price_Zircon_imported_t", 2019, "USA"), f(1490), "", "price", "zircon-imported", "usd_per_t")
+	want(t, one(t, rows, "Price_Hf_unwrought_t", 2020, "USA"), f(778), "", "price", "hf-unwrought", "usd_per_kg")
+	n := 0
+	for _, x := range rows {
+		if x.Commodity == "zeolites_natural" && x.Year == 2019 && x.Measure == "price" {
+			want(t, x, nil, "range 50-300", "price", x.Product, x.Unit)
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d zeolite prices for 2019, want 1", n)
+	}
+	want(t, one(t, rows, "HPQ_Price_dt", 2023, "USA"), nil, "range 500-20000", "price", "hpq", "usd_per_t")
 }

@@ -301,6 +301,9 @@ func inferUnits(t *table, cols []statCol) error {
 // emitCell parses one cell of column c and writes it, or rejects it.
 func (x *extractor) emitCell(ctx context.Context, t *table, rowNo int64, c *statCol, raw string, m etl.MineralStat) error {
 	u := c.unitFor(m.Commodity)
+	if per, ok := priceErrata[[2]string{m.Commodity, c.name}]; ok {
+		u = unitDef{per, 0, kindPrice}
+	}
 	v, q, ok, err := parseCell(raw, u)
 	if why, bad := t.uncalc[[2]int{int(rowNo), c.idx}]; bad {
 		return x.reject(ctx, t.ref, rowNo, c.name, why, "")

@@ -37,6 +37,7 @@ var units = map[string]unitDef{
 	"dg":    {"usd_per_kg", 3, kindPrice},
 	"dt":    {"usd_per_t", 0, kindPrice},
 	"dst":   {"usd_per_short_ton", 0, kindPrice},
+	"dct":   {"usd_per_carat", 0, kindPrice},
 	"dlb":   {"usd_per_lb", 0, kindPrice},
 	"ctslb": {"usd_per_lb", -2, kindPrice},
 	"dtoz":  {"usd_per_troy_oz", 0, kindPrice},
@@ -58,6 +59,15 @@ var units = map[string]unitDef{
 // hold kilograms like the rest of its table (US consumption is about 19 t).
 var unitErrata = map[[2]string]string{
 	{"gallium", "g"}: "kg",
+}
+
+// priceErrata gives the unit of price columns whose plain quantity suffix
+// is not the one the price is quoted in, by commodity slug and column name:
+// the MCS zirconium text quotes zirconium sponge and unwrought hafnium in
+// dollars per kilogram beside zircon in dollars per tonne, all under _t.
+var priceErrata = map[[2]string]string{
+	{"zirconium_and_hafnium", "Price_Zircon_sponge_CN_t"}: "usd_per_kg",
+	{"zirconium_and_hafnium", "Price_Hf_unwrought_t"}:     "usd_per_kg",
 }
 
 var (
