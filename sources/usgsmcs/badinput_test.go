@@ -3,6 +3,7 @@ package usgsmcs
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/etl/etltest"
 )
 
 func writeFile(t *testing.T, name, body string) string {
@@ -209,5 +211,53 @@ func TestUnknownUnitSuffixKept(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), `Products_msqft (unit \"msqft\")`) {
 		t.Errorf("no warning listing the unit: %s", logs.String())
+	}
+}
+
+// Files named as people save them: the edition and abbreviation are found
+// wherever they stand, and one file that cannot be read is rejected while
+// the others of the folder load.
+func TestFileNamesAsSaved(t *testing.T) {
+	dir := t.TempDir()
+	salient := "DataSource,Commodity,Year,USprod_t\nMCS2022,%s,2021,5\n"
+	world := "Source,Country,Type,Prod_t_2021,Reserves_t\nMCS2022,China,Mine production,100,2000\n"
+	files := map[string]string{
+		"rare_earths_mcs2022-raree_world.csv":     world,
+		"germanium_mcs2022-germa_salient.csv":     strings.Replace(salient, "%s", "Germanium", 1),
+		"mcs2023-zirco-hafni_world.csv":           strings.Replace(world, "MCS2022", "MCS2023", 1),
+		"MCS2022-galli_salient (1).csv":           strings.Replace(salient, "%s", "Gallium", 1),
+		"mcs2022-xyzzy_world.csv":                 world, // an abbreviation nobody knows
+		"notes.txt":                               "not a table",
+		"rare_earths_mcs2022-raree_world.csv.bak": world,
+	}
+	for n, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := &Source{Paths: []string{dir}}
+	sink := &etl.MemorySink{}
+	defer sink.Release()
+	if err := src.Extract(t.Context(), sink); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, r := range etltest.MineralStats(t, sink) {
+		got[r.Edition+" "+r.Commodity]++
+	}
+	wantRows := map[string]int{"MCS2022 rare_earths": 2, "MCS2022 germanium": 1, "MCS2023 zirconium_and_hafnium": 2, "MCS2022 gallium": 1}
+	if fmt.Sprint(got) != fmt.Sprint(wantRows) {
+		t.Errorf("rows %v, want %v", got, wantRows)
+	}
+	bad := filepath.Join(dir, "mcs2022-xyzzy_world.csv")
+	if len(sink.Rejections) != 1 || sink.Rejections[0].Ref != bad || !strings.Contains(sink.Rejections[0].Reason, `abbreviation "xyzzy"`) {
+		t.Errorf("rejections %v, want the xyzzy file's", sink.Rejections)
+	}
+	if len(src.FailedFiles) != 1 || src.FailedFiles[0] != bad {
+		t.Errorf("failed files %v", src.FailedFiles)
+	}
+	src = &Source{Paths: []string{dir}, Strict: true}
+	if err := src.Extract(t.Context(), &etl.MemorySink{}); err == nil || !strings.Contains(err.Error(), bad) {
+		t.Errorf("strict: %v, want the load to fail naming %s", err, bad)
 	}
 }

@@ -54,9 +54,31 @@ var abbrCommodity = map[string]string{
 	"zinc": "Zinc", "zirco": "Zirconium and Hafnium",
 }
 
-// fileName matches MCS file names in either case: mcs2024-raree_world.csv,
-// MCS2024-bismu_salient.csv.
-var fileName = regexp.MustCompile(`(?i)^mcs(\d{4})[-_]([a-z]+)_`)
+// fileName finds the edition and abbreviation wherever they stand in a
+// file name, in either case: mcs2024-raree_world.csv,
+// MCS2024-bismu_salient.csv, and names as people save them:
+// rare_earths_mcs2022-raree_world.csv, germanium_mcs2022-germa_salient (1).csv,
+// mcs2023-zirco-hafni_world.csv (an abbreviation with a hyphen).
+var fileName = regexp.MustCompile(`(?i)(?:^|[^a-z0-9])mcs(\d{4})[-_]([a-z]+(?:-[a-z]+)*)_(?:salient|world)`)
+
+// abbrAlias maps hyphenated abbreviations to the list's own.
+var abbrAlias = map[string]string{"zirco-hafni": "zirco"}
+
+// commodityOfAbbr names the commodity of a file abbreviation: the list's,
+// an alias's, or that of the abbreviation's first part ("zirco-hafni").
+func commodityOfAbbr(abbr string) (string, bool) {
+	if a, ok := abbrAlias[abbr]; ok {
+		abbr = a
+	}
+	if n, ok := abbrCommodity[abbr]; ok {
+		return n, true
+	}
+	if first, _, cut := strings.Cut(abbr, "-"); cut {
+		n, ok := abbrCommodity[first]
+		return n, ok
+	}
+	return "", false
+}
 
 // fileEdition is the edition a file name gives (MCS2024), or "".
 func fileEdition(path string) string {

@@ -18,7 +18,7 @@ import (
 
 // tableFile matches the data-release table files a folder search takes;
 // the summary tables (MCS2024_T5_...) have other layouts.
-var tableFile = regexp.MustCompile(`(?i)^mcs\d{4}[-_][a-z]+_(salient|world)\.(csv|xlsx)$`)
+var tableFile = regexp.MustCompile(`(?i)(^|[^a-z0-9])mcs\d{4}[-_][a-z]+(-[a-z]+)*_(salient|world)[^.]*\.(csv|xlsx)$`)
 
 // findFiles expands paths: files as given, folders searched recursively,
 // globs matched. A path or glob that finds nothing is an error.

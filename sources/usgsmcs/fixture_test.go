@@ -110,17 +110,25 @@ func TestErrors(t *testing.T) {
 		{"mcs2025-raree_salient.csv", "DataSource,Commodity,Year,Consump_,USprod_t,Stocks_kg\nMCS2025,Rare Earths,2024,1,2,3\n", "exactly one mass unit"},
 		{"mcs2025-xyzzy_world.csv", "Source,Country,Type,Prod_t_2024\nMCS2025,China,Mine,1\n", `abbreviation "xyzzy"`},
 		{"mcs2025-raree_world.csv", "Source,Country,Type,Prod_t\nMCS2025,China,Mine,1\n", `column 4 "Prod_t": no year`},
-		{"raree.csv", "DataSource,Commodity,Year,USprod_t\n,Rare Earths,2024,1\n", "no edition"},
-		{"mcs2025-raree_salient.csv", "DataSource,Commodity,Year,USprod_t\nUSGS,Rare Earths,2024,1\n", `edition "USGS"`},
 	} {
 		t.Run(c.err, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), c.file)
 			if err := os.WriteFile(path, []byte(c.body), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			err := (&Source{Paths: []string{path}}).Extract(t.Context(), &etl.MemorySink{})
+			err := (&Source{Paths: []string{path}, Strict: true}).Extract(t.Context(), &etl.MemorySink{})
 			if err == nil || !strings.Contains(err.Error(), c.err) || !strings.Contains(err.Error(), path) {
 				t.Fatalf("error %v, want one naming %s and saying %q", err, path, c.err)
+			}
+			// without strict the file is rejected whole and the load goes on
+			sink := &etl.MemorySink{}
+			src := &Source{Paths: []string{path}}
+			if err := src.Extract(t.Context(), sink); err != nil {
+				t.Fatalf("not strict: %v", err)
+			}
+			if len(sink.Rejections) != 1 || sink.Rejections[0].Ref != path || sink.Rejections[0].Row != 0 ||
+				!strings.Contains(sink.Rejections[0].Reason, c.err) || len(src.FailedFiles) != 1 {
+				t.Errorf("not strict: rejections %v, want the file's", sink.Rejections)
 			}
 		})
 	}

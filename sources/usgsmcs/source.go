@@ -2,6 +2,7 @@ package usgsmcs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -19,6 +20,8 @@ var Spec = etl.Spec{
 		Doc: "MCS data-release files, folders (searched recursively for mcsYYYY-<abbr>_salient/_world .csv/.xlsx) or globs"},
 	{Name: "urls", Type: etl.TypeStrings,
 		Doc: "MCS data-release files to download (.csv or .xlsx, named as published, e.g. .../mcs2025-raree_salient.csv); each lands in the raw landing zone"},
+	{Name: "strict", Type: etl.TypeBool, Default: false,
+		Doc: "all or nothing: a file that cannot be read fails the whole load (default: it is rejected, recorded in rejected_rows, and the other files load)"},
 	{Name: "edition", Type: etl.TypeString,
 		Doc: "edition such as MCS2025, overriding the DataSource/Source column and the file name"},
 	{Name: "inbox", Type: etl.TypeBool, Default: false,
@@ -42,12 +45,15 @@ type Source struct {
 	URLs    []string
 	Edition string // '' = from the file
 	Inbox   bool   // a missing or empty folder of Paths is nothing new
+	Strict  bool   // a file that cannot be read fails the load
 	Logger  *slog.Logger
 	RawDir  string       // landing zone for downloaded files
 	HTTP    *http.Client // nil: http.DefaultClient
 	Replay  bool         // take downloads from the landing zone only
-	// Written and Rejected count what the last Extract produced.
+	// Written and Rejected count what the last Extract produced;
+	// FailedFiles lists the files it rejected whole.
 	Written, Rejected int64
+	FailedFiles       []string
 }
 
 // New builds a Source from a validated config.
@@ -63,7 +69,8 @@ func New(cfg etl.Config, rt etl.Runtime) (etl.Source, error) {
 	if len(cfg.Strings("paths")) == 0 && len(cfg.Strings("urls")) == 0 {
 		return nil, fmt.Errorf("paths: at least one file, folder, glob or URL (urls) is required")
 	}
-	return &Source{Paths: cfg.Strings("paths"), URLs: cfg.Strings("urls"), Edition: ed, Inbox: cfg.Bool("inbox"), Logger: rt.Logger,
+	return &Source{Paths: cfg.Strings("paths"), URLs: cfg.Strings("urls"), Edition: ed, Inbox: cfg.Bool("inbox"),
+		Strict: cfg.Bool("strict"), Logger: rt.Logger,
 		RawDir: rt.RawDir, HTTP: rt.HTTP, Replay: rt.Replay}, nil
 }
 
@@ -87,12 +94,16 @@ func (s *Source) Extract(ctx context.Context, sink etl.Sink) error {
 	}
 	files = append(files, downloaded...)
 	x := &extractor{editionOverride: s.Edition, sink: sink, w: etl.NewMineralStatWriter(sink, 0), seen: map[string]string{}, log: log}
+	var failed []string
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			x.w.Close(ctx)
 			return err
 		}
 		tables, err := readFile(f)
+		if err == nil && len(tables) > 1 {
+			err = checkTables(ctx, tables)
+		}
 		if err == nil {
 			for _, t := range tables {
 				if err = x.readTable(ctx, t); err != nil {
@@ -100,14 +111,28 @@ func (s *Source) Extract(ctx context.Context, sink etl.Sink) error {
 				}
 			}
 		}
-		if err != nil {
+		if err == nil {
+			continue
+		}
+		var se sinkError
+		if s.Strict || errors.As(err, &se) || ctx.Err() != nil {
 			x.w.Close(ctx)
 			return err
 		}
+		// A file that cannot be read is rejected whole; the others load.
+		// Its tables fail before any of their rows is written (a header
+		// that cannot be read, an unknown abbreviation), so nothing of it
+		// is half loaded.
+		failed = append(failed, f)
+		log.Warn("usgs-mcs: file rejected, the others load (strict: true makes this fail the load)", "file", f, "reason", err.Error())
+		if rerr := x.reject(ctx, f, 0, "", "the file cannot be read: "+err.Error(), ""); rerr != nil {
+			x.w.Close(ctx)
+			return rerr
+		}
 	}
 	err = x.w.Close(ctx)
-	s.Written, s.Rejected = x.w.Written, x.w.Rejected+x.rejected
-	log.Info("usgs-mcs extracted", "files", len(files), "rows", s.Written, "rejected", s.Rejected)
+	s.Written, s.Rejected, s.FailedFiles = x.w.Written, x.w.Rejected+x.rejected, failed
+	log.Info("usgs-mcs extracted", "files", len(files), "rows", s.Written, "rejected", s.Rejected, "files_rejected", len(failed))
 	return err
 }
 
@@ -130,11 +155,40 @@ func (x *extractor) emit(ctx context.Context, m etl.MineralStat) error {
 		return x.reject(ctx, m.Ref, m.Row, m.Column, "the same statistic was already read from "+prev, m.Column)
 	}
 	x.seen[key] = where
-	return x.w.Add(ctx, m)
+	if err := x.w.Add(ctx, m); err != nil {
+		return sinkError{err}
+	}
+	return nil
 }
 
 func (x *extractor) reject(ctx context.Context, ref string, row int64, col, reason, raw string) error {
 	x.rejected++
-	return x.sink.Reject(ctx, etl.Rejection{Table: etl.MineralStatistics, Source: Kind, Ref: ref, Row: row,
-		Column: col, Reason: reason, Raw: raw})
+	err := x.sink.Reject(ctx, etl.Rejection{Table: etl.MineralStatistics, Source: Kind, Ref: ref, Row: row,
+		Column: col, Reason: reason, Raw: etl.EscapeInvalidUTF8(raw)})
+	if err != nil {
+		return sinkError{err}
+	}
+	return nil
+}
+
+// sinkError is a failure of the sink, never of the file being read: it
+// ends the load whatever the strict setting.
+type sinkError struct{ error }
+
+func (e sinkError) Unwrap() error { return e.error }
+
+// checkTables reads the tables of a workbook into nowhere first, so that a
+// sheet that cannot be read rejects its workbook before another sheet of
+// it is loaded.
+func checkTables(ctx context.Context, tables []*table) error {
+	sink := &etl.MemorySink{}
+	defer sink.Release()
+	x := &extractor{sink: sink, w: etl.NewMineralStatWriter(sink, 0), seen: map[string]string{}}
+	defer x.w.Close(ctx)
+	for _, t := range tables {
+		if err := x.readTable(ctx, t); err != nil {
+			return err
+		}
+	}
+	return nil
 }

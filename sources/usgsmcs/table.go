@@ -92,6 +92,14 @@ func (x *extractor) edition(t *table, row []string, col int) (string, int, error
 	return "", 0, fmt.Errorf("no edition: no DataSource/Source value, no MCSyyyy- file name and no edition in the config")
 }
 
+// editionColumn names the column an edition comes from, for rejections.
+func editionColumn(t *table, col int) string {
+	if col >= 0 && col < len(t.header) {
+		return cleanText(t.header[col])
+	}
+	return "edition"
+}
+
 // readTable turns a table into mineral statistics.
 func (x *extractor) readTable(ctx context.Context, t *table) error {
 	empty := true
@@ -217,7 +225,10 @@ func (x *extractor) readSalient(ctx context.Context, t *table) error {
 		}
 		ed, _, err := x.edition(t, row, edCol)
 		if err != nil {
-			return fmt.Errorf("%s row %d: %v", t.ref, rowNo, err)
+			if err := x.reject(ctx, t.ref, rowNo, editionColumn(t, edCol), err.Error(), strings.Join(row, ",")); err != nil {
+				return err
+			}
+			continue
 		}
 		com := commoditySlug(cell(row, comCol))
 		year, yerr := strconv.Atoi(strings.TrimSpace(cleanText(cell(row, yearCol))))
@@ -350,7 +361,7 @@ func (x *extractor) readWorld(ctx context.Context, t *table) error {
 	markRepeats(cols)
 	stat := statIdx(cols)
 	abbr := fileAbbr(t.path)
-	name, ok := abbrCommodity[abbr]
+	name, ok := commodityOfAbbr(abbr)
 	if !ok {
 		return fmt.Errorf("%s: world tables have no Commodity column and the file name's abbreviation %q is not in the list of MCS commodities", t.ref, abbr)
 	}
@@ -390,7 +401,10 @@ func (x *extractor) readWorld(ctx context.Context, t *table) error {
 		}
 		ed, edYear, err := x.edition(t, row, edCol)
 		if err != nil {
-			return fmt.Errorf("%s row %d: %v", t.ref, rowNo, err)
+			if err := x.reject(ctx, t.ref, rowNo, editionColumn(t, edCol), err.Error(), strings.Join(row, ",")); err != nil {
+				return err
+			}
+			continue
 		}
 		if err := x.rejectUnnamed(ctx, t, unnamed, rowNo, row); err != nil {
 			return err

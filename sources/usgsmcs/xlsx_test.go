@@ -140,7 +140,7 @@ func TestXLSXWithoutTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	err := (&Source{Paths: []string{path}}).Extract(t.Context(), &etl.MemorySink{})
+	err := (&Source{Paths: []string{path}, Strict: true}).Extract(t.Context(), &etl.MemorySink{})
 	if err == nil || !strings.Contains(err.Error(), "no sheet starts with an MCS table header") || !strings.Contains(err.Error(), "Sheet1") {
 		t.Fatalf("error %v", err)
 	}
