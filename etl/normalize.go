@@ -9,6 +9,12 @@ import (
 	"unicode/utf8"
 )
 
+// TotalCode is UN Comtrade's commodity code of a country's total trade
+// over all commodities. It is kept as a code of its own, so that a
+// mineral's share of a country's total trade can be computed; it belongs to
+// no commodity group, so the marts' group figures never include it.
+const TotalCode = "TOTAL"
+
 // ValidHSCode reports whether s is 2 to 10 digits.
 func ValidHSCode(s string) bool {
 	if len(s) < 2 || len(s) > 10 {

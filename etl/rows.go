@@ -71,7 +71,7 @@ func (t *TradeFlow) Check() (column, reason string) {
 		return "partner_iso3", fmt.Sprintf("unknown partner country %q", t.Partner)
 	case t.Flow != FlowImport && t.Flow != FlowExport && t.Flow != FlowReImport && t.Flow != FlowReExport:
 		return "flow", fmt.Sprintf("unknown flow %q", t.Flow)
-	case !ValidHSCode(t.HSCode):
+	case !ValidHSCode(t.HSCode) && t.HSCode != TotalCode:
 		return "hs_code", fmt.Sprintf("HS code %q is not 2 to 10 digits", t.HSCode)
 	case !utf8.ValidString(t.HSRevision):
 		return "hs_revision", fmt.Sprintf("HS revision %q is not valid UTF-8", t.HSRevision)

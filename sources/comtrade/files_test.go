@@ -79,23 +79,25 @@ func TestRealGalliumCSV(t *testing.T) {
 	}
 }
 
-func TestRealTotalJSONIsRejectedNotLost(t *testing.T) {
+// A valid response for cmdCode TOTAL (the verbatim API body) is not
+// invalid: its records load under the code TOTAL, which belongs to no
+// commodity group, so an analyst can divide a mineral's trade by them.
+func TestRealTotalJSONLoadsAsTotal(t *testing.T) {
 	path := etltest.SharedFile(t, "comtrade/comtrade_api_v1_get_response.json")
 	sink, err := etltest.Extract(t, etltest.Build(t, KindJSON, map[string]any{"paths": []any{path}}, etl.Runtime{}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The file is a cmdCode TOTAL response with count 4.
-	if n := sink.Rows(etl.TradeFlows) + int64(len(sink.Rejections)); n != 4 {
-		t.Fatalf("emitted + rejected = %d, want the count 4", n)
+	if len(sink.Rejections) != 0 {
+		t.Fatalf("rejections %v", sink.Rejections)
 	}
-	if len(sink.Rejections) != 4 {
-		t.Fatalf("%d rejections, want 4", len(sink.Rejections))
+	rows := etltest.TradeFlows(t, sink)
+	if len(rows) != 4 { // the response's count
+		t.Fatalf("%d rows, want the count 4", len(rows))
 	}
-	for i, r := range sink.Rejections {
-		if r.Reason != "cmdCode TOTAL is not an HS code" || r.Column != "cmdCode" || r.Row != int64(i+1) ||
-			r.Ref != path || r.Source != KindJSON || r.Table != etl.TradeFlows || !strings.Contains(r.Raw, `"TOTAL"`) {
-			t.Errorf("rejection %d = %+v", i, r)
+	for i, r := range rows {
+		if r.HSCode != etl.TotalCode || r.Commodity != "" || r.Reporter != "CHN" || r.Row != int64(i+1) || r.Ref != path {
+			t.Errorf("row %d = %+v", i, r)
 		}
 	}
 }
@@ -168,16 +170,18 @@ func TestCSVBadRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := etltest.TradeFlows(t, sink)
-	if len(rows) != 2 || len(rows)+len(sink.Rejections) != 8 {
+	if len(rows) != 3 || len(rows)+len(sink.Rejections) != 8 {
 		t.Fatalf("%d rows, %d rejections: %v", len(rows), len(sink.Rejections), sink.Rejections)
 	}
 	// An export without primaryValue is valued at its FOB value; 842.0 is still the USA.
-	if r := rows[1]; r.Row != 8 || r.Flow != etl.FlowExport || val(r.ValueUSD) != 7000 || r.Reporter != "USA" {
+	if rows[1].Row != 3 || rows[1].HSCode != etl.TotalCode {
+		t.Errorf("row 3 (cmdCode TOTAL) = %+v", rows[1])
+	}
+	if r := rows[2]; r.Row != 8 || r.Flow != etl.FlowExport || val(r.ValueUSD) != 7000 || r.Reporter != "USA" {
 		t.Errorf("row 8 = %+v", r)
 	}
 	want := map[int64][2]string{
 		2: {"primaryValue", `primaryValue "12x" is not a number`},
-		3: {"cmdCode", "cmdCode TOTAL is not an HS code"},
 		4: {"", "row has 20 fields, the header has 47"},
 		5: {"reporterCode", "unknown reporterCode 999"},
 		6: {"classificationCode", `classificationCode "S4" is not an HS revision`},

@@ -119,11 +119,10 @@ func toFlow(get getter) (tf etl.TradeFlow, column, reason string) {
 	}
 
 	cmd := strings.TrimSpace(get("cmdCode"))
-	if strings.EqualFold(cmd, "TOTAL") {
-		return tf, "cmdCode", "cmdCode TOTAL is not an HS code"
-	}
-	tf.HSCode = etl.NormalizeHSCode(cmd)
-	if !etl.ValidHSCode(tf.HSCode) {
+	if strings.EqualFold(cmd, etl.TotalCode) {
+		// all commodities: kept as a code of its own (see etl.TotalCode)
+		tf.HSCode = etl.TotalCode
+	} else if tf.HSCode = etl.NormalizeHSCode(cmd); !etl.ValidHSCode(tf.HSCode) {
 		return tf, "cmdCode", fmt.Sprintf("cmdCode %q is not an HS code of 2 to 10 digits", cmd)
 	}
 	if cl := strings.TrimSpace(get("classificationCode")); cl != "" {

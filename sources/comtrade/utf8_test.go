@@ -72,3 +72,27 @@ func TestInvalidUTF8RowIsRejectedAndTheRestLoads(t *testing.T) {
 		t.Errorf("rejections:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// The verbatim cmdCode=TOTAL response loads into a real warehouse, marts
+// rebuilt, with no rejection: TOTAL is kept as a code of no commodity group.
+func TestTotalResponseLoadsIntoWarehouse(t *testing.T) {
+	path := etltest.SharedFile(t, "comtrade/comtrade_api_v1_get_response.json")
+	ctx := context.Background()
+	w, err := warehouse.Open(ctx, warehouse.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	p := etl.Pipeline{Store: w, Runtime: etl.Runtime{Logger: slog.New(slog.DiscardHandler)}}
+	st, err := p.Run(ctx, etl.JobSpec{Name: "total", Kind: comtrade.KindJSON, Config: map[string]any{"paths": []any{path}}})
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if st.Loaded != 4 || st.Rejected != 0 {
+		t.Errorf("loaded %d, rejected %d; want 4 and 0", st.Loaded, st.Rejected)
+	}
+	var n int
+	if err := w.DB().QueryRowContext(ctx, `SELECT count(*) FROM trade_flows WHERE hs_code = 'TOTAL' AND commodity IS NULL`).Scan(&n); err != nil || n != 4 {
+		t.Errorf("%d TOTAL rows without a commodity (%v), want 4", n, err)
+	}
+}
