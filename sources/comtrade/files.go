@@ -96,7 +96,7 @@ func readCSV(ctx context.Context, path string, m *mapper) error {
 			}
 			m.rejected++
 			m.records++
-			if err := m.sink.Reject(ctx, etl.Rejection{Table: etl.TradeFlows, Source: m.kind, Ref: path, Row: row, Column: col,
+			if err := m.sink.Reject(ctx, etl.Rejection{Table: etl.TradeFlows, Source: SourceName, Ref: path, Row: row, Column: col,
 				Reason: fmt.Sprintf("%s %q is not valid UTF-8 text (save the file as UTF-8)", col, etl.EscapeInvalidUTF8(rec[i])), Raw: raw}); err != nil {
 				return err
 			}
@@ -105,7 +105,7 @@ func readCSV(ctx context.Context, path string, m *mapper) error {
 		if len(rec) != width {
 			m.rejected++
 			m.records++
-			if err := m.sink.Reject(ctx, etl.Rejection{Table: etl.TradeFlows, Source: m.kind, Ref: path, Row: row,
+			if err := m.sink.Reject(ctx, etl.Rejection{Table: etl.TradeFlows, Source: SourceName, Ref: path, Row: row,
 				Reason: fmt.Sprintf("row has %d fields, the header has %d", len(rec), width), Raw: raw}); err != nil {
 				return err
 			}

@@ -31,7 +31,7 @@ func TestRealGalliumCSV(t *testing.T) {
 	got := map[int][2]float64{} // year -> (from CHN, from WLD)
 	seen := map[int64]bool{}
 	for _, r := range rows {
-		if r.Source != KindCSV || r.Ref != path || r.Row < 1 || r.Row > 40 || seen[r.Row] {
+		if r.Source != SourceName || r.Ref != path || r.Row < 1 || r.Row > 40 || seen[r.Row] {
 			t.Errorf("bad provenance %s %s %d", r.Source, r.Ref, r.Row)
 		}
 		seen[r.Row] = true

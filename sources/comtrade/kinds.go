@@ -17,6 +17,12 @@ const (
 	KindAPI  = "comtrade"
 )
 
+// SourceName is the source value of every Comtrade row, whichever kind
+// read it: the same record from the API, a saved response or a saved CSV
+// is one record of one source, so loading it through two forms leaves one
+// row (source_ref, the file or request, keeps the form).
+const SourceName = "comtrade"
+
 // DefaultKeyEnv is the environment variable read for the API key.
 const DefaultKeyEnv = "COMTRADE_API_KEY"
 

@@ -55,10 +55,10 @@ func (m *mapper) add(ctx context.Context, ref string, row int64, get getter, raw
 	tf, col, why := toFlow(get)
 	if col != "" {
 		m.rejected++
-		return m.sink.Reject(ctx, etl.Rejection{Table: etl.TradeFlows, Source: m.kind, Ref: ref, Row: row,
+		return m.sink.Reject(ctx, etl.Rejection{Table: etl.TradeFlows, Source: SourceName, Ref: ref, Row: row,
 			Column: col, Reason: etl.EscapeInvalidUTF8(why), Raw: etl.EscapeInvalidUTF8(raw)})
 	}
-	tf.Source, tf.Ref, tf.Row = m.kind, ref, row
+	tf.Source, tf.Ref, tf.Row = SourceName, ref, row
 	if m.seen != nil {
 		k := flowKey{tf.Freq, tf.Reporter, tf.Partner, tf.Flow, tf.HSCode, tf.Period.Unix()}
 		if m.seen[k] {
