@@ -167,6 +167,16 @@ func (l *loader) merge(ctx context.Context, sg staged) (etl.LoadStats, error) {
 		}
 		st.StatYears = append(st.StatYears, fs.StatYears...)
 	}
+	if st.Rejected > 0 {
+		// A row rejected again (the same file loaded again) keeps one copy:
+		// this run's, keyed by source, file, row and column.
+		q := fmt.Sprintf(`DELETE FROM rejected_rows r WHERE r.run_id <> %[1]d AND EXISTS (
+			SELECT 1 FROM rejected_rows n WHERE n.run_id = %[1]d AND n.source = r.source
+			AND n.source_ref = r.source_ref AND n.source_row = r.source_row AND n.source_column = r.source_column)`, l.runID)
+		if _, err := l.tx.ExecContext(ctx, q); err != nil {
+			return st, fmt.Errorf("drop earlier copies of rejected rows: %w", err)
+		}
+	}
 	if err := st.Reconciles(); err != nil {
 		return st, err
 	}

@@ -96,3 +96,31 @@ func TestTotalResponseLoadsIntoWarehouse(t *testing.T) {
 		t.Errorf("%d TOTAL rows without a commodity (%v), want 4", n, err)
 	}
 }
+
+// Loading the same file again leaves one copy of each rejected row.
+func TestReloadKeepsOneCopyOfEachRejection(t *testing.T) {
+	ctx := context.Background()
+	w, err := warehouse.Open(ctx, warehouse.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	p := etl.Pipeline{Store: w, Runtime: etl.Runtime{Logger: slog.New(slog.DiscardHandler)}}
+	job := etl.JobSpec{Name: "bad", Kind: comtrade.KindCSV, Config: map[string]any{"paths": []any{"testdata/bad_rows.csv"}}}
+	for i := 0; i < 3; i++ {
+		st, err := p.Run(ctx, job)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Rejected != 5 {
+			t.Fatalf("load %d: %d rejected, want 5", i+1, st.Rejected)
+		}
+	}
+	var n, runs int
+	if err := w.DB().QueryRowContext(ctx, `SELECT count(*), count(DISTINCT run_id) FROM rejected_rows`).Scan(&n, &runs); err != nil {
+		t.Fatal(err)
+	}
+	if n != 5 || runs != 1 {
+		t.Errorf("%d rejected rows from %d runs after three loads, want 5 from the last", n, runs)
+	}
+}
