@@ -37,6 +37,11 @@ func (s *fileSource) Extract(ctx context.Context, sink etl.Sink) error {
 		if err := s.read(ctx, f, m); err != nil {
 			return fmt.Errorf("%s: %w", s.kind, err)
 		}
+		// Each file's rows go in batches of their own, so that batch order
+		// is file order and the first file given wins a repeated key.
+		if err := m.w.Flush(ctx); err != nil {
+			return err
+		}
 		if m.records == before && s.rt.Logger != nil {
 			s.rt.Logger.Warn(s.kind+": the file holds no records (a header or an empty data list only)", "file", f)
 		}

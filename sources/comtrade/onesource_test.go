@@ -1,6 +1,7 @@
 package comtrade_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -137,5 +138,65 @@ func TestOneComtradeSource(t *testing.T) {
 	}
 	if n := queryInt(t, w, `SELECT count(*) FROM mart_pending`); n != 5 {
 		t.Errorf("%d periods pending for the marts, want the 5 years", n)
+	}
+}
+
+// In one load of several files, the first file given wins a repeated key
+// (then the first row in it), and each rejection names the kept copy.
+func TestFirstFileWinsRepeatedKeys(t *testing.T) {
+	data, err := os.ReadFile(etltest.SharedFile(t, "comtrade/comtrade_gallium_usa_chn_2020_2024.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	dir := t.TempDir()
+	write := func(name string, rows [][]string) string {
+		var b bytes.Buffer
+		cw := csv.NewWriter(&b)
+		cw.Write(recs[0])
+		cw.WriteAll(rows)
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	heavy := write("heavy.csv", recs[1:])
+	// light.csv: the same keys, last first, with other values
+	var light [][]string
+	for i := len(recs) - 1; i >= 1; i-- {
+		r := append([]string(nil), recs[i]...)
+		r[col["primaryValue"]] = "1.0"
+		light = append(light, r)
+	}
+	lightPath := write("light.csv", light)
+	ctx := context.Background()
+	w, err := warehouse.Open(ctx, warehouse.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	p := etl.Pipeline{Store: w, Runtime: etl.Runtime{Logger: slog.New(slog.DiscardHandler)}}
+	st, err := p.Run(ctx, etl.JobSpec{Name: "two", Kind: comtrade.KindCSV, Config: map[string]any{"paths": []any{heavy, lightPath}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Loaded != 40 || st.Rejected != 40 {
+		t.Errorf("%+v, want 40 loaded and 40 rejected", st)
+	}
+	if n := queryInt(t, w, `SELECT count(*) FROM trade_flows WHERE source_ref = '`+heavy+`' AND value_usd <> 1`); n != 40 {
+		t.Errorf("%d of 40 keys kept from the first file", n)
+	}
+	// light.csv row i repeats heavy.csv row 41-i
+	if n := queryInt(t, w, `SELECT count(*) FROM rejected_rows WHERE source_ref = '`+lightPath+`'
+		AND reason = 'duplicate of `+heavy+` row ' || (41 - source_row)`); n != 40 {
+		t.Errorf("%d of 40 rejections name the kept copy", n)
 	}
 }

@@ -142,3 +142,27 @@ func TestHeaderOnlyFileWarns(t *testing.T) {
 		t.Errorf("no warning: %s", logs.String())
 	}
 }
+
+// Each file's rows go in batches of their own, so that batch order is
+// file order and the warehouse keeps the first file's copy of a repeated key.
+func TestBatchesDoNotMixFiles(t *testing.T) {
+	dir := t.TempDir()
+	a := writeFile(t, filepath.Join(dir, "heavy_ree.csv"), "period,partner,val\n2024,CHN,1\n2024,DEU,2\n")
+	b := writeFile(t, filepath.Join(dir, "light_ree.csv"), "period,partner,val\n2024,DEU,3\n2024,CHN,4\n")
+	cfg := cfgOf([]string{a, b}, "trade_flows",
+		map[string]any{"period": "period", "partner_iso3": "partner", "value_usd": "val"},
+		map[string]any{"reporter_iso3": "USA", "flow": "import", "hs_code": "2846"}, nil, nil)
+	sink := extract(t, build(t, cfg, etl.Runtime{}))
+	recs := sink.Records[etl.TradeFlows]
+	if len(recs) != 2 {
+		t.Fatalf("%d batches, want one a file", len(recs))
+	}
+	for i, want := range []string{a, b} {
+		refs := recs[i].Column(recs[i].Schema().FieldIndices("source_ref")[0])
+		for r := 0; r < refs.Len(); r++ {
+			if got := cellText(refs, r); got != want {
+				t.Errorf("batch %d row %d from %s, want %s", i, r, got, want)
+			}
+		}
+	}
+}

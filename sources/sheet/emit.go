@@ -60,6 +60,14 @@ func newEmitter(m *mapping, sink etl.Sink) *emitter {
 // the writer takes every one.
 func (e *emitter) written() int64 { return e.added }
 
+// flush writes what is buffered as a batch.
+func (e *emitter) flush(ctx context.Context) error {
+	if e.mw != nil {
+		return e.mw.Flush(ctx)
+	}
+	return e.tw.Flush(ctx)
+}
+
 // close flushes what is buffered and frees the builder. After a failed
 // file it is not called: the load is abandoned, and the builder's memory
 // (Go's allocator) is reclaimed by the garbage collector.

@@ -130,6 +130,11 @@ func (s *Source) Extract(ctx context.Context, sink etl.Sink) error {
 		if err := out.file(ctx, f.ref, data, isXLSX(f.path)); err != nil {
 			return err
 		}
+		// Each file's rows go in batches of their own, so that batch order
+		// is file order and the first file given wins a repeated key.
+		if err := out.flush(ctx); err != nil {
+			return err
+		}
 		rows, rej := out.written()-w0, out.rejected-r0
 		s.log.Info("file loaded", "file", f.ref, "rows", rows, "rejected", rej)
 		if names := out.takeUnplaced(); names != "" {

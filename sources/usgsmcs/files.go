@@ -41,6 +41,7 @@ func findFiles(paths []string, log *slog.Logger) ([]string, error) {
 			if len(m) == 0 {
 				return nil, fmt.Errorf("paths: %q matches no file", p)
 			}
+			sort.Strings(m)
 			matches = m
 		}
 		for _, m := range matches {
@@ -72,8 +73,7 @@ func findFiles(paths []string, log *slog.Logger) ([]string, error) {
 			}
 		}
 	}
-	sort.Strings(out)
-	return out, nil
+	return out, nil // in the order given: the first file wins a repeated statistic
 }
 
 // readFile reads the tables of a CSV file or XLSX workbook.

@@ -112,6 +112,10 @@ func (s *Source) Extract(ctx context.Context, sink etl.Sink) error {
 			}
 		}
 		if err == nil {
+			// each file's rows in batches of their own: batch order is file order
+			if err := x.w.Flush(ctx); err != nil {
+				return err
+			}
 			continue
 		}
 		var se sinkError
