@@ -49,8 +49,8 @@ func parseThousands(b []byte) (v, v1000 float64, ok bool) {
 
 func slowThousands(b []byte) (v, v1000 float64, ok bool) {
 	v, err := strconv.ParseFloat(string(b), 64)
-	if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
-		return 0, 0, false
+	if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) || math.IsInf(v*1000, 0) {
+		return 0, 0, false // NaN, Inf and figures that overflow once scaled are no figures
 	}
 	return v, v * 1000, true
 }

@@ -29,6 +29,7 @@ func TestParseThousands(t *testing.T) {
 		{".", 0, 0, false},
 		{"NaN", 0, 0, false},
 		{"Inf", 0, 0, false},
+		{"1e307", 0, 0, false}, // infinite once scaled to kilograms
 		{"", 0, 0, false},
 	} {
 		v, v1000, ok := parseThousands([]byte(tc.in))
