@@ -58,6 +58,18 @@ func asV1Body(t *testing.T, csvPath, out string) {
 	}
 }
 
+// openLoader opens a warehouse in dir, closed when the test ends, and a
+// pipeline that loads into it.
+func openLoader(t *testing.T, dir string) (*warehouse.Warehouse, *etl.Pipeline) {
+	t.Helper()
+	w, err := warehouse.Open(context.Background(), warehouse.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return w, &etl.Pipeline{Store: w, Runtime: etl.Runtime{Logger: slog.New(slog.DiscardHandler)}}
+}
+
 func queryInt(t *testing.T, w *warehouse.Warehouse, q string) int64 {
 	t.Helper()
 	var n int64
@@ -178,12 +190,7 @@ func TestFirstFileWinsRepeatedKeys(t *testing.T) {
 	}
 	lightPath := write("light.csv", light)
 	ctx := context.Background()
-	w, err := warehouse.Open(ctx, warehouse.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	p := etl.Pipeline{Store: w, Runtime: etl.Runtime{Logger: slog.New(slog.DiscardHandler)}}
+	w, p := openLoader(t, t.TempDir())
 	st, err := p.Run(ctx, etl.JobSpec{Name: "two", Kind: comtrade.KindCSV, Config: map[string]any{"paths": []any{heavy, lightPath}}})
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package comtrade_test
 
 import (
 	"context"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/etl/etltest"
-	"github.com/tradewh/tradewh/output/warehouse"
 	"github.com/tradewh/tradewh/sources/comtrade"
 )
 
@@ -33,12 +31,7 @@ func TestInvalidUTF8RowIsRejectedAndTheRestLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	w, err := warehouse.Open(ctx, warehouse.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	p := etl.Pipeline{Store: w, Runtime: etl.Runtime{Logger: slog.New(slog.DiscardHandler)}}
+	w, p := openLoader(t, t.TempDir())
 	st, err := p.Run(ctx, etl.JobSpec{Name: "utf8", Kind: comtrade.KindCSV, Config: map[string]any{"paths": []any{path}}})
 	if err != nil {
 		t.Fatalf("load: %v", err)
@@ -78,12 +71,7 @@ func TestInvalidUTF8RowIsRejectedAndTheRestLoads(t *testing.T) {
 func TestTotalResponseLoadsIntoWarehouse(t *testing.T) {
 	path := etltest.SharedFile(t, "comtrade/comtrade_api_v1_get_response.json")
 	ctx := context.Background()
-	w, err := warehouse.Open(ctx, warehouse.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	p := etl.Pipeline{Store: w, Runtime: etl.Runtime{Logger: slog.New(slog.DiscardHandler)}}
+	w, p := openLoader(t, t.TempDir())
 	st, err := p.Run(ctx, etl.JobSpec{Name: "total", Kind: comtrade.KindJSON, Config: map[string]any{"paths": []any{path}}})
 	if err != nil {
 		t.Fatalf("load: %v", err)
@@ -100,12 +88,7 @@ func TestTotalResponseLoadsIntoWarehouse(t *testing.T) {
 // Loading the same file again leaves one copy of each rejected row.
 func TestReloadKeepsOneCopyOfEachRejection(t *testing.T) {
 	ctx := context.Background()
-	w, err := warehouse.Open(ctx, warehouse.Options{Dir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	p := etl.Pipeline{Store: w, Runtime: etl.Runtime{Logger: slog.New(slog.DiscardHandler)}}
+	w, p := openLoader(t, t.TempDir())
 	job := etl.JobSpec{Name: "bad", Kind: comtrade.KindCSV, Config: map[string]any{"paths": []any{"testdata/bad_rows.csv"}}}
 	for i := 0; i < 3; i++ {
 		st, err := p.Run(ctx, job)

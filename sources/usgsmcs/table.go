@@ -130,6 +130,15 @@ func filled(row []string, idx []int) []string {
 	return out
 }
 
+// unreadableRow rejects a row cut short or with key cells that are formulas
+// that could not be calculated, and reports whether it did.
+func (x *extractor) unreadableRow(ctx context.Context, t *table, rowNo int64, row []string, stat map[int]bool) (bool, error) {
+	if short, err := x.rejectShort(ctx, t, rowNo, row); short || err != nil {
+		return true, err
+	}
+	return x.rejectUncalculated(ctx, t, rowNo, row, stat)
+}
+
 // rejectShort rejects a CSV row with fewer cells than the header: its
 // last cell may be a cut number and the figures after it are missing.
 func (x *extractor) rejectShort(ctx context.Context, t *table, rowNo int64, row []string) (bool, error) {
@@ -211,13 +220,7 @@ func (x *extractor) readSalient(ctx context.Context, t *table) error {
 		if blank(row) {
 			continue
 		}
-		if short, err := x.rejectShort(ctx, t, rowNo, row); short || err != nil {
-			if err != nil {
-				return err
-			}
-			continue
-		}
-		if bad, err := x.rejectUncalculated(ctx, t, rowNo, row, stat); bad || err != nil {
+		if bad, err := x.unreadableRow(ctx, t, rowNo, row, stat); bad || err != nil {
 			if err != nil {
 				return err
 			}
@@ -387,13 +390,7 @@ func (x *extractor) readWorld(ctx context.Context, t *table) error {
 		if blank(row) {
 			continue
 		}
-		if short, err := x.rejectShort(ctx, t, rowNo, row); short || err != nil {
-			if err != nil {
-				return err
-			}
-			continue
-		}
-		if bad, err := x.rejectUncalculated(ctx, t, rowNo, row, stat); bad || err != nil {
+		if bad, err := x.unreadableRow(ctx, t, rowNo, row, stat); bad || err != nil {
 			if err != nil {
 				return err
 			}
