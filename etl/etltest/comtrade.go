@@ -7,11 +7,8 @@ import (
 	"testing"
 )
 
-// RawUSGalliumShares computes China's share of US imports of HS 811292 per
-// year, primaryValue(partner CHN) / primaryValue(partner World), from a
-// Comtrade bulk CSV with nothing but encoding/csv: an oracle independent
-// of the extractor and the warehouse that tests compare their results to.
-func RawUSGalliumShares(t testing.TB, path string) map[int]float64 {
+// ReadCSV reads every record of a CSV file, header first.
+func ReadCSV(t testing.TB, path string) [][]string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -20,8 +17,18 @@ func RawUSGalliumShares(t testing.TB, path string) map[int]float64 {
 	defer f.Close()
 	recs, err := csv.NewReader(f).ReadAll()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", path, err)
 	}
+	return recs
+}
+
+// RawUSGalliumShares computes China's share of US imports of HS 811292 per
+// year, primaryValue(partner CHN) / primaryValue(partner World), from a
+// Comtrade bulk CSV with nothing but encoding/csv: an oracle independent
+// of the extractor and the warehouse that tests compare their results to.
+func RawUSGalliumShares(t testing.TB, path string) map[int]float64 {
+	t.Helper()
+	recs := ReadCSV(t, path)
 	col := map[string]int{}
 	for i, h := range recs[0] {
 		col[h] = i

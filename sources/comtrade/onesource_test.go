@@ -21,15 +21,7 @@ import (
 // body they came from.
 func asV1Body(t *testing.T, csvPath, out string) {
 	t.Helper()
-	f, err := os.Open(csvPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := etltest.ReadCSV(t, csvPath)
 	var data []map[string]any
 	for _, r := range recs[1:] {
 		m := map[string]any{}
@@ -156,14 +148,7 @@ func TestOneComtradeSource(t *testing.T) {
 // In one load of several files, the first file given wins a repeated key
 // (then the first row in it), and each rejection names the kept copy.
 func TestFirstFileWinsRepeatedKeys(t *testing.T) {
-	data, err := os.ReadFile(etltest.SharedFile(t, "comtrade/comtrade_gallium_usa_chn_2020_2024.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := etltest.ReadCSV(t, etltest.SharedFile(t, "comtrade/comtrade_gallium_usa_chn_2020_2024.csv"))
 	col := map[string]int{}
 	for i, h := range recs[0] {
 		col[h] = i
