@@ -168,13 +168,21 @@ func (l *loader) merge(ctx context.Context, sg staged) (etl.LoadStats, error) {
 		st.StatYears = append(st.StatYears, fs.StatYears...)
 	}
 	if st.Rejected > 0 {
-		// A row rejected again (the same file loaded again) keeps one copy:
-		// this run's, keyed by source, file, row and column.
-		q := fmt.Sprintf(`DELETE FROM rejected_rows r WHERE r.run_id <> %[1]d AND EXISTS (
-			SELECT 1 FROM rejected_rows n WHERE n.run_id = %[1]d AND n.source = r.source
-			AND n.source_ref = r.source_ref AND n.source_row = r.source_row AND n.source_column = r.source_column)`, l.runID)
-		if _, err := l.tx.ExecContext(ctx, q); err != nil {
-			return st, fmt.Errorf("drop earlier copies of rejected rows: %w", err)
+		// A row rejected again (the same file loaded again) keeps one copy,
+		// keyed by source, file, row and column: the earlier one when the
+		// reason is the same (so NewRejections still tells what is new),
+		// this run's when the reason changed.
+		place := `p.target = n.target AND p.source = n.source AND p.source_ref = n.source_ref
+			AND p.source_row = n.source_row AND p.source_column = n.source_column`
+		for _, q := range []string{
+			fmt.Sprintf(`DELETE FROM rejected_rows n WHERE n.run_id = %[1]d AND EXISTS (
+				SELECT 1 FROM rejected_rows p WHERE p.run_id <> %[1]d AND %[2]s AND p.reason = n.reason)`, l.runID, place),
+			fmt.Sprintf(`DELETE FROM rejected_rows p WHERE p.run_id <> %[1]d AND EXISTS (
+				SELECT 1 FROM rejected_rows n WHERE n.run_id = %[1]d AND %[2]s)`, l.runID, place),
+		} {
+			if _, err := l.tx.ExecContext(ctx, q); err != nil {
+				return st, fmt.Errorf("drop repeated copies of rejected rows: %w", err)
+			}
 		}
 	}
 	if err := st.Reconciles(); err != nil {

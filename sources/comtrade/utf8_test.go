@@ -104,6 +104,6 @@ func TestReloadKeepsOneCopyOfEachRejection(t *testing.T) {
 		t.Fatal(err)
 	}
 	if n != 5 || runs != 1 {
-		t.Errorf("%d rejected rows from %d runs after three loads, want 5 from the last", n, runs)
+		t.Errorf("%d rejected rows from %d runs after three loads, want the first load's 5", n, runs)
 	}
 }
