@@ -357,9 +357,12 @@ func TestLoadNoMartsLeavesPeriodsPending(t *testing.T) {
 	file := filepath.Join("sources", "baci", "testdata", "BACI_HS17_Y2022_V202401.csv")
 	mustCLI(t, "--warehouse", wh, "load", "--no-marts", "--no-export", "--source", "baci", file)
 	db := queryDB(t, wh)
-	// A fresh warehouse gets its mart tables from the first rebuild.
-	if n := count(t, db, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'import_shares'"); n != 0 {
-		t.Errorf("import_shares exists after a first load with --no-marts")
+	// A fresh warehouse has its mart tables from the first migration, empty.
+	if n := count(t, db, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'import_shares'"); n != 1 {
+		t.Errorf("import_shares does not exist after a first load with --no-marts")
+	}
+	if n := count(t, db, "SELECT count(*) FROM import_shares"); n != 0 {
+		t.Errorf("import_shares holds %d rows before any rebuild", n)
 	}
 	if n := count(t, db, "SELECT count(*) FROM mart_pending WHERE freq = 'A' AND period = DATE '2022-01-01'"); n != 1 {
 		t.Errorf("2022 is not pending")

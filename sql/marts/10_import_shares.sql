@@ -126,18 +126,24 @@ code_world_only AS (
 ),
 
 -- Per group. A heading already contains its subheadings (2846 holds
--- 284610): a partner's code is dropped when the same partner reported a
--- valued, more aggregate code of the group, or trade would count twice.
-kept AS (
+-- 284610): a code's row is dropped when the same partner (World too)
+-- reported a valued, more aggregate code of the group, or trade would
+-- count twice.
+group_top AS (
     SELECT g.*
-    FROM partners g
+    FROM imports g
     WHERE g.commodity IS NOT NULL
       AND NOT EXISTS (
-          SELECT 1 FROM partners a
+          SELECT 1 FROM imports a
           WHERE a.source = g.source AND a.freq = g.freq AND a.period = g.period
             AND a.reporter_iso3 = g.reporter_iso3 AND a.partner_iso3 = g.partner_iso3
             AND a.commodity = g.commodity AND a.value_usd IS NOT NULL
             AND length(a.hs_code) < length(g.hs_code) AND starts_with(g.hs_code, a.hs_code))
+),
+kept AS (
+    SELECT *, partner_iso3 IN (SELECT iso3 FROM areas) AS is_area
+    FROM group_top
+    WHERE partner_iso3 <> 'WLD'
 ),
 group_partners AS (
     SELECT source, freq, period, reporter_iso3, commodity, partner_iso3, is_area,
@@ -149,14 +155,7 @@ group_partners AS (
 -- aggregate codes the reporter reported, whether or not a code has
 -- partner rows (a code none of the pulled partners supplied still counts).
 world_top AS (
-    SELECT w.*
-    FROM world w
-    WHERE w.commodity IS NOT NULL
-      AND NOT EXISTS (
-          SELECT 1 FROM world a
-          WHERE a.source = w.source AND a.freq = w.freq AND a.period = w.period
-            AND a.reporter_iso3 = w.reporter_iso3 AND a.commodity = w.commodity
-            AND length(a.hs_code) < length(w.hs_code) AND starts_with(w.hs_code, a.hs_code))
+    SELECT * FROM group_top WHERE partner_iso3 = 'WLD' AND value_usd IS NOT NULL
 ),
 -- Partner values of a code under no reported World total (neither its own
 -- nor a heading's) are outside that sum: such a group has no World total,
