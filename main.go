@@ -120,6 +120,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error.`,
 	root.AddCommand(newRunCmd(g), newLoadCmd(g), newQueryCmd(g), newMartsCmd(g), newExportCmd(g), newStatusCmd(g),
 		newJobsCmd(g), newValidateCmd(g), newBackfillCmd(g))
 	root.AddCommand(newImpactCmd(g))
+	root.AddCommand(newReportCmd(g))
 	root.AddCommand(newScheduleCmd(g))
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
