@@ -28,6 +28,7 @@ type builder struct {
 	// HHI bands when the mart has no hhi_band column: the US merger
 	// guidelines' thresholds, as issue #12 documents for the mart.
 	moderate, high float64
+	prov           provenanceRows
 }
 
 const notAvailable = "not available in this warehouse"
@@ -88,6 +89,9 @@ func (b *builder) build() (*Report, error) {
 	rows.Close()
 
 	r.LastRun = b.lastRun()
+	if err := b.readProvenance(); err != nil {
+		return nil, err
+	}
 
 	groups, err := b.groups()
 	if err != nil {
@@ -237,12 +241,7 @@ func (b *builder) group(g *Group) error {
 	if err != nil {
 		return err
 	}
-	var n int64
-	if err := b.q.QueryRowContext(b.ctx, `SELECT count(*) FROM trade_flows WHERE commodity = ? AND reporter_iso3 = ? AND `+
-		illustrativeWhere(), g.Slug, b.o.Reporter).Scan(&n); err != nil {
-		return err
-	}
-	g.Illustrative = n > 0
+	g.Illustrative = b.prov.illustrative[g.Slug]
 	gc := &groupCtx{Group: g, source: src.String, measures: ms}
 	steps := []func(*groupCtx) (*Section, error){b.dependency, b.partners, b.nir, b.events, b.alternatives, b.diversion, b.provenance}
 	for i, step := range steps {

@@ -91,7 +91,7 @@ type LegendItem struct {
 var palette = []string{"#1f5fa8", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f", "#6c757d", "#b5651d"}
 
 // exact formats a stored value so that parsing it gives back the same float64.
-func exact(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+func exact(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // scale maps [lo, hi] to [a, b].
 type scale struct{ lo, hi, a, b float64 }

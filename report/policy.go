@@ -35,7 +35,7 @@ func (b *builder) events(gc *groupCtx) (*Section, error) {
 		var freq, side, event string
 		err := b.q.QueryRowContext(b.ctx, `SELECT hs_code, freq, side, event FROM event_windows
 			WHERE measure_id = ? AND commodity = ?
-			GROUP BY ALL
+			GROUP BY hs_code, freq, side, event
 			ORDER BY hs_code IS NULL DESC, freq = 'M' DESC, event = 'effective' DESC, count(*) DESC, sum(value_usd) DESC NULLS LAST, hs_code, side, event
 			LIMIT 1`, m.id, gc.Slug).Scan(&hs, &freq, &side, &event)
 		if err == sql.ErrNoRows {
@@ -171,7 +171,7 @@ func (b *builder) alternatives(gc *groupCtx) (*Section, error) {
 	var hs sql.NullString
 	var year int
 	err := b.q.QueryRowContext(b.ctx, `SELECT hs_code, year FROM supplier_alternatives WHERE reporter_iso3 = ? AND commodity = ?
-		GROUP BY ALL ORDER BY year DESC, hs_code IS NULL DESC, count(*) DESC, hs_code LIMIT 1`, b.o.Reporter, gc.Slug).Scan(&hs, &year)
+		GROUP BY hs_code, year ORDER BY year DESC, hs_code IS NULL DESC, count(*) DESC, hs_code LIMIT 1`, b.o.Reporter, gc.Slug).Scan(&hs, &year)
 	if err == sql.ErrNoRows {
 		s.Missing = "no alternative suppliers computed for this group"
 		return s, nil
@@ -267,7 +267,7 @@ func (b *builder) diversion(gc *groupCtx) (*Section, error) {
 		var hs sql.NullString
 		var freq, side string
 		err := b.q.QueryRowContext(b.ctx, `SELECT hs_code, freq, side FROM diversion WHERE measure_id = ? AND commodity = ?
-			GROUP BY ALL ORDER BY hs_code IS NULL DESC, freq = 'M' DESC, count(*) FILTER (WHERE both_rose) DESC, count(*) DESC, hs_code, side
+			GROUP BY hs_code, freq, side ORDER BY hs_code IS NULL DESC, freq = 'M' DESC, count(*) FILTER (WHERE both_rose) DESC, count(*) DESC, hs_code, side
 			LIMIT 1`, m.id, gc.Slug).Scan(&hs, &freq, &side)
 		if err == sql.ErrNoRows {
 			s.Notes = append(s.Notes, fmt.Sprintf("%s: no diversion figures in this warehouse.", m.title))
@@ -335,55 +335,12 @@ func (b *builder) provenance(gc *groupCtx) (*Section, error) {
 	if gc.Illustrative {
 		s.Notes = append(s.Notes, "ILLUSTRATIVE DATA: this group's trade flows come from the offline demo, the project's own illustration — not published statistics.")
 	}
-	rows, err := b.q.QueryContext(b.ctx, `SELECT source, freq, count(*), strftime(min(period), '%Y-%m'), strftime(max(period), '%Y-%m'),
-		strftime(max(valid_from), '%Y-%m-%d %H:%M'), list(DISTINCT source_ref ORDER BY source_ref)
-		FROM trade_flows WHERE commodity = ? AND (reporter_iso3 = ? OR partner_iso3 = ?)
-		GROUP BY source, freq ORDER BY source, freq`, gc.Slug, b.o.Reporter, b.o.Reporter)
-	if err != nil {
-		return nil, fmt.Errorf("trade_flows: %w", err)
-	}
 	tab := &Table{Caption: "Trade flows behind this group's figures (reported by or about " + b.r.ReporterName + ")",
-		Head: []string{"source", "freq", "rows", "from", "to", "last loaded", "files or requests"}}
-	for rows.Next() {
-		var src, freq, from, to, loaded string
-		var n int64
-		var refs []any
-		if err := rows.Scan(&src, &freq, &n, &from, &to, &loaded, &refs); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		tab.Rows = append(tab.Rows, []string{src, freq, thousands(float64(n)), from, to, loaded, refList(refs)})
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
+		Head: []string{"source", "freq", "rows", "from", "to", "last loaded", "files or requests"}, Rows: b.prov.trade[gc.Slug]}
 	s.Tables = append(s.Tables, tab)
 	if b.sc.has("commodity_usgs") {
-		rows, err := b.q.QueryContext(b.ctx, `SELECT m.source, m.edition, count(*), min(m.year), max(m.year),
-			string_agg(DISTINCT m.commodity, ', ' ORDER BY m.commodity), list(DISTINCT m.source_ref ORDER BY m.source_ref)
-			FROM mineral_statistics m JOIN commodity_usgs cu ON cu.usgs_commodity = m.commodity
-			WHERE cu.commodity = ? GROUP BY m.source, m.edition ORDER BY m.edition, m.source`, gc.Slug)
-		if err != nil {
-			return nil, fmt.Errorf("mineral_statistics: %w", err)
-		}
-		ut := &Table{Caption: "USGS statistics (Mineral Commodity Summaries editions)", Head: []string{"source", "edition", "figures", "from", "to", "commodities", "files"}}
-		for rows.Next() {
-			var src, ed, comms string
-			var n int64
-			var lo, hi int
-			var refs []any
-			if err := rows.Scan(&src, &ed, &n, &lo, &hi, &comms, &refs); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			ut.Rows = append(ut.Rows, []string{src, ed, thousands(float64(n)), strconv.Itoa(lo), strconv.Itoa(hi), comms, refList(refs)})
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		s.Tables = append(s.Tables, ut)
+		s.Tables = append(s.Tables, &Table{Caption: "USGS statistics (Mineral Commodity Summaries editions)",
+			Head: []string{"source", "edition", "figures", "from", "to", "commodities", "files"}, Rows: b.prov.usgs[gc.Slug]})
 	}
 	if len(gc.measures) > 0 {
 		s.Notes = append(s.Notes, "Trade measures: see the citations in the table of section 1.")
@@ -394,6 +351,65 @@ func (b *builder) provenance(gc *groupCtx) (*Section, error) {
 		s.Headline = "illustrative demo flows; " + s.Headline
 	}
 	return s, nil
+}
+
+// provenanceRows are the sources of every group, read in one pass per table.
+type provenanceRows struct {
+	trade, usgs  map[string][][]string // by group: table rows
+	illustrative map[string]bool       // groups with demo flows of the reporter
+}
+
+func (b *builder) readProvenance() error {
+	p := provenanceRows{trade: map[string][][]string{}, usgs: map[string][][]string{}, illustrative: map[string]bool{}}
+	rows, err := b.q.QueryContext(b.ctx, `SELECT commodity, source, freq, count(*), strftime(min(period), '%Y-%m'), strftime(max(period), '%Y-%m'),
+		strftime(max(valid_from), '%Y-%m-%d %H:%M'), list(DISTINCT source_ref ORDER BY source_ref),
+		count(*) FILTER (WHERE reporter_iso3 = $1 AND `+illustrativeWhere()+`)
+		FROM trade_flows WHERE commodity IS NOT NULL AND (reporter_iso3 = $1 OR partner_iso3 = $1)
+		GROUP BY commodity, source, freq ORDER BY commodity, source, freq`, b.o.Reporter)
+	if err != nil {
+		return fmt.Errorf("report: provenance of trade flows: %w", err)
+	}
+	for rows.Next() {
+		var comm, src, freq, from, to, loaded string
+		var n, demo int64
+		var refs []any
+		if err := rows.Scan(&comm, &src, &freq, &n, &from, &to, &loaded, &refs, &demo); err != nil {
+			rows.Close()
+			return err
+		}
+		p.trade[comm] = append(p.trade[comm], []string{src, freq, thousands(float64(n)), from, to, loaded, refList(refs)})
+		p.illustrative[comm] = p.illustrative[comm] || demo > 0
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if b.sc.has("commodity_usgs") {
+		rows, err := b.q.QueryContext(b.ctx, `SELECT cu.commodity, m.source, m.edition, count(*), min(m.year), max(m.year),
+			string_agg(DISTINCT m.commodity, ', ' ORDER BY m.commodity), list(DISTINCT m.source_ref ORDER BY m.source_ref)
+			FROM mineral_statistics m JOIN commodity_usgs cu ON cu.usgs_commodity = m.commodity
+			GROUP BY cu.commodity, m.source, m.edition ORDER BY cu.commodity, m.edition, m.source`)
+		if err != nil {
+			return fmt.Errorf("report: provenance of USGS statistics: %w", err)
+		}
+		for rows.Next() {
+			var comm, src, ed, comms string
+			var n int64
+			var lo, hi int
+			var refs []any
+			if err := rows.Scan(&comm, &src, &ed, &n, &lo, &hi, &comms, &refs); err != nil {
+				rows.Close()
+				return err
+			}
+			p.usgs[comm] = append(p.usgs[comm], []string{src, ed, thousands(float64(n)), strconv.Itoa(lo), strconv.Itoa(hi), comms, refList(refs)})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	b.prov = p
+	return nil
 }
 
 func refList(refs []any) string {
