@@ -748,7 +748,7 @@ func (b *builder) nir(gc *groupCtx) (*Section, error) {
 		return s, nil
 	}
 	c := newChart(s.idFor(gc, "nir"), "nir", fmt.Sprintf("Net import reliance of the %s, USGS", b.r.ReporterName),
-		"year", "net import reliance, % of apparent consumption")
+		"year", "NIR, % of consumption")
 	c.From = chartSource{Table: "mineral_statistics_latest", Reporter: b.o.Reporter, Commodity: gc.Slug}
 	var ss []series
 	idx := map[string]int{}

@@ -142,6 +142,7 @@ func newChart(id, kind, title, xlabel, ylabel string) *Chart {
 // series is one named set of (x, y) values for a line chart.
 type series struct {
 	name, label string
+	color       string // default: the palette in order
 	dash        bool
 	pts         []xy
 }
@@ -167,6 +168,9 @@ func (c *Chart) lineChart(ss []series, xlo, xhi, ylo, yhi float64, xTicks []floa
 	}
 	for i, s := range ss {
 		l := Line{Series: s.name, Color: palette[i%len(palette)], Dash: s.dash}
+		if s.color != "" {
+			l.Color = s.color
+		}
 		for j, p := range s.pts {
 			x, y := sx.at(p.x), sy.at(p.y)
 			if j > 0 {

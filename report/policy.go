@@ -80,14 +80,15 @@ func (b *builder) events(gc *groupCtx) (*Section, error) {
 		}
 		c := newChart(fmt.Sprintf("%s-event-%s", gc.Slug, safeID(m.id)), "event_window",
 			fmt.Sprintf("%s: exports around %s (%s, %s side)", m.title, m.effective, code, side),
-			fmt.Sprintf("%s from the effective date (t = 0)", unit), "value index, mean of t −12…−1 = 100")
+			fmt.Sprintf("%s from the effective date (t = 0)", unit), "value index (pre-event mean = 100)")
 		c.From = chartSource{Table: "event_windows", Commodity: gc.Slug, Measure: m.id, HS: hs.String, Freq: freq, Side: side, Event: event}
 		order := []string{"target", "others", "world"}
 		labels := map[string]string{"target": "to the target", "others": "to everyone else", "world": "to the world"}
+		colors := map[string]string{"target": palette[1], "others": palette[0], "world": palette[6]}
 		var ss []series
 		tlo, thi, ymax := math.Inf(1), math.Inf(-1), 100.0
 		for _, d := range order {
-			sr := series{name: d, label: labels[d]}
+			sr := series{name: d, label: labels[d], color: colors[d], dash: d == "world"}
 			for _, e := range all {
 				tlo, thi = math.Min(tlo, float64(e.t)), math.Max(thi, float64(e.t))
 				if e.dest != d || !e.index.Valid {
