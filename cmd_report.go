@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/tradewh/tradewh/jobs"
+	"github.com/tradewh/tradewh/jobs/runner"
 	"github.com/tradewh/tradewh/report"
 )
 
@@ -53,8 +56,7 @@ memory from trade_flows_as_of and mineral_statistics_as_of.`,
 				return err
 			}
 			g.logger.Info("report written", "path", output, "bytes", n, "took", time.Since(start).Round(time.Millisecond))
-			abs, _ := filepath.Abs(output)
-			fmt.Fprintf(g.stdout, "Report: %s (%d KB); open it in a browser\n", abs, (n+1023)/1024)
+			fmt.Fprintf(g.stdout, "Report (%d KB), open it in a browser:\n  %s\n", (n+1023)/1024, absPath(output))
 			return nil
 		},
 	}
@@ -65,6 +67,17 @@ memory from trade_flows_as_of and mineral_statistics_as_of.`,
 	return cmd
 }
 
+// buildReport rebuilds the report a run's config asks for and prints where
+// it is.
+func (g *globals) buildReport(ctx context.Context, s *runner.Session, rc *jobs.ReportConfig) error {
+	out, n, err := s.Report(ctx, rc)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(g.stdout, "\nReport (%d KB), open it in a browser:\n  %s\n", (n+1023)/1024, absPath(out))
+	return nil
+}
+
 // parseAsOf reads a timestamp as RFC 3339, or as UTC date and time.
 func parseAsOf(s string) (time.Time, error) {
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02"} {
@@ -73,4 +86,11 @@ func parseAsOf(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("cannot read %q as a time (use RFC 3339, 'YYYY-MM-DD HH:MM:SS' in UTC, or YYYY-MM-DD)", s)
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }
