@@ -77,6 +77,9 @@ const readPage = `JSON.stringify({
 func TestReportInBrowser(t *testing.T) {
 	bin := chromium()
 	if bin == "" {
+		if os.Getenv("TRADEWH_REQUIRE_CHROMIUM") != "" {
+			t.Fatal("TRADEWH_REQUIRE_CHROMIUM is set but no Chromium was found")
+		}
 		t.Skip("no Chromium found (apt-get install chromium, or set TRADEWH_CHROMIUM): the browser test does not run")
 	}
 	dir := demoWarehouse(t)
