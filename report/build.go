@@ -345,6 +345,20 @@ func (b *builder) dependency(gc *groupCtx) (*Section, error) {
 	for _, d := range annual {
 		gc.annual[d.year] = d.share
 	}
+	// Without the mart's coverage, the share of a reported World total that
+	// the partner rows cover is computed here from import_shares.
+	computedCov := !b.sc.has(t, "coverage_ratio")
+	if computedCov {
+		cov, err := b.partnerCoverage(gc)
+		if err != nil {
+			return nil, err
+		}
+		for i := range annual {
+			if v, ok := cov[annual[i].year]; ok {
+				annual[i].coverage = sql.NullFloat64{Float64: v, Valid: true}
+			}
+		}
+	}
 	gc.monthlyPoints = len(monthly)
 	if len(annual) > 0 {
 		last := annual[len(annual)-1]
@@ -358,6 +372,9 @@ func (b *builder) dependency(gc *groupCtx) (*Section, error) {
 		}
 		if last.hhi.Valid {
 			head += fmt.Sprintf(", HHI %s (%s)", thousands(last.hhi.Float64), b.band(last.band, last.hhi))
+		}
+		if last.coverage.Valid && last.coverage.Float64 < 0.95 {
+			head += fmt.Sprintf("; partner detail covers only %s of the World total", pct0(last.coverage.Float64))
 		}
 		s.Headline = head
 	}
@@ -448,8 +465,8 @@ func (b *builder) dependency(gc *groupCtx) (*Section, error) {
 		s.Notes = append(s.Notes, fmt.Sprintf("HHI band computed here with the US merger guidelines' thresholds (%s moderately, %s highly concentrated); this warehouse's dependency_trends has no hhi_band column.",
 			thousands(b.moderate), thousands(b.high)))
 	}
-	if !b.sc.has(t, "coverage_ratio") {
-		s.Notes = append(s.Notes, "Coverage of the partner detail: "+notAvailable+" (dependency_trends has no coverage_ratio column).")
+	if computedCov {
+		s.Notes = append(s.Notes, "Coverage: the partner rows' sum over the reported World total, computed here from import_shares (this warehouse's dependency_trends has no coverage_ratio column). Where it is low, the top partner and HHI describe only the partners reported.")
 	}
 
 	tab := &Table{Caption: "Annual figures (group level, source " + gc.source + ")",
@@ -492,6 +509,28 @@ func (b *builder) dependency(gc *groupCtx) (*Section, error) {
 		s.Notes = append(s.Notes, "Export-control measures: "+notAvailable+" (no trade_measures table).")
 	}
 	return s, nil
+}
+
+// partnerCoverage is, per year, the sum of the partners' shares of a
+// reported World total (group level, annual).
+func (b *builder) partnerCoverage(gc *groupCtx) (map[int]float64, error) {
+	rows, err := b.q.QueryContext(b.ctx, `SELECT year, sum(share) FROM import_shares
+		WHERE freq = 'A' AND reporter_iso3 = ? AND commodity = ? AND hs_code IS NULL AND source = ?
+		  AND total_basis = 'reported_world' AND share IS NOT NULL GROUP BY year`, b.o.Reporter, gc.Slug, gc.source)
+	if err != nil {
+		return nil, fmt.Errorf("import_shares: %w", err)
+	}
+	defer rows.Close()
+	out := map[int]float64{}
+	for rows.Next() {
+		var y int
+		var v float64
+		if err := rows.Scan(&y, &v); err != nil {
+			return nil, err
+		}
+		out[y] = v
+	}
+	return out, rows.Err()
 }
 
 func (b *builder) band(stored sql.NullString, hhi sql.NullFloat64) string {
