@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/jobs"
 	"github.com/tradewh/tradewh/jobs/runner"
 	"github.com/tradewh/tradewh/report"
@@ -34,6 +37,13 @@ memory from trade_flows_as_of and mineral_statistics_as_of.`,
   tradewh report --as-of "2024-06-30 00:00:00"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.Reporter = strings.ToUpper(o.Reporter)
+			if !etl.KnownISO3(o.Reporter) {
+				return usagef("--reporter: unknown ISO 3166 alpha-3 country code %q", o.Reporter)
+			}
+			if o.Commodity != "" && !slices.Contains(etl.GroupSlugs(), o.Commodity) {
+				return usagef("--commodity: unknown commodity group %q (known: %s)", o.Commodity, strings.Join(etl.GroupSlugs(), ", "))
+			}
 			if asOf != "" {
 				ts, err := parseAsOf(asOf)
 				if err != nil {

@@ -39,8 +39,10 @@ func TestReportCommand(t *testing.T) {
 		t.Error("--commodity or --as-of did not shape the page")
 	}
 
-	if code, _, errs := cli(t, "--warehouse", wh, "report", "--as-of", "yesterday"); code != exitUsage || !strings.Contains(errs, "--as-of") {
-		t.Errorf("bad --as-of: exit %d, %s", code, errs)
+	for _, bad := range [][]string{{"--as-of", "yesterday"}, {"--reporter", "XYZ"}, {"--commodity", "unobtainium"}} {
+		if code, _, errs := cli(t, append([]string{"--warehouse", wh, "report"}, bad...)...); code != exitUsage || !strings.Contains(errs, bad[0]) {
+			t.Errorf("report %s: exit %d, %s", strings.Join(bad, " "), code, errs)
+		}
 	}
 
 	// A configured run with a report section writes it where it says.
