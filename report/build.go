@@ -185,7 +185,7 @@ func (b *builder) groups() ([]*Group, error) {
 // measure is a trade measure on a group.
 type measure struct {
 	id, typ, title, imposing, targets, status, citation string
-	announced, effective, end                           string
+	announced, effective, end, suspends                 string
 	eff                                                 time.Time
 }
 
@@ -194,20 +194,26 @@ func (b *builder) measures(g string) ([]measure, error) {
 		return nil, nil
 	}
 	opt := func(c, typ string) string { return b.sc.col("trade_measures", c, typ) }
+	// A measure on several groups may name none: its codes place it.
+	byCode := ""
+	if b.sc.has("trade_measure_codes", "measure_id", "hs_code") && b.sc.has("commodity_codes", "commodity", "hs_code") {
+		byCode = ` OR measure_id IN (SELECT mc.measure_id FROM trade_measure_codes mc JOIN commodity_codes cc
+			ON starts_with(mc.hs_code, cc.hs_code) OR starts_with(cc.hs_code, mc.hs_code) WHERE cc.commodity = $1)`
+	}
 	q := `SELECT measure_id, coalesce(measure_type, ''), coalesce(title, ''),
 		coalesce(CAST(imposing_iso3 AS VARCHAR), ''), coalesce(array_to_string(target_iso3, ', '), ''),
 		coalesce(status, ''), coalesce(citation, ''),
 		coalesce(strftime(announced_date, '%Y-%m-%d'), ''), strftime(effective_date, '%Y-%m-%d'),
-		coalesce(strftime(end_date, '%Y-%m-%d'), '')
+		coalesce(strftime(end_date, '%Y-%m-%d'), ''), coalesce(suspends_measure_id, '')
 		FROM (SELECT measure_id, measure_type, title, commodity, effective_date, ` +
 		strings.Join([]string{opt("imposing_iso3", "VARCHAR"), opt("target_iso3", "VARCHAR[]"), opt("status", "VARCHAR"),
-			opt("citation", "VARCHAR"), opt("announced_date", "DATE"), opt("end_date", "DATE")}, ", ") + `
+			opt("citation", "VARCHAR"), opt("announced_date", "DATE"), opt("end_date", "DATE"), opt("suspends_measure_id", "VARCHAR")}, ", ") + `
 		      FROM trade_measures)
-		WHERE commodity = ? AND effective_date IS NOT NULL`
+		WHERE (commodity = $1` + byCode + `) AND effective_date IS NOT NULL`
 	args := []any{g}
 	if !b.o.AsOf.IsZero() {
 		// A measure known at the as-of time: announced (or in force) by then.
-		q += ` AND coalesce(announced_date, effective_date) <= CAST(? AS DATE)`
+		q += ` AND coalesce(announced_date, effective_date) <= CAST($2 AS DATE)`
 		args = append(args, b.o.AsOf.UTC().Format("2006-01-02"))
 	}
 	rows, err := b.q.QueryContext(b.ctx, q+` ORDER BY effective_date, measure_id`, args...)
@@ -219,7 +225,7 @@ func (b *builder) measures(g string) ([]measure, error) {
 	for rows.Next() {
 		var m measure
 		if err := rows.Scan(&m.id, &m.typ, &m.title, &m.imposing, &m.targets, &m.status, &m.citation,
-			&m.announced, &m.effective, &m.end); err != nil {
+			&m.announced, &m.effective, &m.end, &m.suspends); err != nil {
 			return nil, err
 		}
 		m.eff, _ = time.Parse("2006-01-02", m.effective)
@@ -284,16 +290,8 @@ func (gc *groupCtx) headline(b *builder) string {
 	} else {
 		parts = append(parts, "no concern-country share recorded")
 	}
-	// The first measure in force: when the licensing began.
-	for _, m := range gc.measures {
-		cutoff := b.o.AsOf
-		if cutoff.IsZero() {
-			cutoff = b.o.Now
-		}
-		if !m.eff.After(cutoff) {
-			parts = append(parts, fmt.Sprintf("%s since %s", strings.ReplaceAll(m.typ, "_", " "), m.eff.Format("Jan 2006")))
-			break
-		}
+	if m := inForce(gc.measures, b.cutoff()); m != "" {
+		parts = append(parts, m)
 	}
 	return gc.Name + ": " + strings.Join(parts, "; ")
 }
@@ -531,6 +529,54 @@ func (b *builder) partnerCoverage(gc *groupCtx) (map[int]float64, error) {
 		out[y] = v
 	}
 	return out, rows.Err()
+}
+
+// cutoff is the time the report speaks of: the as-of time, else now.
+func (b *builder) cutoff() time.Time {
+	if !b.o.AsOf.IsZero() {
+		return b.o.AsOf
+	}
+	return b.o.Now
+}
+
+// inForce says which kinds of measure are in force at t and since when
+// ("licensing since Aug 2023, ban suspended since Nov 2025"): the earliest
+// of each kind, at most three kinds, in order of their dates. A measure
+// that another in force suspends is left out; the suspension names it.
+func inForce(ms []measure, t time.Time) string {
+	day := t.UTC().Format("2006-01-02")
+	byID := map[string]measure{}
+	suspended := map[string]bool{}
+	var live []measure
+	for _, m := range ms {
+		byID[m.id] = m
+		if m.effective <= day && (m.end == "" || m.end > day) {
+			live = append(live, m)
+			if m.suspends != "" {
+				suspended[m.suspends] = true
+			}
+		}
+	}
+	var parts []string
+	seen := map[string]bool{}
+	for _, m := range live {
+		if suspended[m.id] {
+			continue
+		}
+		kind := strings.ReplaceAll(m.typ, "_", " ")
+		if s, ok := byID[m.suspends]; ok && m.suspends != "" {
+			kind = strings.ReplaceAll(s.typ, "_", " ") + " suspended"
+		}
+		if kind == "" || seen[kind] {
+			continue
+		}
+		seen[kind] = true
+		parts = append(parts, kind+" since "+m.eff.Format("Jan 2006"))
+		if len(parts) == 3 {
+			break
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (b *builder) band(stored sql.NullString, hhi sql.NullFloat64) string {

@@ -121,6 +121,12 @@ func policyFixture(t testing.TB, db *sql.DB) {
 			unit_value_usd_per_kg DOUBLE, unit_value_ratio DOUBLE, mine_production DOUBLE, refinery_production DOUBLE,
 			production_unit VARCHAR, reserves DOUBLE, reserves_unit VARCHAR, restricted BOOLEAN, restricting_measures VARCHAR[],
 			hhi_if_replaces_concern DOUBLE, score DOUBLE, rank INTEGER)`,
+		`CREATE TABLE IF NOT EXISTS trade_measure_codes (measure_id VARCHAR, hs_code VARCHAR, hs_revision VARCHAR)`,
+		// A measure on several groups names none; its heading 8112 places it.
+		`INSERT INTO trade_measures BY NAME SELECT 'TEST-BYCODE' AS measure_id, 'CHN' AS imposing_iso3, NULL::VARCHAR[] AS target_iso3,
+			'export_tax' AS measure_type, NULL AS commodity, 'Test: export tax on heading 8112' AS title,
+			DATE '2022-03-01' AS announced_date, DATE '2022-04-01' AS effective_date, 'test fixture' AS citation`,
+		`INSERT INTO trade_measure_codes BY NAME SELECT 'TEST-BYCODE' AS measure_id, '8112' AS hs_code, 'HS2017' AS hs_revision`,
 		`INSERT INTO trade_measures BY NAME SELECT * FROM (VALUES
 			('TEST-GAGE-LIC', 'CHN', NULL::VARCHAR[], 'licensing', 'gallium_germanium', 'Test: gallium and germanium under licensing',
 			 DATE '2023-07-03', DATE '2023-08-01', NULL::DATE, 'in_force', NULL, 'test fixture', 'test'),

@@ -78,7 +78,7 @@ func TestReportMatchesMarts(t *testing.T) {
 			ga = g
 		}
 	}
-	if want := "Gallium and germanium: China 28 % of United States imports in 2023, -19 pp; licensing since Aug 2023"; ga.Headline != want {
+	if want := "Gallium and germanium: China 28 % of United States imports in 2023, -19 pp; export tax since Apr 2022, licensing since Aug 2023, ban since Dec 2024"; ga.Headline != want {
 		t.Errorf("headline %q, want %q", ga.Headline, want)
 	}
 	for n := 1; n <= 7; n++ {
@@ -86,11 +86,21 @@ func TestReportMatchesMarts(t *testing.T) {
 			t.Errorf("gallium section %d (%s): %s", n, s.Title, s.Missing)
 		}
 	}
-	// Both measures sit on the concern-share chart at their effective dates
-	// (compareCharts checked the dates against trade_measures).
+	// The measures sit on the concern-share chart at their effective dates
+	// (compareCharts checked the dates against trade_measures), the one
+	// with no group found by its code.
 	for _, c := range charts {
-		if c.ID == "gallium_germanium-share" && len(c.Markers) != 2 {
-			t.Errorf("gallium share chart marks %d measures, want 2", len(c.Markers))
+		if c.ID != "gallium_germanium-share" {
+			continue
+		}
+		var marked []string
+		for _, m := range c.Markers {
+			marked = append(marked, m.Measure)
+		}
+		for _, want := range []string{"TEST-GAGE-LIC", "TEST-GAGE-BAN", "TEST-BYCODE"} {
+			if !contains(marked, want) {
+				t.Errorf("gallium share chart marks %v, not %s", marked, want)
+			}
 		}
 	}
 	// The page says it is illustrative, in the banner and in provenance.
@@ -281,4 +291,26 @@ func BenchmarkDemoReport(b *testing.B) {
 		size = buf.Len()
 	}
 	b.ReportMetric(float64(size), "bytes/report")
+}
+
+// The headline names the kinds of measure in force and since when; a
+// suspended ban reads as such until the suspension ends.
+func TestInForce(t *testing.T) {
+	d := func(s string) time.Time { v, _ := time.Parse("2006-01-02", s); return v }
+	ms := []measure{
+		{id: "23", typ: "licensing", effective: "2023-08-01", eff: d("2023-08-01")},
+		{id: "46", typ: "ban", effective: "2024-12-03", eff: d("2024-12-03")},
+		{id: "72", typ: "suspension", effective: "2025-11-10", end: "2026-11-27", suspends: "46", eff: d("2025-11-10")},
+	}
+	for _, tc := range []struct{ at, want string }{
+		{"2023-07-31", ""},
+		{"2024-06-01", "licensing since Aug 2023"},
+		{"2025-01-01", "licensing since Aug 2023, ban since Dec 2024"},
+		{"2026-01-15", "licensing since Aug 2023, ban suspended since Nov 2025"},
+		{"2026-12-01", "licensing since Aug 2023, ban since Dec 2024"},
+	} {
+		if got := inForce(ms, d(tc.at)); got != tc.want {
+			t.Errorf("at %s: %q, want %q", tc.at, got, tc.want)
+		}
+	}
 }
