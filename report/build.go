@@ -209,7 +209,8 @@ func (b *builder) measures(g string) ([]measure, error) {
 		strings.Join([]string{opt("imposing_iso3", "VARCHAR"), opt("target_iso3", "VARCHAR[]"), opt("status", "VARCHAR"),
 			opt("citation", "VARCHAR"), opt("announced_date", "DATE"), opt("end_date", "DATE"), opt("suspends_measure_id", "VARCHAR")}, ", ") + `
 		      FROM trade_measures)
-		WHERE (commodity = $1` + byCode + `) AND effective_date IS NOT NULL`
+		WHERE (list_contains(list_transform(string_split(coalesce(commodity, ''), ','), x -> trim(x)), $1)` + byCode + `)
+		  AND effective_date IS NOT NULL`
 	args := []any{g}
 	if !b.o.AsOf.IsZero() {
 		// A measure known at the as-of time: announced (or in force) by then.
@@ -317,7 +318,7 @@ func (b *builder) dependency(gc *groupCtx) (*Section, error) {
 		share, share12, change, topShare, hhi sql.NullFloat64
 		total, coverage                       sql.NullFloat64
 		top                                   string
-		n                                     int64
+		n                                     sql.NullInt64
 		band, flag, hsNote                    sql.NullString
 		single                                sql.NullBool
 		t                                     time.Time
@@ -486,7 +487,7 @@ func (b *builder) dependency(gc *groupCtx) (*Section, error) {
 			hhi = thousands(d.hhi.Float64)
 		}
 		tab.Rows = append(tab.Rows, []string{strconv.Itoa(d.year), usdOrNA(d.total), pctOrNA(d.share), ppOrNA(d.change),
-			b.name(d.top), pctOrNA(d.topShare), hhi, b.band(d.band, d.hhi), single, strconv.FormatInt(d.n, 10), cov})
+			b.name(d.top), pctOrNA(d.topShare), hhi, b.band(d.band, d.hhi), single, intOrNA(d.n), cov})
 		if d.hsNote.Valid && d.hsNote.String != "" {
 			s.Notes = appendOnce(s.Notes, fmt.Sprintf("HS revision: %s", d.hsNote.String))
 		}
@@ -946,6 +947,13 @@ func usdOrNA(v sql.NullFloat64) string {
 		return "—"
 	}
 	return usd(v.Float64)
+}
+
+func intOrNA(v sql.NullInt64) string {
+	if !v.Valid {
+		return "—"
+	}
+	return strconv.FormatInt(v.Int64, 10)
 }
 
 func appendOnce(l []string, s string) []string {

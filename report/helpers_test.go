@@ -128,7 +128,7 @@ func policyFixture(t testing.TB, db *sql.DB) {
 			DATE '2022-03-01' AS announced_date, DATE '2022-04-01' AS effective_date, 'test fixture' AS citation`,
 		`INSERT INTO trade_measure_codes BY NAME SELECT 'TEST-BYCODE' AS measure_id, '8112' AS hs_code, 'HS2017' AS hs_revision`,
 		`INSERT INTO trade_measures BY NAME SELECT * FROM (VALUES
-			('TEST-GAGE-LIC', 'CHN', NULL::VARCHAR[], 'licensing', 'gallium_germanium', 'Test: gallium and germanium under licensing',
+			('TEST-GAGE-LIC', 'CHN', NULL::VARCHAR[], 'licensing', 'gallium_germanium, antimony', 'Test: gallium and germanium under licensing',
 			 DATE '2023-07-03', DATE '2023-08-01', NULL::DATE, 'in_force', NULL, 'test fixture', 'test'),
 			('TEST-GAGE-BAN', 'CHN', ['USA'], 'ban', 'gallium_germanium', 'Test: exports to the United States not permitted',
 			 DATE '2024-12-03', DATE '2024-12-03', NULL::DATE, 'in_force', NULL, 'test fixture', 'test'))
@@ -263,20 +263,20 @@ func expected(t testing.TB, db *sql.DB, c pageChart) (map[string]float64, map[st
 	case "event_window":
 		q = `SELECT destination, CAST(t AS VARCHAR), value_index FROM event_windows
 			 WHERE measure_id = $1 AND commodity = $2 AND coalesce(hs_code, '') = $3 AND freq = $4 AND side = $5 AND event = $6
-			   AND value_index IS NOT NULL AND destination IN ('target', 'others', 'world')`
-		args = []any{a["measure"], a["commodity"], a["hs"], a["freq"], a["side"], a["event"]}
+			   AND value_index IS NOT NULL AND destination IN ('target', 'others', 'world')` + sourceIs(db, "event_windows", "$7")
+		args = []any{a["measure"], a["commodity"], a["hs"], a["freq"], a["side"], a["event"], a["source"]}
 	case "alternatives":
 		q = `WITH s AS (SELECT * FROM supplier_alternatives WHERE reporter_iso3 = $1 AND commodity = $2 AND coalesce(hs_code, '') = $3
-			   AND year = CAST($4 AS INTEGER) ORDER BY rank, supplier_iso3 LIMIT 10)
+			   AND year = CAST($4 AS INTEGER)` + sourceIs(db, "supplier_alternatives", "$5") + ` ORDER BY rank, supplier_iso3 LIMIT 10)
 			 SELECT 'share', supplier_iso3, share FROM s WHERE share IS NOT NULL
 			 UNION ALL SELECT 'world_export_share', supplier_iso3, world_export_share FROM s WHERE world_export_share IS NOT NULL`
-		args = []any{a["reporter"], a["commodity"], a["hs"], a["year"]}
+		args = []any{a["reporter"], a["commodity"], a["hs"], a["year"], a["source"]}
 	case "diversion":
 		q = `WITH s AS (SELECT * FROM diversion WHERE measure_id = $1 AND commodity = $2 AND coalesce(hs_code, '') = $3 AND freq = $4
-			   AND side = $5 AND both_rose ORDER BY rank, third_iso3 LIMIT 10)
+			   AND side = $5 AND both_rose` + sourceIs(db, "diversion", "$6") + ` ORDER BY rank, third_iso3 LIMIT 10)
 			 SELECT 'change_to_third', third_iso3, change_to_third_usd FROM s WHERE change_to_third_usd IS NOT NULL
 			 UNION ALL SELECT 'change_third_to_target', third_iso3, change_third_to_target_usd FROM s WHERE change_third_to_target_usd IS NOT NULL`
-		args = []any{a["measure"], a["commodity"], a["hs"], a["freq"], a["side"]}
+		args = []any{a["measure"], a["commodity"], a["hs"], a["freq"], a["side"], a["source"]}
 	default:
 		t.Fatalf("chart %s: unknown kind %q", c.ID, a["chart"])
 	}
@@ -295,6 +295,17 @@ func expected(t testing.TB, db *sql.DB, c pageChart) (map[string]float64, map[st
 		out[s+"|"+p] = v
 	}
 	return out, approx
+}
+
+// sourceIs filters a policy table on the chart's source where the table
+// has a source column, and keeps the parameter used where it has none.
+func sourceIs(db *sql.DB, table, param string) string {
+	var n int
+	db.QueryRow(`SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = 'source'`, table).Scan(&n) //nolint:errcheck
+	if n > 0 {
+		return " AND coalesce(source, '') = " + param
+	}
+	return " AND " + param + " = ''"
 }
 
 // compareCharts checks every chart's plotted values against the

@@ -32,12 +32,12 @@ func (b *builder) events(gc *groupCtx) (*Section, error) {
 		// One window per measure: group level when there is one, monthly
 		// before annual, the event and side with the most rows.
 		var hs sql.NullString
-		var freq, side, event string
-		err := b.q.QueryRowContext(b.ctx, `SELECT hs_code, freq, side, event FROM event_windows
+		var freq, side, event, src string
+		err := b.q.QueryRowContext(b.ctx, `SELECT hs_code, freq, side, event, `+srcCol(b.sc, "event_windows")+` AS src FROM event_windows
 			WHERE measure_id = ? AND commodity = ?
-			GROUP BY hs_code, freq, side, event
-			ORDER BY hs_code IS NULL DESC, freq = 'M' DESC, event = 'effective' DESC, count(*) DESC, sum(value_usd) DESC NULLS LAST, hs_code, side, event
-			LIMIT 1`, m.id, gc.Slug).Scan(&hs, &freq, &side, &event)
+			GROUP BY hs_code, freq, side, event, src
+			ORDER BY hs_code IS NULL DESC, freq = 'M' DESC, event = 'effective' DESC, count(*) DESC, sum(value_usd) DESC NULLS LAST, hs_code, side, event, src
+			LIMIT 1`, m.id, gc.Slug).Scan(&hs, &freq, &side, &event, &src)
 		if err == sql.ErrNoRows {
 			s.Notes = append(s.Notes, fmt.Sprintf("%s: no flows around its effective date in this warehouse.", m.title))
 			continue
@@ -48,7 +48,8 @@ func (b *builder) events(gc *groupCtx) (*Section, error) {
 		rows, err := b.q.QueryContext(b.ctx, `SELECT destination, t, strftime(period, '%Y-%m-%d'), value_usd, value_index, `+
 			b.sc.col("event_windows", "target_share", "DOUBLE")+`
 			FROM event_windows WHERE measure_id = ? AND commodity = ? AND hs_code IS NOT DISTINCT FROM ? AND freq = ? AND side = ? AND event = ?
-			ORDER BY t, destination`, m.id, gc.Slug, hs, freq, side, event)
+			  AND `+srcCol(b.sc, "event_windows")+` = ?
+			ORDER BY t, destination`, m.id, gc.Slug, hs, freq, side, event, src)
 		if err != nil {
 			return nil, fmt.Errorf("event_windows: %w", err)
 		}
@@ -81,7 +82,7 @@ func (b *builder) events(gc *groupCtx) (*Section, error) {
 		c := newChart(fmt.Sprintf("%s-event-%s", gc.Slug, safeID(m.id)), "event_window",
 			fmt.Sprintf("%s: exports around %s (%s, %s side)", m.title, m.effective, code, side),
 			fmt.Sprintf("%s from the effective date (t = 0)", unit), "value index (pre-event mean = 100)")
-		c.From = chartSource{Table: "event_windows", Commodity: gc.Slug, Measure: m.id, HS: hs.String, Freq: freq, Side: side, Event: event}
+		c.From = chartSource{Table: "event_windows", Commodity: gc.Slug, Measure: m.id, HS: hs.String, Freq: freq, Side: side, Event: event, Source: src}
 		order := []string{"target", "others", "world"}
 		labels := map[string]string{"target": "to the target", "others": "to everyone else", "world": "to the world"}
 		colors := map[string]string{"target": palette[1], "others": palette[0], "world": palette[6]}
@@ -142,6 +143,15 @@ func (b *builder) events(gc *groupCtx) (*Section, error) {
 	return s, nil
 }
 
+// srcCol is a policy table's source column, or ” where it has none (the
+// contract's first form): one source per chart, as the marts keep them apart.
+func srcCol(sc schema, table string) string {
+	if sc.has(table, "source") {
+		return "coalesce(source, '')"
+	}
+	return "''"
+}
+
 func shortTitle(m measure) string {
 	if m.typ != "" {
 		return strings.ReplaceAll(m.typ, "_", " ") + " " + m.eff.Format("Jan 2006")
@@ -171,8 +181,10 @@ func (b *builder) alternatives(gc *groupCtx) (*Section, error) {
 	}
 	var hs sql.NullString
 	var year int
-	err := b.q.QueryRowContext(b.ctx, `SELECT hs_code, year FROM supplier_alternatives WHERE reporter_iso3 = ? AND commodity = ?
-		GROUP BY hs_code, year ORDER BY year DESC, hs_code IS NULL DESC, count(*) DESC, hs_code LIMIT 1`, b.o.Reporter, gc.Slug).Scan(&hs, &year)
+	var src string
+	err := b.q.QueryRowContext(b.ctx, `SELECT hs_code, year, `+srcCol(b.sc, t)+` AS src FROM supplier_alternatives WHERE reporter_iso3 = ? AND commodity = ?
+		GROUP BY hs_code, year, src ORDER BY year DESC, hs_code IS NULL DESC, src = ? DESC, count(*) DESC, hs_code, src LIMIT 1`,
+		b.o.Reporter, gc.Slug, gc.source).Scan(&hs, &year, &src)
 	if err == sql.ErrNoRows {
 		s.Missing = "no alternative suppliers computed for this group"
 		return s, nil
@@ -186,15 +198,15 @@ func (b *builder) alternatives(gc *groupCtx) (*Section, error) {
 		opt("refinery_production", "DOUBLE"), opt("production_unit", "VARCHAR"), opt("reserves", "DOUBLE"), opt("reserves_unit", "VARCHAR"),
 		opt("restricted", "BOOLEAN"), restrictingRaw(b.sc) + " AS restricting_measures", opt("hhi_if_replaces_concern", "DOUBLE"), opt("score", "DOUBLE")}, ", ")+`
 		FROM supplier_alternatives
-		WHERE reporter_iso3 = ? AND commodity = ? AND hs_code IS NOT DISTINCT FROM ? AND year = ?
-		ORDER BY rank, supplier_iso3 LIMIT 10`, b.o.Reporter, gc.Slug, hs, year)
+		WHERE reporter_iso3 = ? AND commodity = ? AND hs_code IS NOT DISTINCT FROM ? AND year = ? AND `+srcCol(b.sc, t)+` = ?
+		ORDER BY rank, supplier_iso3 LIMIT 10`, b.o.Reporter, gc.Slug, hs, year, src)
 	if err != nil {
 		return nil, fmt.Errorf("supplier_alternatives: %w", err)
 	}
 	defer rows.Close()
 	c := newChart(gc.Slug+"-alternatives", "alternatives", fmt.Sprintf("Alternative suppliers, %d: share of %s imports and of world exports", year, b.r.ReporterName),
 		"supplier (by rank)", "share, %")
-	c.From = chartSource{Table: t, Reporter: b.o.Reporter, Commodity: gc.Slug, HS: hs.String, Year: year}
+	c.From = chartSource{Table: t, Reporter: b.o.Reporter, Commodity: gc.Slug, HS: hs.String, Year: year, Source: src}
 	tab := &Table{Caption: fmt.Sprintf("Top alternative suppliers, %d", year), Head: []string{"rank", "supplier", "share now", "share 3 y earlier",
 		"world export share", "unit value vs average", "mine production", "refinery production", "reserves", "restricted", "HHI if it replaced " + b.r.ConcernName, "score"}}
 	var groups []group
@@ -266,10 +278,10 @@ func (b *builder) diversion(gc *groupCtx) (*Section, error) {
 		}
 		any = true
 		var hs sql.NullString
-		var freq, side string
-		err := b.q.QueryRowContext(b.ctx, `SELECT hs_code, freq, side FROM diversion WHERE measure_id = ? AND commodity = ?
-			GROUP BY hs_code, freq, side ORDER BY hs_code IS NULL DESC, freq = 'M' DESC, count(*) FILTER (WHERE both_rose) DESC, count(*) DESC, hs_code, side
-			LIMIT 1`, m.id, gc.Slug).Scan(&hs, &freq, &side)
+		var freq, side, src string
+		err := b.q.QueryRowContext(b.ctx, `SELECT hs_code, freq, side, `+srcCol(b.sc, "diversion")+` AS src FROM diversion WHERE measure_id = ? AND commodity = ?
+			GROUP BY hs_code, freq, side, src ORDER BY hs_code IS NULL DESC, freq = 'M' DESC, count(*) FILTER (WHERE both_rose) DESC, count(*) DESC, hs_code, side, src
+			LIMIT 1`, m.id, gc.Slug).Scan(&hs, &freq, &side, &src)
 		if err == sql.ErrNoRows {
 			s.Notes = append(s.Notes, fmt.Sprintf("%s: no diversion figures in this warehouse.", m.title))
 			continue
@@ -279,13 +291,14 @@ func (b *builder) diversion(gc *groupCtx) (*Section, error) {
 		}
 		rows, err := b.q.QueryContext(b.ctx, `SELECT rank, third_iso3, change_to_third_usd, change_third_to_target_usd, both_rose
 			FROM diversion WHERE measure_id = ? AND commodity = ? AND hs_code IS NOT DISTINCT FROM ? AND freq = ? AND side = ? AND both_rose
-			ORDER BY rank, third_iso3 LIMIT 10`, m.id, gc.Slug, hs, freq, side)
+			  AND `+srcCol(b.sc, "diversion")+` = ?
+			ORDER BY rank, third_iso3 LIMIT 10`, m.id, gc.Slug, hs, freq, side, src)
 		if err != nil {
 			return nil, fmt.Errorf("diversion: %w", err)
 		}
 		c := newChart(fmt.Sprintf("%s-diversion-%s", gc.Slug, safeID(m.id)), "diversion",
 			fmt.Sprintf("%s: third countries whose flows rose on both legs", m.title), "third country (by rank)", "change, USD million (post − pre window)")
-		c.From = chartSource{Table: "diversion", Commodity: gc.Slug, Measure: m.id, HS: hs.String, Freq: freq, Side: side}
+		c.From = chartSource{Table: "diversion", Commodity: gc.Slug, Measure: m.id, HS: hs.String, Freq: freq, Side: side, Source: src}
 		tab := &Table{Caption: m.title + " — diversion candidates", Head: []string{"rank", "third country", "change in exports to it, USD", "change in its exports to the target, USD"}}
 		var groups []group
 		for rows.Next() {

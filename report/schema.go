@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -69,6 +70,16 @@ func (s schema) qcol(table, alias, col, typ string) string {
 	return fmt.Sprintf("CAST(NULL AS %s) AS %s", typ, col)
 }
 
+// columns lists a table's columns in a stable order.
+func (s schema) columns(table string) []string {
+	var out []string
+	for c := range s[table] {
+		out = append(out, `"`+c+`"`)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // missing lists the columns of cols that table lacks (all of them when the
 // table itself is absent), for "not available" notes.
 func (s schema) missing(table string, cols ...string) []string {
@@ -82,6 +93,7 @@ func (s schema) missing(table string, cols ...string) []string {
 }
 
 var createTable = regexp.MustCompile(`(?i)\bCREATE\s+(OR\s+REPLACE\s+)?TABLE\b`)
+var martTable = regexp.MustCompile(`(?i)\bCREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+"?(\w+)"?`)
 var createView = regexp.MustCompile(`(?i)\bCREATE\s+(OR\s+REPLACE\s+)?VIEW\b`)
 
 // prepareAsOf makes the connection see the warehouse as it was known at
@@ -101,6 +113,28 @@ func prepareAsOf(ctx context.Context, conn *sql.Conn, ts time.Time) error {
 		                            ORDER BY edition DESC) = 1`,
 		`CREATE OR REPLACE TEMP TABLE mart_scope AS SELECT DISTINCT freq, period FROM temp.trade_flows`,
 	}
+	stored, err := readSchema(ctx, conn)
+	if err != nil {
+		return err
+	}
+	// Trade measures as known then, where the warehouse keeps their history.
+	if cols := stored.columns("trade_measures"); len(cols) > 0 && stored.has("trade_measures_history", "valid_from", "valid_to") {
+		steps = append(steps, `CREATE OR REPLACE TEMP VIEW trade_measures AS SELECT `+strings.Join(cols, ", ")+
+			` FROM main.trade_measures_as_of(`+lit+`)`)
+		if stored.has("trade_measure_codes") && stored.has("trade_measures_history", "codes") {
+			steps = append(steps, `CREATE OR REPLACE TEMP VIEW trade_measure_codes AS
+				SELECT measure_id, c.hs_code, c.hs_revision FROM (SELECT measure_id, unnest(codes) AS c FROM main.trade_measures_as_of(`+lit+`))`)
+		}
+	}
+	// Each mart starts as an empty copy of the stored table, so the
+	// recomputed rows have the stored columns whatever the script creates.
+	for _, m := range whsql.Marts() {
+		for _, name := range martTable.FindAllStringSubmatch(m.SQL, -1) {
+			if stored.has(name[1]) {
+				steps = append(steps, `CREATE OR REPLACE TEMP TABLE "`+name[1]+`" AS SELECT * FROM main."`+name[1]+`" LIMIT 0`)
+			}
+		}
+	}
 	for _, q := range steps {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("as of %s: %w", ts.Format(time.RFC3339), err)
@@ -117,6 +151,6 @@ func prepareAsOf(ctx context.Context, conn *sql.Conn, ts time.Time) error {
 			return fmt.Errorf("as of %s: recomputing %s: %w", ts.Format(time.RFC3339), m.Name, err)
 		}
 	}
-	_, err := conn.ExecContext(ctx, `DROP TABLE IF EXISTS temp.mart_scope`)
+	_, err = conn.ExecContext(ctx, `DROP TABLE IF EXISTS temp.mart_scope`)
 	return err
 }
