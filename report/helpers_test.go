@@ -31,6 +31,8 @@ var (
 	demoOnce sync.Once
 	demoDir  string
 	demoErr  error
+	// demoSkipped lists demo jobs whose source kind is not linked here.
+	demoSkipped []string
 )
 
 // TestMain removes the demo warehouse the tests share.
@@ -81,6 +83,12 @@ func buildDemo(dir string) error {
 	}
 	p := &etl.Pipeline{Store: wh, Runtime: etl.Runtime{RawDir: filepath.Join(dir, "raw"), Logger: log}}
 	for _, s := range specs {
+		if _, ok := etl.LookupKind(s.Kind); !ok {
+			// A demo job of a kind this test binary does not link (import
+			// its package above to include it); the policy fixture stands in.
+			demoSkipped = append(demoSkipped, s.Name+" ("+s.Kind+")")
+			continue
+		}
 		if _, err := p.Run(ctx, s); err != nil {
 			return fmt.Errorf("demo job %s: %w", s.Name, err)
 		}
