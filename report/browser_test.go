@@ -44,6 +44,7 @@ type pageState struct {
 		Charts   int
 		Tables   int
 		Missing  int
+		Notes    int
 		Rendered bool
 	}
 }
@@ -65,6 +66,7 @@ const readPage = `JSON.stringify({
     Charts: s.querySelectorAll('svg[data-chart]').length,
     Tables: s.querySelectorAll('table').length,
     Missing: s.querySelectorAll('.missing').length,
+    Notes: s.querySelectorAll('p.note').length,
     Rendered: [...s.querySelectorAll('svg[data-chart]')].every(v => { const r = v.getBoundingClientRect(); return r.width > 100 && r.height > 100; }),
   })),
 })`
@@ -179,7 +181,7 @@ func TestReportInBrowser(t *testing.T) {
 		t.Errorf("%d groups and %d sections, want 5 and 35", st.Groups, len(st.Sections))
 	}
 	for _, s := range st.Sections {
-		if s.Height <= 0 || !s.Rendered || s.Charts+s.Tables+s.Missing == 0 {
+		if s.Height <= 0 || !s.Rendered || s.Charts+s.Tables+s.Missing+s.Notes == 0 {
 			t.Errorf("section %s does not render: %+v", s.ID, s)
 		}
 	}

@@ -115,27 +115,28 @@ func policyFixture(t testing.TB, db *sql.DB) {
 	stmts := []string{
 		`CREATE TABLE IF NOT EXISTS trade_measures (measure_id VARCHAR, imposing_iso3 VARCHAR, target_iso3 VARCHAR[],
 			measure_type VARCHAR, commodity VARCHAR, title VARCHAR, announced_date DATE, effective_date DATE, end_date DATE,
-			status VARCHAR, suspends_measure_id VARCHAR, citation VARCHAR, origin VARCHAR)`,
+			status VARCHAR, suspends_measure_id VARCHAR, citation VARCHAR, origin VARCHAR, valid_from TIMESTAMP)`,
 		`CREATE TABLE IF NOT EXISTS event_windows (measure_id VARCHAR, event VARCHAR, event_date DATE, commodity VARCHAR,
 			hs_code VARCHAR, freq VARCHAR, side VARCHAR, destination VARCHAR, t INTEGER, period DATE, value_usd DOUBLE,
 			weight_kg DOUBLE, unit_value_usd_per_kg DOUBLE, value_index DOUBLE, weight_index DOUBLE, value_index_prev DOUBLE,
-			weight_index_prev DOUBLE, target_share DOUBLE)`,
+			weight_index_prev DOUBLE, target_share DOUBLE, imposing_iso3 VARCHAR, source VARCHAR, year INTEGER)`,
 		`CREATE TABLE IF NOT EXISTS diversion (measure_id VARCHAR, freq VARCHAR, commodity VARCHAR, hs_code VARCHAR, side VARCHAR,
 			third_iso3 VARCHAR, pre_to_third_usd DOUBLE, post_to_third_usd DOUBLE, change_to_third_usd DOUBLE,
 			pre_third_to_target_usd DOUBLE, post_third_to_target_usd DOUBLE, change_third_to_target_usd DOUBLE,
-			both_rose BOOLEAN, rank INTEGER)`,
+			both_rose BOOLEAN, rank INTEGER, imposing_iso3 VARCHAR, source VARCHAR, pre_from DATE, post_from DATE)`,
 		`CREATE TABLE IF NOT EXISTS supplier_alternatives (reporter_iso3 VARCHAR, commodity VARCHAR, hs_code VARCHAR, year INTEGER,
 			supplier_iso3 VARCHAR, share DOUBLE, share_3y_earlier DOUBLE, world_export_value_usd DOUBLE, world_export_share DOUBLE,
 			unit_value_usd_per_kg DOUBLE, unit_value_ratio DOUBLE, mine_production DOUBLE, refinery_production DOUBLE,
-			production_unit VARCHAR, reserves DOUBLE, reserves_unit VARCHAR, restricted BOOLEAN, restricting_measures VARCHAR[],
-			hhi_if_replaces_concern DOUBLE, score DOUBLE, rank INTEGER)`,
+			production_unit VARCHAR, reserves DOUBLE, reserves_unit VARCHAR, restricted BOOLEAN, restricting_measures VARCHAR,
+			hhi_if_replaces_concern DOUBLE, score DOUBLE, rank INTEGER, source VARCHAR, concern_iso3 VARCHAR)`,
 		`CREATE TABLE IF NOT EXISTS trade_measure_codes (measure_id VARCHAR, hs_code VARCHAR, hs_revision VARCHAR)`,
 		// A measure on several groups names none; its heading 8112 places it.
 		`INSERT INTO trade_measures BY NAME SELECT 'TEST-BYCODE' AS measure_id, 'CHN' AS imposing_iso3, NULL::VARCHAR[] AS target_iso3,
 			'export_tax' AS measure_type, NULL AS commodity, 'Test: export tax on heading 8112' AS title,
-			DATE '2022-03-01' AS announced_date, DATE '2022-04-01' AS effective_date, 'test fixture' AS citation`,
+			DATE '2022-03-01' AS announced_date, DATE '2022-04-01' AS effective_date, 'test fixture' AS citation,
+			'in_force' AS status, 'test' AS origin, TIMESTAMP '2020-01-01' AS valid_from`,
 		`INSERT INTO trade_measure_codes BY NAME SELECT 'TEST-BYCODE' AS measure_id, '8112' AS hs_code, 'HS2017' AS hs_revision`,
-		`INSERT INTO trade_measures BY NAME SELECT * FROM (VALUES
+		`INSERT INTO trade_measures BY NAME SELECT *, TIMESTAMP '2020-01-01' AS valid_from FROM (VALUES
 			('TEST-GAGE-LIC', 'CHN', NULL::VARCHAR[], 'licensing', 'gallium_germanium, antimony', 'Test: gallium and germanium under licensing',
 			 DATE '2023-07-03', DATE '2023-08-01', NULL::DATE, 'in_force', NULL, 'test fixture', 'test'),
 			('TEST-GAGE-BAN', 'CHN', ['USA'], 'ban', 'gallium_germanium', 'Test: exports to the United States not permitted',
@@ -150,7 +151,7 @@ func policyFixture(t testing.TB, db *sql.DB) {
 		        CAST(DATE '2023-08-01' + to_months(t) AS DATE) AS period,
 		        v AS value_usd, v / 300 AS weight_kg, 300.0 AS unit_value_usd_per_kg,
 		        100 * v / 1e6 AS value_index, 100 * v / 1e6 AS weight_index, NULL AS value_index_prev, NULL AS weight_index_prev,
-		        NULL AS target_share
+		        NULL AS target_share, 'CHN' AS imposing_iso3, 'test' AS source, year(DATE '2023-08-01' + to_months(t)) AS year
 		 FROM range(-12, 13) r(t), (VALUES ('world'), ('others')) d(destination),
 		      LATERAL (SELECT CASE WHEN t = -1 THEN 1.6e6 WHEN t < 0 THEN 1e6 WHEN t = 0 THEN 0.1e6 ELSE 0.45e6 + t * 0.02e6 END
 		                      * CASE d.destination WHEN 'world' THEN 1 ELSE 1 END AS v)`,
@@ -160,20 +161,22 @@ func policyFixture(t testing.TB, db *sql.DB) {
 		        CAST(DATE '2024-01-01' + to_years(t) AS DATE) AS period,
 		        v AS value_usd, NULL AS weight_kg, NULL AS unit_value_usd_per_kg, 100 * v / 5e6 AS value_index,
 		        NULL AS weight_index, NULL AS value_index_prev, NULL AS weight_index_prev,
-		        CASE d.destination WHEN 'target' THEN 0.3 END AS target_share
+		        CASE d.destination WHEN 'target' THEN 0.3 END AS target_share, 'CHN' AS imposing_iso3, 'test' AS source, 2024 + t AS year
 		 FROM range(-3, 1) r(t), (VALUES ('target'), ('others')) d(destination),
 		      LATERAL (SELECT CASE WHEN d.destination = 'target' THEN 5e6 - t * 0 - CASE WHEN t = 0 THEN 4e6 ELSE 0 END
 		                           ELSE 5e6 + (t + 3) * 1e6 END AS v)`,
-		`INSERT INTO diversion BY NAME SELECT * FROM (VALUES
+		`INSERT INTO diversion BY NAME SELECT *, 'CHN' AS imposing_iso3, 'test' AS source, DATE '2023-01-01' AS pre_from,
+			DATE '2024-01-01' AS post_from FROM (VALUES
 			('TEST-GAGE-BAN', 'A', 'gallium_germanium', NULL::VARCHAR, 'exporter', 'BEL', 1e6, 3e6, 2e6, 0.5e6, 1.7e6, 1.2e6, true, 1),
 			('TEST-GAGE-BAN', 'A', 'gallium_germanium', NULL::VARCHAR, 'exporter', 'DEU', 2e6, 2.9e6, 0.9e6, 1e6, 1.3e6, 0.3e6, true, 2),
 			('TEST-GAGE-BAN', 'A', 'gallium_germanium', NULL::VARCHAR, 'exporter', 'JPN', 3e6, 2e6, -1e6, 1e6, 1.5e6, 0.5e6, false, 3))
 			AS v(measure_id, freq, commodity, hs_code, side, third_iso3, pre_to_third_usd, post_to_third_usd, change_to_third_usd,
 			     pre_third_to_target_usd, post_third_to_target_usd, change_third_to_target_usd, both_rose, rank)`,
-		`INSERT INTO supplier_alternatives BY NAME SELECT * FROM (VALUES
-			('USA', 'gallium_germanium', NULL::VARCHAR, 2023, 'DEU', 0.2, 0.13, 9e6, 0.08, 410.0, 0.95, NULL::DOUBLE, 5.0, 't', NULL::DOUBLE, NULL::VARCHAR, false, NULL::VARCHAR[], 2100.0, 0.81, 1),
-			('USA', 'gallium_germanium', NULL::VARCHAR, 2023, 'JPN', 0.15, 0.11, 7e6, 0.06, 450.0, 1.05, NULL::DOUBLE, 3.0, 't', NULL::DOUBLE, NULL::VARCHAR, false, NULL::VARCHAR[], 2300.0, 0.74, 2),
-			('USA', 'gallium_germanium', NULL::VARCHAR, 2023, 'RUS', 0.01, 0.02, 2e6, 0.02, 380.0, 0.88, NULL::DOUBLE, 5.0, 't', NULL::DOUBLE, NULL::VARCHAR, true, ['TEST-SANCTION'], 2900.0, 0.2, 3))
+		// Year 2030: the latest year, so the report shows these rows.
+		`INSERT INTO supplier_alternatives BY NAME SELECT *, 'test' AS source, 'CHN' AS concern_iso3 FROM (VALUES
+			('USA', 'gallium_germanium', NULL::VARCHAR, 2030, 'DEU', 0.2, 0.13, 9e6, 0.08, 410.0, 0.95, NULL::DOUBLE, 5.0, 't', NULL::DOUBLE, NULL::VARCHAR, false, NULL::VARCHAR, 2100.0, 0.81, 1),
+			('USA', 'gallium_germanium', NULL::VARCHAR, 2030, 'JPN', 0.15, 0.11, 7e6, 0.06, 450.0, 1.05, NULL::DOUBLE, 3.0, 't', NULL::DOUBLE, NULL::VARCHAR, false, NULL::VARCHAR, 2300.0, 0.74, 2),
+			('USA', 'gallium_germanium', NULL::VARCHAR, 2030, 'RUS', 0.01, 0.02, 2e6, 0.02, 380.0, 0.88, NULL::DOUBLE, 5.0, 't', NULL::DOUBLE, NULL::VARCHAR, true, 'TEST-SANCTION', 2900.0, 0.2, 3))
 			AS v(reporter_iso3, commodity, hs_code, year, supplier_iso3, share, share_3y_earlier, world_export_value_usd,
 			     world_export_share, unit_value_usd_per_kg, unit_value_ratio, mine_production, refinery_production, production_unit,
 			     reserves, reserves_unit, restricted, restricting_measures, hhi_if_replaces_concern, score, rank)`,
