@@ -24,6 +24,7 @@ import (
 
 	// The demo's source kinds.
 	_ "github.com/tradewh/tradewh/sources/comtrade"
+	_ "github.com/tradewh/tradewh/sources/measures"
 	_ "github.com/tradewh/tradewh/sources/usgsmcs"
 )
 
