@@ -12,6 +12,7 @@ import (
 
 	"github.com/tradewh/tradewh/demo"
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/jobs"
 	"github.com/tradewh/tradewh/jobs/runner"
 	"github.com/tradewh/tradewh/output/parquet"
 )
@@ -66,6 +67,11 @@ warehouse's landing zone, e.g. to rebuild a fresh warehouse from scratch.`,
 				return errors.Join(runErr, fmt.Errorf("exporting Parquet: %w", err))
 			}
 			g.printSummary(ctx, s, st, manifests)
+			if g.report != nil {
+				if err := g.buildReport(ctx, s, g.report); err != nil {
+					runErr = errors.Join(runErr, err)
+				}
+			}
 			return runErr
 		},
 	}
@@ -84,6 +90,7 @@ func (g *globals) jobSpecs(ctx context.Context, configPath string, names []strin
 		if err != nil {
 			return nil, fmt.Errorf("writing demo inputs: %w", err)
 		}
+		g.report = &jobs.ReportConfig{} // the demo shows its report
 	} else {
 		cfg, err := loadJobConfig(configPath)
 		if err != nil {
@@ -92,6 +99,7 @@ func (g *globals) jobSpecs(ctx context.Context, configPath string, names []strin
 		if err := s.SetConcern(ctx, cfg); err != nil {
 			return nil, err
 		}
+		g.report = cfg.Report
 		for _, j := range cfg.Jobs {
 			sp := runner.JobSpec(j)
 			// A replay loads all that was landed, not an incremental slice.

@@ -19,6 +19,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tradewh/tradewh/jobs"
 	"github.com/tradewh/tradewh/jobs/scheduler"
 	"github.com/tradewh/tradewh/output/parquet"
 	"github.com/tradewh/tradewh/output/warehouse"
@@ -49,8 +50,9 @@ type globals struct {
 	logFormat string
 	logLevel  string
 	logger    *slog.Logger
-	replay    bool   // run --replay: sources read the landing zone only
-	rawDir    string // run --raw: another landing zone
+	replay    bool               // run --replay: sources read the landing zone only
+	rawDir    string             // run --raw: another landing zone
+	report    *jobs.ReportConfig // run: the report to rebuild after the jobs, nil for none
 	stdout    io.Writer
 	stderr    io.Writer
 	clock     scheduler.Clock // nil: the wall clock; tests drive the scheduler with their own
@@ -120,6 +122,7 @@ Exit codes: 0 ok, 1 failure, 2 usage error.`,
 	root.AddCommand(newRunCmd(g), newLoadCmd(g), newQueryCmd(g), newMartsCmd(g), newExportCmd(g), newStatusCmd(g),
 		newJobsCmd(g), newValidateCmd(g), newBackfillCmd(g))
 	root.AddCommand(newImpactCmd(g))
+	root.AddCommand(newReportCmd(g))
 	root.AddCommand(newScheduleCmd(g))
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)

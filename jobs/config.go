@@ -25,7 +25,16 @@ type Config struct {
 	Defaults JobDefaults
 	HTTP     HTTPConfig
 	Alerts   AlertsConfig
+	Report   *ReportConfig // nil: runs build no report
 	Jobs     []Job
+}
+
+// ReportConfig asks every run to rebuild the dependency report (tradewh
+// report) once its jobs are done. Empty fields take the command's defaults.
+type ReportConfig struct {
+	Output    string // file, relative to the warehouse folder; default report/index.html
+	Reporter  string // ISO3; default USA
+	Commodity string // group slug; default every group
 }
 
 // JobDefaults apply to every job that does not set its own value.

@@ -13,7 +13,7 @@ import (
 )
 
 var (
-	topKeys     = []string{"timezone", "concern_iso3", "defaults", "http", "alerts", "jobs"}
+	topKeys     = []string{"timezone", "concern_iso3", "defaults", "http", "alerts", "report", "jobs"}
 	defaultKeys = []string{"retries", "retry_backoff", "catch_up", "revision_window"}
 	jobKeys     = []string{"name", "source", "schedule", "timezone", "retries", "retry_backoff", "catch_up", "revision_window", "config"}
 	ruleKeys    = []string{"name", "commodity", "reporter", "metric", "above", "below", "abs_above"}
@@ -57,6 +57,9 @@ func (c *checker) config(root any) *Config {
 	}
 	if m, ok := c.mapping(top["alerts"], "alerts"); ok {
 		cfg.Alerts = c.alerts(m)
+	}
+	if v, ok := top["report"]; ok {
+		cfg.Report = c.report(v)
 	}
 	if v, ok := top["jobs"]; ok && v != nil {
 		l, ok := v.([]any)
@@ -314,4 +317,40 @@ func metricNames() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// report reads the report section: true, false, empty, or a mapping of
+// output (relative to the warehouse folder), reporter and commodity.
+func (c *checker) report(v any) *ReportConfig {
+	if v == nil { // "report:" alone
+		return &ReportConfig{}
+	}
+	if b, ok := v.(bool); ok {
+		if b {
+			return &ReportConfig{}
+		}
+		return nil
+	}
+	m, ok := c.mapping(v, "report")
+	if !ok {
+		return nil
+	}
+	c.unknownKeys(m, "report", "output", "reporter", "commodity")
+	r := &ReportConfig{}
+	if s, ok := c.str(m, "report", "output"); ok {
+		r.Output = s
+	}
+	if s, ok := c.str(m, "report", "reporter"); ok {
+		if !etl.KnownISO3(s) {
+			c.val("report.reporter", "unknown ISO 3166 alpha-3 country code %q", s)
+		}
+		r.Reporter = s
+	}
+	if s, ok := c.str(m, "report", "commodity"); ok {
+		if !contains(etl.GroupSlugs(), s) {
+			c.val("report.commodity", "unknown commodity group %q (known: %s)", s, strings.Join(etl.GroupSlugs(), ", "))
+		}
+		r.Commodity = s
+	}
+	return r
 }

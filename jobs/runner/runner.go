@@ -21,6 +21,7 @@ import (
 	"github.com/tradewh/tradewh/jobs/scheduler"
 	"github.com/tradewh/tradewh/output/parquet"
 	"github.com/tradewh/tradewh/output/warehouse"
+	"github.com/tradewh/tradewh/report"
 )
 
 // DefaultLockWait is how long a writer waits for another process's lock.
@@ -203,5 +204,28 @@ func (e *Env) RunConfigured(ctx context.Context, cfg *jobs.Config, j jobs.Job) (
 	if _, err := s.Export(ctx); err != nil {
 		return out, fmt.Errorf("exporting Parquet: %w", err)
 	}
+	if cfg.Report != nil {
+		if _, _, err := s.Report(ctx, cfg.Report); err != nil {
+			return out, err
+		}
+	}
 	return out, nil
+}
+
+// Report rebuilds the dependency report a config asks for (an output
+// relative to the warehouse folder; default report/index.html) and returns
+// the file and its size.
+func (s *Session) Report(ctx context.Context, rc *jobs.ReportConfig) (string, int64, error) {
+	out := rc.Output
+	if out == "" {
+		out = report.DefaultPath(s.env.Dir)
+	} else if !filepath.IsAbs(out) {
+		out = filepath.Join(s.env.Dir, out)
+	}
+	n, err := report.Write(ctx, s.WH.DB(), report.Options{Reporter: rc.Reporter, Commodity: rc.Commodity}, out)
+	if err != nil {
+		return out, 0, fmt.Errorf("building the report: %w", err)
+	}
+	s.env.logger().Info("report written", "path", out, "bytes", n)
+	return out, n, nil
 }
