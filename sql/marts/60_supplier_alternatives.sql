@@ -95,7 +95,8 @@ top_exporters AS (
 shares AS MATERIALIZED (
     SELECT source, reporter_iso3, commodity, hs_code, year, partner_iso3, value_usd, share, total_value_usd
     FROM import_shares
-    WHERE freq = 'A' AND commodity IS NOT NULL
+    -- Areas and groups are no suppliers, and a World total alone has no partner.
+    WHERE freq = 'A' AND commodity IS NOT NULL AND NOT coalesce(is_area, false) AND NOT coalesce(no_partner_rows, false)
       AND (year IN (SELECT year FROM alternatives_years) OR year + 3 IN (SELECT year FROM alternatives_years))
 ),
 keys AS MATERIALIZED (
