@@ -24,6 +24,9 @@ type loader struct {
 	runID int64
 	tsLit string
 	codec *codec // ids of the id-coded table's codes and parts
+	// beforeCommit writes, in the load's transaction, what must commit
+	// with its rows: the run's record and the periods its marts wait for.
+	beforeCommit func(context.Context, *sql.Tx, etl.LoadStats) error
 
 	// The source's output: a stream into history reads ahead, and hands
 	// back the item that ended it in pending.

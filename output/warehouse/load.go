@@ -80,7 +80,10 @@ func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.
 		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
 	}
 	l := &loader{w: w, conn: conn, tx: tx, runID: runID, codec: cd,
-		tsLit: "TIMESTAMP '" + ts.Format("2006-01-02 15:04:05.000000") + "'"}
+		tsLit: "TIMESTAMP '" + ts.Format("2006-01-02 15:04:05.000000") + "'",
+		beforeCommit: func(ctx context.Context, tx *sql.Tx, st etl.LoadStats) error {
+			return recordLoaded(ctx, tx, runID, ts, st)
+		}}
 	sg, err := l.stage(ctx, src)
 	if err != nil {
 		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
@@ -168,6 +171,9 @@ func (l *loader) merge(ctx context.Context, sg staged) (etl.LoadStats, error) {
 		st.StatYears = append(st.StatYears, fs.StatYears...)
 	}
 	if err := st.Reconciles(); err != nil {
+		return st, err
+	}
+	if err := l.beforeCommit(ctx, l.tx, st); err != nil {
 		return st, err
 	}
 	start := time.Now()
