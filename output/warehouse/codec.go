@@ -132,7 +132,8 @@ func (c *codec) loadParts(alias string) (int32, string) {
 	return c.firstPart, "CASE " + alias + ".part_id" + b.String() + " END"
 }
 
-// mayHaveDuplicates reports whether rows encoded so far may share a key.
+// mayHaveDuplicates reports whether rows encoded so far may share a key:
+// then rows were flagged as possible repeats.
 func (c *codec) mayHaveDuplicates() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -166,10 +167,11 @@ func loadCodec(ctx context.Context, tx *sql.Tx) (*codec, error) {
 	return c, nil
 }
 
-// encode returns rec as a batch of versionSchema with row hashes rh.
-// Columns with a null where history requires a value get a null id; such
-// a batch is staged, never written as it is.
-func (c *codec) encode(rec arrow.RecordBatch, rh []uint64) arrow.RecordBatch {
+// encode returns rec as a batch of versionSchema with row hashes rh, and
+// the rows that may repeat an earlier row's key (see dupProof). Columns
+// with a null where history requires a value get a null id; such a batch
+// is staged, never written as it is.
+func (c *codec) encode(rec arrow.RecordBatch, rh []uint64) (arrow.RecordBatch, []int32) {
 	n := int(rec.NumRows())
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -193,12 +195,12 @@ func (c *codec) encode(rec arrow.RecordBatch, rh []uint64) arrow.RecordBatch {
 	for _, a := range cols {
 		a.Release()
 	}
-	c.proveUnique(out)
-	return out
+	return out, c.proveUnique(out)
 }
 
-// proveUnique feeds an encoded batch to the duplicate proof.
-func (c *codec) proveUnique(b arrow.RecordBatch) {
+// proveUnique feeds an encoded batch to the duplicate proof and returns
+// the rows that may repeat a key.
+func (c *codec) proveUnique(b arrow.RecordBatch) []int32 {
 	ints := func(i int) []int32 {
 		return arrow.Int32Traits.CastFromBytes(b.Column(i).Data().Buffers()[1].Bytes())[b.Column(i).Data().Offset():][:b.NumRows()]
 	}
@@ -209,7 +211,7 @@ func (c *codec) proveUnique(b arrow.RecordBatch) {
 			keys[i] = c.keyOf[p-c.firstPart]
 		}
 	}
-	c.dups.check(keys, ints(1), ints(2), ints(3), ints(4))
+	return c.dups.check(keys, ints(1), ints(2), ints(3), ints(4))
 }
 
 // codeIDs codes a string column; consecutive rows often repeat a value

@@ -35,6 +35,9 @@ type loader struct {
 	batchNo int
 	st      *staged
 	rejBuf  []etl.Rejection // rejections met while a stream runs
+	// rows diverted from history as possible repeats, not yet staged
+	held     []arrow.RecordBatch
+	heldRows int
 }
 
 // next is the next item of the source, pending first.
@@ -118,6 +121,9 @@ func (l *loader) write(ctx context.Context, f fact, tl *tableLoad, it item, batc
 		}
 	}
 	if err := l.stream(ctx, f, tl, it, batchNo); err != nil {
+		return err
+	}
+	if err := l.stageHeld(ctx); err != nil {
 		return err
 	}
 	// Later statements read history through the views, which need the
@@ -205,6 +211,11 @@ func scopeLiteral(f fact, k scopeKey) string {
 // with their batch numbers, and sends the table's next batches there.
 func (l *loader) demote(ctx context.Context, f fact, tl *tableLoad) error {
 	tl.staged = true
+	if f.coded && l.codec.mayHaveDuplicates() {
+		if err := l.demoteHeld(ctx, f); err != nil {
+			return err
+		}
+	}
 	if len(tl.direct) == 0 {
 		return nil
 	}
@@ -318,60 +329,25 @@ func refRanges(rec arrow.RecordBatch) []refRange {
 // history (the first arrival wins, as in staging) and counts the rest.
 func (l *loader) finishDirect(ctx context.Context, f fact, tl *tableLoad, rejectHead string) (etl.LoadStats, error) {
 	st := etl.LoadStats{Periods: map[string][]string{}}
-	var rejected int64
+	var rejected, added int64 // added: rows beyond those streamed into history (negative: removed)
 	var err error
-	if f.coded {
-		rejected, err = l.rejectRepeatedIDs(ctx, f, tl, rejectHead)
-	} else {
-		rejected, err = rejectDuplicates(l.steps(ctx, f), f, rejectHead, f.rows, "t.valid_from = "+l.tsLit, f.keyHash(), f.physical,
-			func() (string, error) { return l.directRows(ctx, f, tl) })
+	switch {
+	case !f.coded:
+		rejected, err = rejectDuplicates(l.steps(ctx, f), f, rejectHead, f.rows, "t.valid_from = "+l.tsLit, f.keyHash(),
+			func() (string, error) { return l.directRows(ctx, f, tl) }, l.steps(ctx, f).dropFrom(f.physical))
+		added = -rejected // the rejected rows were written, and are deleted
+	case l.codec.mayHaveDuplicates():
+		rejected, added, err = l.settleRepeats(ctx, f, tl, rejectHead)
+	default:
+		l.w.log.Debug("merge step", "table", f.table, "step", "look for duplicates", "none", "each block arrived in one piece without repeated keys")
 	}
 	if err != nil {
 		return st, err
 	}
 	st.Rejected = rejected
-	st.Loaded = tl.directRows() - rejected
+	st.Loaded = tl.directRows() + added
 	scopeFromKeys(f, tl.scope, &st)
 	return st, nil
-}
-
-// rejectRepeatedIDs is the duplicate search of the id-coded table. When
-// the codec proved keys unique, there is nothing to search. Otherwise the
-// ids stand for the key's strings one to one, so equal keys have equal
-// ids: a grouping on numbers rules duplicates out without decoding the
-// load's rows; when it finds some, only the rows of those keys are
-// decoded and searched in full.
-func (l *loader) rejectRepeatedIDs(ctx context.Context, f fact, tl *tableLoad, rejectHead string) (int64, error) {
-	if !l.codec.mayHaveDuplicates() {
-		l.w.log.Debug("merge step", "table", f.table, "step", "look for duplicates", "none", "each block arrived in one piece without repeated keys")
-		return 0, nil
-	}
-	first, keyOf := l.codec.loadParts("v")
-	steps := l.steps(ctx, f)
-	if _, err := steps.exec("look for duplicate ids", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-		SELECT %s AS kp, v.period, v.reporter_id, v.partner_id, v.hs_id
-		FROM %s v WHERE v.part_id >= %d GROUP BY ALL HAVING count(*) > 1`,
-		dupIDs, keyOf, versionsTable, first)); err != nil {
-		return 0, err
-	}
-	n, err := steps.count("count duplicate ids", "SELECT count(*) FROM "+dupIDs)
-	if err != nil || n == 0 {
-		return 0, err
-	}
-	if err := l.numberBatches(ctx, f, tl); err != nil {
-		return 0, err
-	}
-	_, hKey := l.codec.loadParts("h")
-	repeated := fmt.Sprintf(`(SELECT h.*, h.rowid AS rid FROM %s h SEMI JOIN %s d
-			ON %s = d.kp AND h.period = d.period AND h.reporter_id = d.reporter_id
-			AND h.partner_id = d.partner_id AND h.hs_id = d.hs_id
-		WHERE h.part_id >= %d)`, versionsTable, dupIDs, hKey, first)
-	if _, err := steps.exec("find rows of repeated ids", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-		SELECT d.*, %s AS batch_no FROM (%s) d`, dupRows, batchOf("d"), decodeVersions(repeated))); err != nil {
-		return 0, err
-	}
-	return rejectDuplicates(steps, f, rejectHead, dupRows, "true", f.keyHash(), f.physical,
-		func() (string, error) { return dupRows, nil })
 }
 
 // scopeFromKeys records the periods (or years) seen while staging in st

@@ -57,7 +57,7 @@ func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.
 		}
 	}
 
-	ddl := []string{createStage(stageRejected, rejectSchema)}
+	ddl := []string{createStage(stageRejected, rejectSchema), repeatsDDL()}
 	for _, f := range facts {
 		ddl = append(ddl, f.stageDDL())
 	}
@@ -84,6 +84,7 @@ func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.
 		beforeCommit: func(ctx context.Context, tx *sql.Tx, st etl.LoadStats) error {
 			return recordLoaded(ctx, tx, runID, ts, st)
 		}}
+	defer l.releaseHeld()
 	sg, err := l.stage(ctx, src)
 	if err != nil {
 		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
@@ -103,8 +104,8 @@ func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.
 // if that fails the connection is discarded so no stale staging survives.
 func (w *Warehouse) dropStaging(conn *sql.Conn) {
 	ctx := context.Background()
-	qs := []string{"DROP TABLE IF EXISTS " + stageRejected}
-	for _, t := range []string{dupKeys, stageGroups, changedGroups, changedRows, directBatches, dupRows, dupIDs} {
+	qs := []string{"DROP TABLE IF EXISTS " + stageRejected, "DROP TABLE IF EXISTS " + stageRepeats}
+	for _, t := range []string{dupKeys, stageGroups, changedGroups, changedRows, directBatches, dupRows, dupRowIDs} {
 		qs = append(qs, "DROP TABLE IF EXISTS "+t)
 	}
 	for _, f := range facts {
@@ -126,8 +127,9 @@ const (
 	changedGroups = "stage_changed_groups"
 	changedRows   = "stage_changed_rows"
 	directBatches = "stage_direct_batches"
-	dupRows       = "stage_dup_rows" // rows of keys that repeat, straight into history
-	dupIDs        = "stage_dup_ids"  // and those keys, as ids
+	dupRows       = "stage_dup_rows"    // rows of keys that repeat, straight into history
+	dupIDs        = "stage_dup_ids"     // and those keys, as ids
+	dupRowIDs     = "stage_dup_row_ids" // the rows of those keys, as ids
 )
 
 // merge finishes the load in its transaction: rejections, duplicates,
@@ -215,6 +217,15 @@ func (s steps) exec(what, q string) (int64, error) {
 	return n, err
 }
 
+// dropFrom deletes the later arrivals rejectDuplicates found from table,
+// whose row ids they carry.
+func (s steps) dropFrom(table string) func(later string) error {
+	return func(later string) error {
+		_, err := s.exec("drop duplicates", fmt.Sprintf("DELETE FROM %s WHERE rowid IN (SELECT s.rid %s)", table, later))
+		return err
+	}
+}
+
 // count runs a query returning one number.
 func (s steps) count(what, q string) (int64, error) {
 	start := time.Now()
@@ -278,9 +289,9 @@ func mergeFact(s steps, f fact, runID int64, tsLit, rejectHead string, hasNulls 
 	}
 
 	dups := func(filter string) error {
-		n, err := rejectDuplicates(s, f, rejectHead, f.stage, filter, "kh", f.stage, func() (string, error) {
+		n, err := rejectDuplicates(s, f, rejectHead, f.stage, filter, "kh", func() (string, error) {
 			return fmt.Sprintf("(SELECT *, rowid AS rid FROM %s t WHERE %s)", f.stage, filter), nil
-		})
+		}, s.dropFrom(f.stage))
 		st.Rejected += n
 		return err
 	}
@@ -394,9 +405,9 @@ func mergeFact(s steps, f fact, runID int64, tsLit, rejectHead string, hasNulls 
 // key an earlier row has: the first arrival (batch, then lowest source_row)
 // wins. A grouping on the key's hash (keyHash) finds candidate keys
 // cheaply; only when there are some does rel (the rows with batch_no and
-// their row id in target as rid) get compared in full, and the later
-// arrivals deleted from target.
-func rejectDuplicates(s steps, f fact, rejectHead, table, filter, keyHash, target string, rel func() (string, error)) (int64, error) {
+// their row id as rid) get compared in full, and drop is given the later
+// arrivals: "FROM … s … WHERE …", s.rid their row ids.
+func rejectDuplicates(s steps, f fact, rejectHead, table, filter, keyHash string, rel func() (string, error), drop func(later string) error) (int64, error) {
 	keys := strings.Join(f.key, ", ")
 	hashes := fmt.Sprintf("SELECT %s AS h FROM %s t WHERE %s GROUP BY 1 HAVING count(*) > 1", keyHash, table, filter)
 	cands, err := s.count("look for duplicates", "SELECT count(*) FROM ("+hashes+")")
@@ -430,7 +441,7 @@ func rejectDuplicates(s steps, f fact, rejectHead, table, filter, keyHash, targe
 		return 0, err
 	}
 	if n > 0 {
-		if _, err := s.exec("drop duplicates", fmt.Sprintf("DELETE FROM %s WHERE rowid IN (SELECT s.rid %s)", target, later)); err != nil {
+		if err := drop(later); err != nil {
 			return 0, err
 		}
 	}

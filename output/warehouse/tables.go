@@ -193,6 +193,8 @@ func sqlType(t arrow.DataType) string {
 		return "DOUBLE"
 	case arrow.INT64:
 		return "BIGINT"
+	case arrow.UINT64:
+		return "UBIGINT"
 	case arrow.INT32:
 		return "INTEGER"
 	case arrow.BOOL:
