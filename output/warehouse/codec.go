@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/internal/arrowmem"
 )
 
 // Trade-flow versions are stored id-coded (migration 004): the loader
@@ -480,7 +481,7 @@ func (l *loader) insertColumns(ctx context.Context, table, extra string, cols []
 
 // pooledInt32s is a cleared pooled buffer of n int32 values.
 func pooledInt32s(n int) (*memory.Buffer, []int32) {
-	b := etl.PooledBuffer(4 * max(n, 1))
+	b := arrowmem.PooledBuffer(4 * max(n, 1))
 	ids := arrow.Int32Traits.CastFromBytes(b.Bytes())[:n]
 	clear(ids) // pooled memory comes back dirty
 	return b, ids
@@ -488,7 +489,7 @@ func pooledInt32s(n int) (*memory.Buffer, []int32) {
 
 // pooledBitmap is a cleared pooled validity bitmap of n bits.
 func pooledBitmap(n int) (*memory.Buffer, []byte) {
-	b := etl.PooledBuffer(int(max(bitutil.BytesForBits(int64(n)), 1)))
+	b := arrowmem.PooledBuffer(int(max(bitutil.BytesForBits(int64(n)), 1)))
 	clear(b.Bytes())
 	return b, b.Bytes()
 }
