@@ -169,10 +169,12 @@ func (l *loader) demoteHeld(ctx context.Context, f fact) error {
 // settleRepeats is the duplicate search of the id-coded table once the
 // proof has ended. The held rows meet the rows of this load in history
 // that have their keys (one scan of the load's ids against the few held
-// keys); the first arrival of each key wins and the others are
-// rejected. Held rows that win are then inserted into history. It
-// returns the rows rejected and the held rows inserted.
-func (l *loader) settleRepeats(ctx context.Context, f fact, tl *tableLoad, rejectHead string) (rejected, inserted int64, err error) {
+// keys); the first arrival of each key (batch, then lowest source_row)
+// wins and the others are rejected. Ids stand for codes one to one, so
+// all of this runs on numbers; only the rejected rows are decoded, for
+// rejected_rows. Held rows that win are then inserted into history. It
+// returns the rows rejected and the rows added to history.
+func (l *loader) settleRepeats(ctx context.Context, f fact, tl *tableLoad, rejectHead string) (rejected, added int64, err error) {
 	steps := l.steps(ctx, f)
 	steps.roomToMerge = nil // every statement reads the load's ids once and keeps few rows
 	held, err := steps.count("count possible repeats", "SELECT count(*) FROM "+stageRepeats)
@@ -184,44 +186,62 @@ func (l *loader) settleRepeats(ctx context.Context, f fact, tl *tableLoad, rejec
 	}
 	first, hKey := l.codec.loadParts("h")
 	_, rKey := l.codec.loadParts("r")
-	// History rows get negative row ids (-1 - rowid), held rows their
-	// rowid in stageRepeats: rids stay unique and say where a row is.
-	if _, err := steps.exec("find rows of held keys", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-		SELECT h.*, -1 - h.rowid AS rid FROM %s h SEMI JOIN (
-			SELECT DISTINCT %s AS kp, r.period, r.reporter_id, r.partner_id, r.hs_id FROM %s r) d
-			ON %s = d.kp AND h.period = d.period AND h.reporter_id = d.reporter_id
-			AND h.partner_id = d.partner_id AND h.hs_id = d.hs_id
-		WHERE h.part_id >= %d`, dupRowIDs, versionsTable, rKey, stageRepeats, hKey, first)); err != nil {
+	_, xKey := l.codec.loadParts("x")
+	idKey := []string{"kp", "period", "reporter_id", "partner_id", "hs_id"}
+	// The rows of held keys, as ids with their batch numbers. History
+	// rows get negative row ids (-1 - rowid), held rows their rowid in
+	// stageRepeats: rids stay unique and say where a row is.
+	if _, err := steps.exec("find rows of held keys", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %[1]s AS
+		SELECT x.*, %[2]s AS kp FROM (
+			SELECT h.*, -1 - h.rowid AS rid, (SELECT min(b.batch_no) FROM %[3]s b
+				WHERE b.source_ref = p.source_ref AND h.source_row BETWEEN b.lo AND b.hi) AS batch_no
+			FROM %[4]s h JOIN %[5]s p ON p.part_id = h.part_id
+			SEMI JOIN (SELECT DISTINCT %[6]s AS kp, r.period, r.reporter_id, r.partner_id, r.hs_id FROM %[7]s r) d
+				ON %[8]s = d.kp AND h.period = d.period AND h.reporter_id = d.reporter_id
+				AND h.partner_id = d.partner_id AND h.hs_id = d.hs_id
+			WHERE h.part_id >= %[9]d
+			UNION ALL BY NAME SELECT r.*, r.rowid AS rid FROM %[7]s r) x`,
+		dupRowIDs, xKey, directBatches, versionsTable, partsTable, rKey, stageRepeats, hKey, first)); err != nil {
 		return 0, 0, err
 	}
-	if _, err := steps.exec("decode rows of held keys", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-		SELECT d.*, %s AS batch_no FROM (%s) d
-		UNION ALL BY NAME SELECT * FROM %s`, dupRows, batchOf("d"), decodeVersions(dupRowIDs), heldRelation())); err != nil {
+	order := "{'b': batch_no, 'r': source_row, 'i': rid}"
+	if _, err := steps.exec("find repeated ids", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
+		SELECT s.rid, d.first, d.first_part FROM %s s JOIN (
+			SELECT %s, min(%s) AS first, arg_min(part_id, %s) AS first_part
+			FROM %s GROUP BY ALL HAVING count(*) > 1) d ON %s
+		WHERE s.rid <> struct_extract(d.first, 'i')`,
+		dupRows, dupRowIDs, strings.Join(idKey, ", "), order, order, dupRowIDs, joinOn("s", "d", idKey))); err != nil {
 		return 0, 0, err
 	}
-	rejected, err = rejectDuplicates(steps, f, rejectHead, dupRows, "true", f.keyHash(),
-		func() (string, error) { return dupRows, nil },
-		func(later string) error {
-			// Held rows arrive after the history row of their key, so
-			// only they lose; a source that sends a batch's rows out of
-			// order could make a history row lose too.
-			if _, err := steps.exec("drop held repeats", fmt.Sprintf(
-				"DELETE FROM %s WHERE rowid IN (SELECT s.rid %s AND s.rid >= 0)", stageRepeats, later)); err != nil {
-				return err
-			}
-			n, err := steps.count("count repeated history rows", fmt.Sprintf("SELECT count(*) %s AND s.rid < 0", later))
-			if err != nil || n == 0 {
-				return err
-			}
-			_, err = steps.exec("drop repeated history rows", fmt.Sprintf(
-				"DELETE FROM %s WHERE rowid IN (SELECT -1 - s.rid %s AND s.rid < 0)", versionsTable, later))
-			if err == nil {
-				inserted -= n
-			}
-			return err
-		})
+	later := fmt.Sprintf("(SELECT s.* FROM %s s SEMI JOIN %s l ON l.rid = s.rid)", dupRowIDs, dupRows)
+	rejected, err = steps.exec("reject repeats", fmt.Sprintf(`%s '%s', x.source, x.source_ref, x.source_row, '',
+		CASE WHEN x.source_ref = fp.source_ref THEN 'duplicate of row ' || struct_extract(l.first, 'r')
+		     ELSE 'duplicate of ' || fp.source_ref || ' row ' || struct_extract(l.first, 'r') END,
+		%s
+		FROM (%s) x JOIN %s l ON l.rid = x.rid JOIN %s fp ON fp.part_id = l.first_part`,
+		rejectHead, f.table, rawOf("x", f.columns()), decodeVersions(later), dupRows, partsTable))
 	if err != nil {
 		return 0, 0, err
+	}
+	if rejected > 0 {
+		if _, err := steps.exec("drop held repeats", fmt.Sprintf(
+			"DELETE FROM %s WHERE rowid IN (SELECT rid FROM %s WHERE rid >= 0)", stageRepeats, dupRows)); err != nil {
+			return 0, 0, err
+		}
+		// Held rows arrive after the history row of their key, so only
+		// they lose; a source that sends a batch's rows out of order can
+		// make a history row lose too.
+		n, err := steps.count("count repeated history rows", "SELECT count(*) FROM "+dupRows+" WHERE rid < 0")
+		if err != nil {
+			return 0, 0, err
+		}
+		if n > 0 {
+			if _, err := steps.exec("drop repeated history rows", fmt.Sprintf(
+				"DELETE FROM %s WHERE rowid IN (SELECT -1 - rid FROM %s WHERE rid < 0)", versionsTable, dupRows)); err != nil {
+				return 0, 0, err
+			}
+			added -= n
+		}
 	}
 	var names []string
 	for _, fl := range versionSchema.Fields() {
@@ -232,5 +252,5 @@ func (l *loader) settleRepeats(ctx context.Context, f fact, tl *tableLoad, rejec
 	if err != nil {
 		return 0, 0, err
 	}
-	return rejected, inserted + n, nil
+	return rejected, added + n, nil
 }
