@@ -87,17 +87,40 @@ func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.
 	defer l.releaseHeld()
 	sg, err := l.stage(ctx, src)
 	if err != nil {
-		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
+		return etl.LoadStats{}, fmt.Errorf("load: %w", outOfMemory(err))
 	}
 	staging := time.Since(start)
 	st, err := l.merge(ctx, sg)
 	if err != nil {
-		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
+		return etl.LoadStats{}, fmt.Errorf("load: %w", outOfMemory(err))
 	}
 	w.log.Info("loaded", "run", runID, "rows_in", st.RowsIn, "loaded", st.Loaded, "revised", st.Revised,
 		"unchanged", st.Unchanged, "rejected", st.Rejected,
 		"staging", staging.Round(time.Millisecond), "total", time.Since(start).Round(time.Millisecond))
 	return st, nil
+}
+
+// memoryError is DuckDB's out-of-memory error without its advice, which
+// names settings (threads, memory_limit) that tradewh does not expose.
+type memoryError struct {
+	err error
+	msg string
+}
+
+func (e *memoryError) Error() string { return e.msg }
+func (e *memoryError) Unwrap() error { return e.err }
+
+// outOfMemory rewords an out-of-memory error of DuckDB; other errors
+// pass through.
+func outOfMemory(err error) error {
+	msg := err.Error()
+	at := strings.Index(msg, "Out of Memory Error")
+	if at < 0 {
+		return err
+	}
+	line, _, _ := strings.Cut(msg[at:], "\n")
+	return &memoryError{err: err, msg: msg[:at] + line +
+		" (DuckDB could not spill this step to disk; nothing of the load was written: please report it with the input's size and kind)"}
 }
 
 // dropStaging removes the load's TEMP tables and returns conn to the pool;
