@@ -1,7 +1,6 @@
 package warehouse
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/internal/arrowmem"
+	"github.com/tradewh/tradewh/output/warehouse/internal/rowhash"
 )
 
 // Trade-flow versions are stored id-coded (migration 004): the loader
@@ -220,7 +220,7 @@ func (c *codec) proveUnique(b arrow.RecordBatch) []int32 {
 func (c *codec) codeIDs(col arrow.Array) arrow.Array {
 	n := col.Len()
 	buf, ids := pooledInt32s(n)
-	if v, null, ok := constant(col); ok {
+	if v, null, ok := rowhash.Constant(col); ok {
 		if !null {
 			id := c.code(v)
 			for i := range ids {
@@ -262,7 +262,7 @@ func (c *codec) codeIDs(col arrow.Array) arrow.Array {
 		}
 		v := a.Value(i)
 		if len(v) < 8 { // a short code compares and looks up as a number
-			k := strHash(v)
+			k := rowhash.Str(v)
 			if prevID == 0 || k != prevShort {
 				prev, prevShort, prevID = "", k, c.shortCode(k, v)
 			}
@@ -307,7 +307,7 @@ func (c *codec) partIDs(rec arrow.RecordBatch, n int) arrow.Array {
 	for k, j := range partCols {
 		cols[k] = rec.Column(j)
 		strs[k] = etl.StringsOf(cols[k])
-		if v, null, ok := constant(cols[k]); ok {
+		if v, null, ok := rowhash.Constant(cols[k]); ok {
 			key.vals[k], key.null[k] = v, null
 		} else {
 			varying = true
@@ -374,48 +374,6 @@ func (c *codec) part(key partKey) (int32, bool) {
 		c.keyOf[id-c.firstPart] = kid
 	}
 	return id, true
-}
-
-// constant reports whether every value of a string column (in either
-// form) is the same, and which; a single-entry dictionary says so at once.
-func constant(col arrow.Array) (v string, null, ok bool) {
-	n := col.Len()
-	switch col.NullN() {
-	case n:
-		return "", true, true
-	case 0:
-	default:
-		return "", false, false
-	}
-	switch a := col.(type) {
-	case *array.Dictionary:
-		dict := a.Dictionary().(*array.String)
-		ix := etl.DictIndices(a)
-		if dict.Len() > 1 {
-			for _, k := range ix {
-				if k != ix[0] {
-					return "", false, false
-				}
-			}
-		}
-		return dict.Value(int(ix[0])), false, true
-	case *array.String:
-		offs := a.ValueOffsets()
-		l := offs[1] - offs[0]
-		for i := 1; i <= n; i++ {
-			if offs[i]-offs[i-1] != l {
-				return "", false, false
-			}
-		}
-		// Equal lengths and the bytes equal to themselves shifted by one
-		// value: every value is the first.
-		data := a.ValueBytes()
-		if l > 0 && !bytes.Equal(data[l:], data[:len(data)-int(l)]) {
-			return "", false, false
-		}
-		return a.Value(0), false, true
-	}
-	return "", false, false
 }
 
 // flush writes the codes and parts assigned since the last flush.

@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/output/warehouse/internal/rowhash"
 )
 
 // loader is one load: its connection, its transaction (open from the
@@ -158,8 +159,8 @@ func batchScope(f fact, rec arrow.RecordBatch) []scopeKey {
 	freqCol := rec.Column(sc.FieldIndices("freq")[0])
 	freq := etl.StringsOf(freqCol)
 	period := rec.Column(sc.FieldIndices("period")[0]).(*array.Date32)
-	if v, null, ok := constant(freqCol); ok && !null { // a batch of one period: no row by row
-		if d, ok := constantHash(period); ok {
+	if v, null, ok := rowhash.Constant(freqCol); ok && !null { // a batch of one period: no row by row
+		if d, ok := rowhash.ConstantHash(period); ok {
 			return []scopeKey{{v, int32(d)}}
 		}
 	}
@@ -296,7 +297,7 @@ func refRanges(rec arrow.RecordBatch) []refRange {
 	refs := etl.StringsOf(refCol)
 	rows := rec.Column(sc.FieldIndices("source_row")[0]).(*array.Int64)
 	if rows.Len() > 0 { // one file: no row by row
-		if v, null, ok := constant(refCol); ok && !null {
+		if v, null, ok := rowhash.Constant(refCol); ok && !null {
 			vs := rows.Int64Values()
 			r := refRange{ref: strings.Clone(v), lo: vs[0], hi: vs[0]}
 			for _, x := range vs {

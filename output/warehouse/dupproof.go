@@ -1,5 +1,7 @@
 package warehouse
 
+import "github.com/tradewh/tradewh/output/warehouse/internal/rowhash"
+
 // dupProof looks for rows with the same natural key among the batches the
 // codec sees. Rows of one (source, freq, flow, period, reporter, partner)
 // form a block; while blocks arrive in one piece, as extracts grouped by
@@ -62,7 +64,7 @@ func (d *dupProof) check(keys, period, reporter, partner, hs []int32) []int32 {
 	}
 	var maybe []int32
 	for ; i < len(keys); i++ {
-		h := finish(mix(mix(mix(mix(mix(hashSeed, uint64(uint32(keys[i]))), uint64(uint32(period[i]))),
+		h := rowhash.Finish(rowhash.Mix(rowhash.Mix(rowhash.Mix(rowhash.Mix(rowhash.Mix(rowhash.Seed, uint64(uint32(keys[i]))), uint64(uint32(period[i]))),
 			uint64(uint32(reporter[i]))), uint64(uint32(partner[i]))), uint64(uint32(hs[i]))))
 		if d.before[blockKey{keys[i], period[i], reporter[i], partner[i]}] || d.seen.mayHave(h) {
 			maybe = append(maybe, int32(i))

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/output/warehouse/internal/rowhash"
 )
 
 // Once the proof ends, the rows that may repeat a key are flagged: those
@@ -45,7 +46,7 @@ func TestDupProofFlagsPossibleRepeats(t *testing.T) {
 func TestKeyFilter(t *testing.T) {
 	var f keyFilter
 	const n = 3 * firstFilterKeys
-	h := func(i int) uint64 { return finish(mix(hashSeed, uint64(i))) }
+	h := func(i int) uint64 { return rowhash.Finish(rowhash.Mix(rowhash.Seed, uint64(i))) }
 	for i := range n {
 		f.add(h(i))
 	}
