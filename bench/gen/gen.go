@@ -146,25 +146,7 @@ func Generate(w io.Writer, rows int, seed int64, year int) error {
 			}
 			slices.Sort(picked)
 			for _, code := range picked {
-				line = append(line[:0], yearB...)
-				line = append(line, ',')
-				line = strconv.AppendInt(line, int64(countries[i].M49), 10)
-				line = append(line, ',')
-				line = strconv.AppendInt(line, int64(countries[j].M49), 10)
-				line = append(line, ',')
-				line = strconv.AppendInt(line, int64(code), 10) // 10121: BACI drops the zero
-				line = append(line, ',')
-				v := math.Max(0.001, math.Exp(math.Log(20)+2.6*r.NormFloat64()))
-				line = strconv.AppendFloat(line, v, 'f', 3, 64)
-				line = append(line, ',')
-				if r.Float64() < 0.05 {
-					line = append(line, missingQty...)
-				} else {
-					// tonnes at a log-normal price around 2 thousand USD a tonne
-					q := v / math.Exp(math.Log(2)+1.8*r.NormFloat64())
-					line = strconv.AppendFloat(line, q, 'f', 3, 64)
-				}
-				line = append(line, '\n')
+				line = appendRow(line[:0], r, yearB, countries[i].M49, countries[j].M49, code)
 				if _, err := bw.Write(line); err != nil {
 					return err
 				}
@@ -205,29 +187,37 @@ func GenerateRandom(w io.Writer, rows int, seed int64, year int) (repeats int, e
 		} else {
 			seen[key/64] |= 1 << (key % 64)
 		}
-		line = append(line[:0], yearB...)
-		line = append(line, ',')
-		line = strconv.AppendInt(line, int64(countries[i].M49), 10)
-		line = append(line, ',')
-		line = strconv.AppendInt(line, int64(countries[j].M49), 10)
-		line = append(line, ',')
-		line = strconv.AppendInt(line, int64(products[k]), 10)
-		line = append(line, ',')
-		v := math.Max(0.001, math.Exp(math.Log(20)+2.6*r.NormFloat64()))
-		line = strconv.AppendFloat(line, v, 'f', 3, 64)
-		line = append(line, ',')
-		if r.Float64() < 0.05 {
-			line = append(line, missingQty...)
-		} else {
-			q := v / math.Exp(math.Log(2)+1.8*r.NormFloat64())
-			line = strconv.AppendFloat(line, q, 'f', 3, 64)
-		}
-		line = append(line, '\n')
+		line = appendRow(line[:0], r, yearB, countries[i].M49, countries[j].M49, products[k])
 		if _, err := bw.Write(line); err != nil {
 			return repeats, err
 		}
 	}
 	return repeats, bw.Flush()
+}
+
+// appendRow appends one data line: year, exporter, importer, product,
+// a log-normal value (thousands of USD, three decimals) and its quantity,
+// missing in about 5% of rows.
+func appendRow(line []byte, r *rand.Rand, year []byte, exporter, importer, code int) []byte {
+	line = append(line, year...)
+	line = append(line, ',')
+	line = strconv.AppendInt(line, int64(exporter), 10)
+	line = append(line, ',')
+	line = strconv.AppendInt(line, int64(importer), 10)
+	line = append(line, ',')
+	line = strconv.AppendInt(line, int64(code), 10) // 10121: BACI drops the zero
+	line = append(line, ',')
+	v := math.Max(0.001, math.Exp(math.Log(20)+2.6*r.NormFloat64()))
+	line = strconv.AppendFloat(line, v, 'f', 3, 64)
+	line = append(line, ',')
+	if r.Float64() < 0.05 {
+		line = append(line, missingQty...)
+	} else {
+		// tonnes at a log-normal price around 2 thousand USD a tonne
+		q := v / math.Exp(math.Log(2)+1.8*r.NormFloat64())
+		line = strconv.AppendFloat(line, q, 'f', 3, 64)
+	}
+	return append(line, '\n')
 }
 
 // zipf returns n weights 1/rank^s, summing to 1, over a seeded ranking.

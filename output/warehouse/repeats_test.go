@@ -11,7 +11,7 @@ import (
 // Once the proof ends, the rows that may repeat a key are flagged: those
 // of blocks seen before, and those whose key the filter has seen.
 func TestDupProofFlagsPossibleRepeats(t *testing.T) {
-	type row struct{ key, period, reporter, partner, hs int32 }
+	type row = proofRow
 	cases := []struct {
 		name    string
 		batches [][]row
@@ -27,13 +27,7 @@ func TestDupProofFlagsPossibleRepeats(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var d dupProof
 			for i, b := range tc.batches {
-				cols := make([][]int32, 5)
-				for _, r := range b {
-					for i, v := range []int32{r.key, r.period, r.reporter, r.partner, r.hs} {
-						cols[i] = append(cols[i], v)
-					}
-				}
-				if got := d.check(cols[0], cols[1], cols[2], cols[3], cols[4]); !slices.Equal(got, tc.want[i]) {
+				if got := checkRows(&d, b); !slices.Equal(got, tc.want[i]) {
 					t.Errorf("batch %d: flagged %v, want %v", i, got, tc.want[i])
 				}
 			}
