@@ -22,7 +22,6 @@ const (
 	StatusOK        = "ok"
 	StatusFailed    = "failed"
 	StatusCancelled = "cancelled"
-	StatusLoaded    = "loaded"
 )
 
 // StartRun records a run as running and returns its id.
