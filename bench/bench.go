@@ -34,6 +34,10 @@ type Options struct {
 	Seed   int64
 	Year   int    // year of the generated file (default 2022)
 	HS     string // all: load every row (fair against read_csv); critical: the default commodity filter
+	// Order of the generated rows: "baci" (BACI's own: by exporter,
+	// importer, product; default) or "random" (rows drawn independently
+	// in no order, so some keys repeat and are rejected).
+	Order string
 	// Verbose passes the children's warehouse logs (staging and merge
 	// times) through to Log.
 	Verbose bool
@@ -53,6 +57,13 @@ func (o *Options) defaults() error {
 	}
 	if o.Year == 0 {
 		o.Year = 2022
+	}
+	switch o.Order {
+	case "":
+		o.Order = "baci"
+	case "baci", "random":
+	default:
+		return fmt.Errorf("--order must be baci or random, got %q", o.Order)
 	}
 	switch o.HS {
 	case "":
@@ -91,6 +102,7 @@ func Run(ctx context.Context, o Options, out io.Writer) error {
 		return err
 	}
 	var file string
+	repeats := -1 // rows a load must reject, when known
 	if o.File != "" {
 		file = o.File
 		n, err := dataRows(file)
@@ -101,7 +113,7 @@ func Run(ctx context.Context, o Options, out io.Writer) error {
 		fmt.Fprintf(out, "using %s: %d rows (--hs %s)\n", file, n, o.HS)
 	} else {
 		var err error
-		if file, err = generate(dir, o, out); err != nil {
+		if file, repeats, err = generate(dir, o, out); err != nil {
 			return err
 		}
 	}
@@ -119,6 +131,9 @@ func Run(ctx context.Context, o Options, out io.Writer) error {
 		}
 		if res.Loaded+res.Rejected != res.RowsIn || res.Unchanged != 0 {
 			return fmt.Errorf("round %d, A: fresh load did not load every row: %+v", r, res)
+		}
+		if repeats >= 0 && o.HS == "all" && res.Rejected != int64(repeats) {
+			return fmt.Errorf("round %d, A: %d rows rejected, but the file repeats %d keys", r, res.Rejected, repeats)
 		}
 		peak = max(peak, rss)
 		as = append(as, res.TotalS)
@@ -198,24 +213,34 @@ func dataRows(path string) (int, error) {
 	return lines - 1, nil
 }
 
-// generate writes the BACI file and its country codes into dir.
-func generate(dir string, o Options, out io.Writer) (string, error) {
+// generate writes the BACI file and its country codes into dir. It
+// returns the file and, for random rows, how many repeat an earlier key
+// (else 0).
+func generate(dir string, o Options, out io.Writer) (string, int, error) {
 	start := time.Now()
 	if err := writeFile(filepath.Join(dir, gen.CountryCodesFileName), gen.WriteCountryCodes); err != nil {
-		return "", err
+		return "", 0, err
 	}
 	path := filepath.Join(dir, gen.FileName(o.Year))
-	err := writeFile(path, func(w io.Writer) error { return gen.Generate(w, o.Rows, o.Seed, o.Year) })
+	repeats := 0
+	err := writeFile(path, func(w io.Writer) error {
+		if o.Order == "random" {
+			var err error
+			repeats, err = gen.GenerateRandom(w, o.Rows, o.Seed, o.Year)
+			return err
+		}
+		return gen.Generate(w, o.Rows, o.Seed, o.Year)
+	})
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	st, err := os.Stat(path)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
-	fmt.Fprintf(out, "generated %s: %d rows, %.1f MiB in %.2fs (seed %d, --hs %s)\n",
-		path, o.Rows, float64(st.Size())/(1<<20), time.Since(start).Seconds(), o.Seed, o.HS)
-	return path, nil
+	fmt.Fprintf(out, "generated %s: %d rows (%s order, %d repeated keys), %.1f MiB in %.2fs (seed %d, --hs %s)\n",
+		path, o.Rows, o.Order, repeats, float64(st.Size())/(1<<20), time.Since(start).Seconds(), o.Seed, o.HS)
+	return path, repeats, nil
 }
 
 func writeFile(path string, fill func(io.Writer) error) error {

@@ -146,25 +146,7 @@ func Generate(w io.Writer, rows int, seed int64, year int) error {
 			}
 			slices.Sort(picked)
 			for _, code := range picked {
-				line = append(line[:0], yearB...)
-				line = append(line, ',')
-				line = strconv.AppendInt(line, int64(countries[i].M49), 10)
-				line = append(line, ',')
-				line = strconv.AppendInt(line, int64(countries[j].M49), 10)
-				line = append(line, ',')
-				line = strconv.AppendInt(line, int64(code), 10) // 10121: BACI drops the zero
-				line = append(line, ',')
-				v := math.Max(0.001, math.Exp(math.Log(20)+2.6*r.NormFloat64()))
-				line = strconv.AppendFloat(line, v, 'f', 3, 64)
-				line = append(line, ',')
-				if r.Float64() < 0.05 {
-					line = append(line, missingQty...)
-				} else {
-					// tonnes at a log-normal price around 2 thousand USD a tonne
-					q := v / math.Exp(math.Log(2)+1.8*r.NormFloat64())
-					line = strconv.AppendFloat(line, q, 'f', 3, 64)
-				}
-				line = append(line, '\n')
+				line = appendRow(line[:0], r, yearB, countries[i].M49, countries[j].M49, code)
 				if _, err := bw.Write(line); err != nil {
 					return err
 				}
@@ -172,6 +154,70 @@ func Generate(w io.Writer, rows int, seed int64, year int) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// GenerateRandom writes a BACI data file of exactly rows rows for year
+// whose rows are drawn independently and uniformly from every (exporter,
+// importer, product): in no order, and with repeated keys as chance
+// makes them (about rows²/(2·230·229·5,400): 175,000 in 10M rows). It
+// returns how many rows repeat the key of an earlier row, which a load
+// must reject.
+func GenerateRandom(w io.Writer, rows int, seed int64, year int) (repeats int, err error) {
+	r := rand.New(rand.NewPCG(uint64(seed), uint64(year)))
+	countries := Countries()
+	products := Products(seed)
+	nc, np := len(countries), len(products)
+	if rows < 0 {
+		return 0, fmt.Errorf("rows must be at least 0, got %d", rows)
+	}
+	seen := make([]uint64, (nc*nc*np+63)/64) // a bit per key
+	bw := bufio.NewWriterSize(w, 1<<20)
+	bw.WriteString(Header + "\n")
+	yearB := strconv.AppendInt(nil, int64(year), 10)
+	var line []byte
+	for range rows {
+		i := r.IntN(nc)
+		j := r.IntN(nc - 1)
+		if j >= i {
+			j++ // never the exporter itself
+		}
+		k := r.IntN(np)
+		if key := (i*nc+j)*np + k; seen[key/64]&(1<<(key%64)) != 0 {
+			repeats++
+		} else {
+			seen[key/64] |= 1 << (key % 64)
+		}
+		line = appendRow(line[:0], r, yearB, countries[i].M49, countries[j].M49, products[k])
+		if _, err := bw.Write(line); err != nil {
+			return repeats, err
+		}
+	}
+	return repeats, bw.Flush()
+}
+
+// appendRow appends one data line: year, exporter, importer, product,
+// a log-normal value (thousands of USD, three decimals) and its quantity,
+// missing in about 5% of rows.
+func appendRow(line []byte, r *rand.Rand, year []byte, exporter, importer, code int) []byte {
+	line = append(line, year...)
+	line = append(line, ',')
+	line = strconv.AppendInt(line, int64(exporter), 10)
+	line = append(line, ',')
+	line = strconv.AppendInt(line, int64(importer), 10)
+	line = append(line, ',')
+	line = strconv.AppendInt(line, int64(code), 10) // 10121: BACI drops the zero
+	line = append(line, ',')
+	v := math.Max(0.001, math.Exp(math.Log(20)+2.6*r.NormFloat64()))
+	line = strconv.AppendFloat(line, v, 'f', 3, 64)
+	line = append(line, ',')
+	if r.Float64() < 0.05 {
+		line = append(line, missingQty...)
+	} else {
+		// tonnes at a log-normal price around 2 thousand USD a tonne
+		q := v / math.Exp(math.Log(2)+1.8*r.NormFloat64())
+		line = strconv.AppendFloat(line, q, 'f', 3, 64)
+	}
+	return append(line, '\n')
 }
 
 // zipf returns n weights 1/rank^s, summing to 1, over a seeded ranking.

@@ -150,3 +150,51 @@ func TestLoadsWithoutRejections(t *testing.T) {
 		t.Errorf("%d rows loaded, want 20000", got)
 	}
 }
+
+// Random rows come in no order, repeat keys about as chance predicts, and
+// GenerateRandom counts the repeats as a reader of the file would.
+func TestGenerateRandom(t *testing.T) {
+	const rows = 200_000
+	var b bytes.Buffer
+	repeats, err := gen.GenerateRandom(&b, rows, 5, 2022)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(&b)
+	sc.Scan()
+	if sc.Text() != gen.Header {
+		t.Fatalf("header %q", sc.Text())
+	}
+	seen := map[string]bool{}
+	n, again, descents := 0, 0, 0
+	prev := ""
+	for sc.Scan() {
+		f := strings.Split(sc.Text(), ",")
+		if len(f) != 6 || f[0] != "2022" || f[1] == f[2] {
+			t.Fatalf("line %d: %q", n+2, sc.Text())
+		}
+		key := f[1] + "," + f[2] + "," + f[3]
+		if seen[key] {
+			again++
+		}
+		seen[key] = true
+		if key < prev {
+			descents++
+		}
+		prev = key
+		n++
+	}
+	if n != rows {
+		t.Fatalf("%d rows, want %d", n, rows)
+	}
+	if again != repeats {
+		t.Errorf("file repeats %d keys, GenerateRandom counted %d", again, repeats)
+	}
+	// rows²/(2 keys) is about 61 here.
+	if repeats < 30 || repeats > 100 {
+		t.Errorf("%d repeats in %d random rows, expected about 61", repeats, rows)
+	}
+	if descents < rows/3 {
+		t.Errorf("only %d of %d rows come before their predecessor: not in random order", descents, rows)
+	}
+}

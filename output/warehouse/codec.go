@@ -1,7 +1,6 @@
 package warehouse
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -14,6 +13,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/internal/arrowmem"
+	"github.com/tradewh/tradewh/output/warehouse/internal/rowhash"
 )
 
 // Trade-flow versions are stored id-coded (migration 004): the loader
@@ -132,7 +133,8 @@ func (c *codec) loadParts(alias string) (int32, string) {
 	return c.firstPart, "CASE " + alias + ".part_id" + b.String() + " END"
 }
 
-// mayHaveDuplicates reports whether rows encoded so far may share a key.
+// mayHaveDuplicates reports whether rows encoded so far may share a key:
+// then rows were flagged as possible repeats.
 func (c *codec) mayHaveDuplicates() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -166,10 +168,11 @@ func loadCodec(ctx context.Context, tx *sql.Tx) (*codec, error) {
 	return c, nil
 }
 
-// encode returns rec as a batch of versionSchema with row hashes rh.
-// Columns with a null where history requires a value get a null id; such
-// a batch is staged, never written as it is.
-func (c *codec) encode(rec arrow.RecordBatch, rh []uint64) arrow.RecordBatch {
+// encode returns rec as a batch of versionSchema with row hashes rh, and
+// the rows that may repeat an earlier row's key (see dupProof). Columns
+// with a null where history requires a value get a null id; such a batch
+// is staged, never written as it is.
+func (c *codec) encode(rec arrow.RecordBatch, rh []uint64) (arrow.RecordBatch, []int32) {
 	n := int(rec.NumRows())
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -193,12 +196,12 @@ func (c *codec) encode(rec arrow.RecordBatch, rh []uint64) arrow.RecordBatch {
 	for _, a := range cols {
 		a.Release()
 	}
-	c.proveUnique(out)
-	return out
+	return out, c.proveUnique(out)
 }
 
-// proveUnique feeds an encoded batch to the duplicate proof.
-func (c *codec) proveUnique(b arrow.RecordBatch) {
+// proveUnique feeds an encoded batch to the duplicate proof and returns
+// the rows that may repeat a key.
+func (c *codec) proveUnique(b arrow.RecordBatch) []int32 {
 	ints := func(i int) []int32 {
 		return arrow.Int32Traits.CastFromBytes(b.Column(i).Data().Buffers()[1].Bytes())[b.Column(i).Data().Offset():][:b.NumRows()]
 	}
@@ -209,7 +212,7 @@ func (c *codec) proveUnique(b arrow.RecordBatch) {
 			keys[i] = c.keyOf[p-c.firstPart]
 		}
 	}
-	c.dups.check(keys, ints(1), ints(2), ints(3), ints(4))
+	return c.dups.check(keys, ints(1), ints(2), ints(3), ints(4))
 }
 
 // codeIDs codes a string column; consecutive rows often repeat a value
@@ -217,7 +220,7 @@ func (c *codec) proveUnique(b arrow.RecordBatch) {
 func (c *codec) codeIDs(col arrow.Array) arrow.Array {
 	n := col.Len()
 	buf, ids := pooledInt32s(n)
-	if v, null, ok := constant(col); ok {
+	if v, null, ok := rowhash.Constant(col); ok {
 		if !null {
 			id := c.code(v)
 			for i := range ids {
@@ -259,7 +262,7 @@ func (c *codec) codeIDs(col arrow.Array) arrow.Array {
 		}
 		v := a.Value(i)
 		if len(v) < 8 { // a short code compares and looks up as a number
-			k := strHash(v)
+			k := rowhash.Str(v)
 			if prevID == 0 || k != prevShort {
 				prev, prevShort, prevID = "", k, c.shortCode(k, v)
 			}
@@ -304,7 +307,7 @@ func (c *codec) partIDs(rec arrow.RecordBatch, n int) arrow.Array {
 	for k, j := range partCols {
 		cols[k] = rec.Column(j)
 		strs[k] = etl.StringsOf(cols[k])
-		if v, null, ok := constant(cols[k]); ok {
+		if v, null, ok := rowhash.Constant(cols[k]); ok {
 			key.vals[k], key.null[k] = v, null
 		} else {
 			varying = true
@@ -373,48 +376,6 @@ func (c *codec) part(key partKey) (int32, bool) {
 	return id, true
 }
 
-// constant reports whether every value of a string column (in either
-// form) is the same, and which; a single-entry dictionary says so at once.
-func constant(col arrow.Array) (v string, null, ok bool) {
-	n := col.Len()
-	switch col.NullN() {
-	case n:
-		return "", true, true
-	case 0:
-	default:
-		return "", false, false
-	}
-	switch a := col.(type) {
-	case *array.Dictionary:
-		dict := a.Dictionary().(*array.String)
-		ix := etl.DictIndices(a)
-		if dict.Len() > 1 {
-			for _, k := range ix {
-				if k != ix[0] {
-					return "", false, false
-				}
-			}
-		}
-		return dict.Value(int(ix[0])), false, true
-	case *array.String:
-		offs := a.ValueOffsets()
-		l := offs[1] - offs[0]
-		for i := 1; i <= n; i++ {
-			if offs[i]-offs[i-1] != l {
-				return "", false, false
-			}
-		}
-		// Equal lengths and the bytes equal to themselves shifted by one
-		// value: every value is the first.
-		data := a.ValueBytes()
-		if l > 0 && !bytes.Equal(data[l:], data[:len(data)-int(l)]) {
-			return "", false, false
-		}
-		return a.Value(0), false, true
-	}
-	return "", false, false
-}
-
 // flush writes the codes and parts assigned since the last flush.
 func (c *codec) flush(ctx context.Context, l *loader) error {
 	c.mu.Lock()
@@ -478,7 +439,7 @@ func (l *loader) insertColumns(ctx context.Context, table, extra string, cols []
 
 // pooledInt32s is a cleared pooled buffer of n int32 values.
 func pooledInt32s(n int) (*memory.Buffer, []int32) {
-	b := etl.PooledBuffer(4 * max(n, 1))
+	b := arrowmem.PooledBuffer(4 * max(n, 1))
 	ids := arrow.Int32Traits.CastFromBytes(b.Bytes())[:n]
 	clear(ids) // pooled memory comes back dirty
 	return b, ids
@@ -486,7 +447,7 @@ func pooledInt32s(n int) (*memory.Buffer, []int32) {
 
 // pooledBitmap is a cleared pooled validity bitmap of n bits.
 func pooledBitmap(n int) (*memory.Buffer, []byte) {
-	b := etl.PooledBuffer(int(max(bitutil.BytesForBits(int64(n)), 1)))
+	b := arrowmem.PooledBuffer(int(max(bitutil.BytesForBits(int64(n)), 1)))
 	clear(b.Bytes())
 	return b, b.Bytes()
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/output/warehouse/internal/rowhash"
 )
 
 // loader is one load: its connection, its transaction (open from the
@@ -24,6 +25,9 @@ type loader struct {
 	runID int64
 	tsLit string
 	codec *codec // ids of the id-coded table's codes and parts
+	// beforeCommit writes, in the load's transaction, what must commit
+	// with its rows: the run's record and the periods its marts wait for.
+	beforeCommit func(context.Context, *sql.Tx, etl.LoadStats) error
 
 	// The source's output: a stream into history reads ahead, and hands
 	// back the item that ended it in pending.
@@ -32,6 +36,9 @@ type loader struct {
 	batchNo int
 	st      *staged
 	rejBuf  []etl.Rejection // rejections met while a stream runs
+	// rows diverted from history as possible repeats, not yet staged
+	held     []arrow.RecordBatch
+	heldRows int
 }
 
 // next is the next item of the source, pending first.
@@ -117,6 +124,9 @@ func (l *loader) write(ctx context.Context, f fact, tl *tableLoad, it item, batc
 	if err := l.stream(ctx, f, tl, it, batchNo); err != nil {
 		return err
 	}
+	if err := l.stageHeld(ctx); err != nil {
+		return err
+	}
 	// Later statements read history through the views, which need the
 	// codes and parts of the rows just written.
 	return l.codec.flush(ctx, l)
@@ -149,8 +159,8 @@ func batchScope(f fact, rec arrow.RecordBatch) []scopeKey {
 	freqCol := rec.Column(sc.FieldIndices("freq")[0])
 	freq := etl.StringsOf(freqCol)
 	period := rec.Column(sc.FieldIndices("period")[0]).(*array.Date32)
-	if v, null, ok := constant(freqCol); ok && !null { // a batch of one period: no row by row
-		if d, ok := constantHash(period); ok {
+	if v, null, ok := rowhash.Constant(freqCol); ok && !null { // a batch of one period: no row by row
+		if d, ok := rowhash.ConstantHash(period); ok {
 			return []scopeKey{{v, int32(d)}}
 		}
 	}
@@ -202,6 +212,11 @@ func scopeLiteral(f fact, k scopeKey) string {
 // with their batch numbers, and sends the table's next batches there.
 func (l *loader) demote(ctx context.Context, f fact, tl *tableLoad) error {
 	tl.staged = true
+	if f.coded && l.codec.mayHaveDuplicates() {
+		if err := l.demoteHeld(ctx, f); err != nil {
+			return err
+		}
+	}
 	if len(tl.direct) == 0 {
 		return nil
 	}
@@ -282,7 +297,7 @@ func refRanges(rec arrow.RecordBatch) []refRange {
 	refs := etl.StringsOf(refCol)
 	rows := rec.Column(sc.FieldIndices("source_row")[0]).(*array.Int64)
 	if rows.Len() > 0 { // one file: no row by row
-		if v, null, ok := constant(refCol); ok && !null {
+		if v, null, ok := rowhash.Constant(refCol); ok && !null {
 			vs := rows.Int64Values()
 			r := refRange{ref: strings.Clone(v), lo: vs[0], hi: vs[0]}
 			for _, x := range vs {
@@ -315,60 +330,25 @@ func refRanges(rec arrow.RecordBatch) []refRange {
 // history (the first arrival wins, as in staging) and counts the rest.
 func (l *loader) finishDirect(ctx context.Context, f fact, tl *tableLoad, rejectHead string) (etl.LoadStats, error) {
 	st := etl.LoadStats{Periods: map[string][]string{}}
-	var rejected int64
+	var rejected, added int64 // added: rows beyond those streamed into history (negative: removed)
 	var err error
-	if f.coded {
-		rejected, err = l.rejectRepeatedIDs(ctx, f, tl, rejectHead)
-	} else {
-		rejected, err = rejectDuplicates(l.steps(ctx, f), f, rejectHead, f.rows, "t.valid_from = "+l.tsLit, f.keyHash(), f.physical,
-			func() (string, error) { return l.directRows(ctx, f, tl) })
+	switch {
+	case !f.coded:
+		rejected, err = rejectDuplicates(l.steps(ctx, f), f, rejectHead, f.rows, "t.valid_from = "+l.tsLit, f.keyHash(),
+			func() (string, error) { return l.directRows(ctx, f, tl) }, l.steps(ctx, f).dropFrom(f.physical))
+		added = -rejected // the rejected rows were written, and are deleted
+	case l.codec.mayHaveDuplicates():
+		rejected, added, err = l.settleRepeats(ctx, f, tl, rejectHead)
+	default:
+		l.w.log.Debug("merge step", "table", f.table, "step", "look for duplicates", "none", "each block arrived in one piece without repeated keys")
 	}
 	if err != nil {
 		return st, err
 	}
 	st.Rejected = rejected
-	st.Loaded = tl.directRows() - rejected
+	st.Loaded = tl.directRows() + added
 	scopeFromKeys(f, tl.scope, &st)
 	return st, nil
-}
-
-// rejectRepeatedIDs is the duplicate search of the id-coded table. When
-// the codec proved keys unique, there is nothing to search. Otherwise the
-// ids stand for the key's strings one to one, so equal keys have equal
-// ids: a grouping on numbers rules duplicates out without decoding the
-// load's rows; when it finds some, only the rows of those keys are
-// decoded and searched in full.
-func (l *loader) rejectRepeatedIDs(ctx context.Context, f fact, tl *tableLoad, rejectHead string) (int64, error) {
-	if !l.codec.mayHaveDuplicates() {
-		l.w.log.Debug("merge step", "table", f.table, "step", "look for duplicates", "none", "each block arrived in one piece without repeated keys")
-		return 0, nil
-	}
-	first, keyOf := l.codec.loadParts("v")
-	steps := l.steps(ctx, f)
-	if _, err := steps.exec("look for duplicate ids", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-		SELECT %s AS kp, v.period, v.reporter_id, v.partner_id, v.hs_id
-		FROM %s v WHERE v.part_id >= %d GROUP BY ALL HAVING count(*) > 1`,
-		dupIDs, keyOf, versionsTable, first)); err != nil {
-		return 0, err
-	}
-	n, err := steps.count("count duplicate ids", "SELECT count(*) FROM "+dupIDs)
-	if err != nil || n == 0 {
-		return 0, err
-	}
-	if err := l.numberBatches(ctx, f, tl); err != nil {
-		return 0, err
-	}
-	_, hKey := l.codec.loadParts("h")
-	repeated := fmt.Sprintf(`(SELECT h.*, h.rowid AS rid FROM %s h SEMI JOIN %s d
-			ON %s = d.kp AND h.period = d.period AND h.reporter_id = d.reporter_id
-			AND h.partner_id = d.partner_id AND h.hs_id = d.hs_id
-		WHERE h.part_id >= %d)`, versionsTable, dupIDs, hKey, first)
-	if _, err := steps.exec("find rows of repeated ids", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-		SELECT d.*, %s AS batch_no FROM (%s) d`, dupRows, batchOf("d"), decodeVersions(repeated))); err != nil {
-		return 0, err
-	}
-	return rejectDuplicates(steps, f, rejectHead, dupRows, "true", f.keyHash(), f.physical,
-		func() (string, error) { return dupRows, nil })
 }
 
 // scopeFromKeys records the periods (or years) seen while staging in st

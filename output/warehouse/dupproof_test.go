@@ -2,8 +2,22 @@ package warehouse
 
 import "testing"
 
+// proofRow is a row as the duplicate proof sees it.
+type proofRow struct{ key, period, reporter, partner, hs int32 }
+
+// checkRows feeds one batch of rows to d.
+func checkRows(d *dupProof, rows []proofRow) []int32 {
+	cols := make([][]int32, 5)
+	for _, r := range rows {
+		for i, v := range []int32{r.key, r.period, r.reporter, r.partner, r.hs} {
+			cols[i] = append(cols[i], v)
+		}
+	}
+	return d.check(cols[0], cols[1], cols[2], cols[3], cols[4])
+}
+
 func TestDupProof(t *testing.T) {
-	type row struct{ key, period, reporter, partner, hs int32 }
+	type row = proofRow
 	cases := []struct {
 		name        string
 		batches     [][]row
@@ -21,13 +35,7 @@ func TestDupProof(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var d dupProof
 			for _, b := range tc.batches {
-				cols := make([][]int32, 5)
-				for _, r := range b {
-					for i, v := range []int32{r.key, r.period, r.reporter, r.partner, r.hs} {
-						cols[i] = append(cols[i], v)
-					}
-				}
-				d.check(cols[0], cols[1], cols[2], cols[3], cols[4])
+				checkRows(&d, b)
 			}
 			if d.found != tc.found || d.lost != tc.lost {
 				t.Errorf("found %t lost %t, want %t %t", d.found, d.lost, tc.found, tc.lost)

@@ -57,7 +57,7 @@ func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.
 		}
 	}
 
-	ddl := []string{createStage(stageRejected, rejectSchema)}
+	ddl := []string{createStage(stageRejected, rejectSchema), repeatsDDL()}
 	for _, f := range facts {
 		ddl = append(ddl, f.stageDDL())
 	}
@@ -80,15 +80,19 @@ func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.
 		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
 	}
 	l := &loader{w: w, conn: conn, tx: tx, runID: runID, codec: cd,
-		tsLit: "TIMESTAMP '" + ts.Format("2006-01-02 15:04:05.000000") + "'"}
+		tsLit: "TIMESTAMP '" + ts.Format("2006-01-02 15:04:05.000000") + "'",
+		beforeCommit: func(ctx context.Context, tx *sql.Tx, st etl.LoadStats) error {
+			return recordLoaded(ctx, tx, runID, ts, st)
+		}}
+	defer l.releaseHeld()
 	sg, err := l.stage(ctx, src)
 	if err != nil {
-		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
+		return etl.LoadStats{}, fmt.Errorf("load: %w", outOfMemory(err))
 	}
 	staging := time.Since(start)
 	st, err := l.merge(ctx, sg)
 	if err != nil {
-		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
+		return etl.LoadStats{}, fmt.Errorf("load: %w", outOfMemory(err))
 	}
 	w.log.Info("loaded", "run", runID, "rows_in", st.RowsIn, "loaded", st.Loaded, "revised", st.Revised,
 		"unchanged", st.Unchanged, "rejected", st.Rejected,
@@ -96,12 +100,35 @@ func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.
 	return st, nil
 }
 
+// memoryError is DuckDB's out-of-memory error without its advice, which
+// names settings (threads, memory_limit) that tradewh does not expose.
+type memoryError struct {
+	err error
+	msg string
+}
+
+func (e *memoryError) Error() string { return e.msg }
+func (e *memoryError) Unwrap() error { return e.err }
+
+// outOfMemory rewords an out-of-memory error of DuckDB; other errors
+// pass through.
+func outOfMemory(err error) error {
+	msg := err.Error()
+	at := strings.Index(msg, "Out of Memory Error")
+	if at < 0 {
+		return err
+	}
+	line, _, _ := strings.Cut(msg[at:], "\n")
+	return &memoryError{err: err, msg: msg[:at] + line +
+		" (DuckDB could not spill this step to disk; nothing of the load was written: please report it with the input's size and kind)"}
+}
+
 // dropStaging removes the load's TEMP tables and returns conn to the pool;
 // if that fails the connection is discarded so no stale staging survives.
 func (w *Warehouse) dropStaging(conn *sql.Conn) {
 	ctx := context.Background()
-	qs := []string{"DROP TABLE IF EXISTS " + stageRejected}
-	for _, t := range []string{dupKeys, stageGroups, changedGroups, changedRows, directBatches, dupRows, dupIDs} {
+	qs := []string{"DROP TABLE IF EXISTS " + stageRejected, "DROP TABLE IF EXISTS " + stageRepeats}
+	for _, t := range []string{dupKeys, stageGroups, changedGroups, changedRows, directBatches, dupRows, dupRowIDs} {
 		qs = append(qs, "DROP TABLE IF EXISTS "+t)
 	}
 	for _, f := range facts {
@@ -123,8 +150,9 @@ const (
 	changedGroups = "stage_changed_groups"
 	changedRows   = "stage_changed_rows"
 	directBatches = "stage_direct_batches"
-	dupRows       = "stage_dup_rows" // rows of keys that repeat, straight into history
-	dupIDs        = "stage_dup_ids"  // and those keys, as ids
+	dupRows       = "stage_dup_rows"    // rows of keys that repeat, straight into history
+	dupIDs        = "stage_dup_ids"     // and those keys, as ids
+	dupRowIDs     = "stage_dup_row_ids" // the rows of those keys, as ids
 )
 
 // merge finishes the load in its transaction: rejections, duplicates,
@@ -188,6 +216,9 @@ func (l *loader) merge(ctx context.Context, sg staged) (etl.LoadStats, error) {
 	if err := st.Reconciles(); err != nil {
 		return st, err
 	}
+	if err := l.beforeCommit(ctx, l.tx, st); err != nil {
+		return st, err
+	}
 	start := time.Now()
 	if err := l.tx.Commit(); err != nil {
 		return st, fmt.Errorf("commit: %w", err)
@@ -225,6 +256,15 @@ func (s steps) exec(what, q string) (int64, error) {
 	n, err := res.RowsAffected()
 	s.log.Debug("merge step", "table", s.tbl, "step", what, "rows", n, "took", time.Since(start).Round(time.Millisecond))
 	return n, err
+}
+
+// dropFrom deletes the later arrivals rejectDuplicates found from table,
+// whose row ids they carry.
+func (s steps) dropFrom(table string) func(later string) error {
+	return func(later string) error {
+		_, err := s.exec("drop duplicates", fmt.Sprintf("DELETE FROM %s WHERE rowid IN (SELECT s.rid %s)", table, later))
+		return err
+	}
 }
 
 // count runs a query returning one number.
@@ -290,9 +330,9 @@ func mergeFact(s steps, f fact, runID int64, tsLit, rejectHead string, hasNulls 
 	}
 
 	dups := func(filter string) error {
-		n, err := rejectDuplicates(s, f, rejectHead, f.stage, filter, "kh", f.stage, func() (string, error) {
+		n, err := rejectDuplicates(s, f, rejectHead, f.stage, filter, "kh", func() (string, error) {
 			return fmt.Sprintf("(SELECT *, rowid AS rid FROM %s t WHERE %s)", f.stage, filter), nil
-		})
+		}, s.dropFrom(f.stage))
 		st.Rejected += n
 		return err
 	}
@@ -406,9 +446,9 @@ func mergeFact(s steps, f fact, runID int64, tsLit, rejectHead string, hasNulls 
 // key an earlier row has: the first arrival (batch, then lowest source_row)
 // wins. A grouping on the key's hash (keyHash) finds candidate keys
 // cheaply; only when there are some does rel (the rows with batch_no and
-// their row id in target as rid) get compared in full, and the later
-// arrivals deleted from target.
-func rejectDuplicates(s steps, f fact, rejectHead, table, filter, keyHash, target string, rel func() (string, error)) (int64, error) {
+// their row id as rid) get compared in full, and drop is given the later
+// arrivals: "FROM … s … WHERE …", s.rid their row ids.
+func rejectDuplicates(s steps, f fact, rejectHead, table, filter, keyHash string, rel func() (string, error), drop func(later string) error) (int64, error) {
 	keys := strings.Join(f.key, ", ")
 	hashes := fmt.Sprintf("SELECT %s AS h FROM %s t WHERE %s GROUP BY 1 HAVING count(*) > 1", keyHash, table, filter)
 	cands, err := s.count("look for duplicates", "SELECT count(*) FROM ("+hashes+")")
@@ -442,7 +482,7 @@ func rejectDuplicates(s steps, f fact, rejectHead, table, filter, keyHash, targe
 		return 0, err
 	}
 	if n > 0 {
-		if _, err := s.exec("drop duplicates", fmt.Sprintf("DELETE FROM %s WHERE rowid IN (SELECT s.rid %s)", target, later)); err != nil {
+		if err := drop(later); err != nil {
 			return 0, err
 		}
 	}

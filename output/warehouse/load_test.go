@@ -405,3 +405,24 @@ func TestConcurrentLoads(t *testing.T) {
 		t.Errorf("%d distinct load times, want 3", n)
 	}
 }
+
+// DuckDB's out-of-memory advice names settings tradewh does not expose:
+// the load's error keeps the step and the first line only.
+func TestOutOfMemoryIsReworded(t *testing.T) {
+	duck := errors.New("merge trade_flows: find rows: Out of Memory Error: failed to pin block of size 256.0 KiB (91.3 MiB/91.5 MiB used)\n\nPossible solutions:\n* Reducing the number of threads (SET threads=X)\n* Increasing the memory limit (SET memory_limit='...GB')")
+	got := outOfMemory(duck)
+	if !errors.Is(got, duck) {
+		t.Error("the reworded error does not wrap DuckDB's")
+	}
+	msg := got.Error()
+	if strings.Contains(msg, "SET ") || strings.Contains(msg, "Possible solutions") {
+		t.Errorf("advice left in: %q", msg)
+	}
+	if !strings.HasPrefix(msg, "merge trade_flows: find rows: Out of Memory Error: failed to pin block") || !strings.Contains(msg, "nothing of the load was written") {
+		t.Errorf("message %q", msg)
+	}
+	other := errors.New("constraint violated")
+	if outOfMemory(other) != other {
+		t.Error("another error was changed")
+	}
+}

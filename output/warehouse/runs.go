@@ -14,11 +14,14 @@ import (
 
 // Run statuses in etl_runs.
 const (
-	StatusRunning   = "running"
+	StatusRunning = "running"
+	// StatusLoaded is a run whose load committed and whose marts (if it
+	// rebuilds them) and bookkeeping had not finished yet: its periods
+	// wait in mart_pending. FinishRun sets the run's final status.
+	StatusLoaded    = "loaded"
 	StatusOK        = "ok"
 	StatusFailed    = "failed"
 	StatusCancelled = "cancelled"
-	StatusLoaded    = "loaded"
 )
 
 // StartRun records a run as running and returns its id.
@@ -65,6 +68,32 @@ func (w *Warehouse) FinishRun(ctx context.Context, runID int64, st etl.LoadStats
 	})
 	if err != nil {
 		return fmt.Errorf("finish run %d: %w", runID, err)
+	}
+	return nil
+}
+
+// recordLoaded is done in the load's own transaction, just before its
+// commit: the run is recorded as loaded with its counts, and the load's
+// periods are left in mart_pending until a mart rebuild clears them. A
+// process that ends after the commit thus leaves a run that says its rows
+// are in, and marts that the next rebuild brings up to date.
+func recordLoaded(ctx context.Context, tx *sql.Tx, runID int64, at time.Time, st etl.LoadStats) error {
+	scope, err := martScope(st)
+	if err != nil {
+		return fmt.Errorf("record the load's periods: %w", err)
+	}
+	if len(scope) > 0 {
+		values, args := scopeValues(scope)
+		q := `INSERT INTO mart_pending SELECT freq, period, ? FROM (` + values + `) ON CONFLICT DO NOTHING`
+		if _, err := tx.ExecContext(ctx, q, append([]any{at}, args...)...); err != nil {
+			return fmt.Errorf("record the load's periods: %w", err)
+		}
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE etl_runs SET status = ?, rows_in = ?, rows_loaded = ?,
+		rows_unchanged = ?, rows_rejected = ? WHERE run_id = ? AND status = ?`,
+		StatusLoaded, st.RowsIn, st.Loaded, st.Unchanged, st.Rejected, runID, StatusRunning)
+	if err != nil {
+		return fmt.Errorf("record run %d as loaded: %w", runID, err)
 	}
 	return nil
 }

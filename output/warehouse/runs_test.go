@@ -149,3 +149,103 @@ func TestInterruptedRunClosedOnOpen(t *testing.T) {
 		t.Errorf("run after reopening: %s %q %v", status, msg, finished)
 	}
 }
+
+// A process that ends right after a load's commit (kill -9 before the
+// marts or FinishRun) leaves the run recorded as loaded with its counts,
+// and the load's periods pending, so the next rebuild includes them.
+func TestCommittedLoadRecordsItselfAndItsPendingPeriods(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	w, err := Open(ctx, Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := w.StartRun(ctx, "nightly", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := &testSource{
+		flows: []etl.TradeFlow{flow(year(2021), "811292", 10, 1), flow(year(2022), "811292", 20, 2),
+			flow(year(2022), "811292", 21, 3)}, // a repeated key: rejected
+		stats: []etl.MineralStat{stat(2023, 5, 1)},
+	}
+	st, err := w.Load(ctx, id, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Loaded != 3 || st.Rejected != 1 {
+		t.Fatalf("loaded %d, rejected %d; want 3 and 1", st.Loaded, st.Rejected)
+	}
+	// No rebuild, no FinishRun: the process ends here.
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	w = openTest(t, dir)
+	if status, _ := runStatus(t, w, id); status != StatusLoaded {
+		t.Errorf("run recorded as %s after its load committed, want %s", status, StatusLoaded)
+	}
+	if n := queryInt(t, w, `SELECT count(*) FROM etl_runs WHERE run_id = ? AND rows_in = 4 AND rows_loaded = 3
+		AND rows_unchanged = 0 AND rows_rejected = 1`, id); n != 1 {
+		t.Error("the loaded run's counts were not recorded")
+	}
+	// Two trade years, and the statistics year with its months.
+	if n := queryInt(t, w, "SELECT count(*) FROM mart_pending"); n != 2+13 {
+		t.Errorf("%d periods pending, want 15", n)
+	}
+	for _, q := range []string{
+		"SELECT count(*) FROM mart_pending WHERE freq = 'A' AND period = DATE '2021-01-01'",
+		"SELECT count(*) FROM mart_pending WHERE freq = 'A' AND period = DATE '2022-01-01'",
+		"SELECT count(*) FROM mart_pending WHERE freq = 'M' AND period = DATE '2023-12-01'",
+	} {
+		if queryInt(t, w, q) != 1 {
+			t.Errorf("not pending: %s", q)
+		}
+	}
+
+	// The next rebuild, whatever its own scope, takes them and clears them.
+	if err := w.RebuildMarts(ctx, etl.LoadStats{}, false); err != nil {
+		t.Fatal(err)
+	}
+	if n := queryInt(t, w, "SELECT count(*) FROM mart_pending"); n != 0 {
+		t.Errorf("%d periods still pending after the rebuild", n)
+	}
+	if n := queryInt(t, w, "SELECT count(DISTINCT year) FROM import_shares WHERE year IN (2021, 2022)"); n != 2 {
+		t.Errorf("marts of %d of the 2 loaded years were built", n)
+	}
+	// The run's own end still records its outcome.
+	if err := w.FinishRun(ctx, id, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := runStatus(t, w, id); status != StatusOK {
+		t.Errorf("finished run is %s", status)
+	}
+}
+
+// A load that fails before its commit records nothing pending and leaves
+// its run running (for FinishRun to record the failure).
+func TestFailedLoadLeavesNothingPending(t *testing.T) {
+	ctx := context.Background()
+	w := openTest(t, "")
+	id, err := w.StartRun(ctx, "nightly", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("source broke")
+	src := &testSource{flows: []etl.TradeFlow{flow(year(2021), "811292", 10, 1), flow(year(2022), "811292", 20, 2)},
+		before: func(_ context.Context, i int) error {
+			if i == 2 {
+				return boom
+			}
+			return nil
+		}}
+	if _, err := w.Load(ctx, id, src); !errors.Is(err, boom) {
+		t.Fatalf("load error %v, want %v", err, boom)
+	}
+	if n := queryInt(t, w, "SELECT count(*) FROM mart_pending"); n != 0 {
+		t.Errorf("%d periods pending after a failed load", n)
+	}
+	if status, _ := runStatus(t, w, id); status != StatusRunning {
+		t.Errorf("run is %s", status)
+	}
+}

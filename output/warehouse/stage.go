@@ -30,6 +30,7 @@ type item struct {
 	rec   arrow.RecordBatch
 	rh    []uint64          // row hashes of a canonical batch, computed by the source's goroutine
 	enc   arrow.RecordBatch // rec id-coded for an id-coded table, likewise
+	maybe []int32           // rows of enc that may repeat an earlier row's key
 	rej   []etl.Rejection
 }
 
@@ -179,7 +180,7 @@ func (s *sink) prepare(it *item) {
 	if f, ok := factOf(it.table); ok && checkSchema(it.table, it.rec.Schema()) == nil {
 		it.rh = hashRows(f, it.rec, nil)
 		if f.coded {
-			it.enc = s.cd.encode(it.rec, it.rh)
+			it.enc, it.maybe = s.cd.encode(it.rec, it.rh)
 		}
 	}
 }

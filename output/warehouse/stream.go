@@ -76,9 +76,14 @@ func (r *historyStream) take(it item, batchNo int) arrow.RecordBatch {
 	r.l.st.rows[r.f.table] += n
 	r.rows += n
 	if it.enc != nil && !r.tl.staged {
-		r.tl.direct = append(r.tl.direct, span{batchNo, n, refRanges(rec)})
+		enc := it.enc
+		if len(it.maybe) > 0 {
+			enc = r.l.divert(enc, it.maybe, batchNo)
+		}
+		r.rows += enc.NumRows() - n // held rows are not in this stream
+		r.tl.direct = append(r.tl.direct, span{batchNo, enc.NumRows(), refRanges(rec)})
 		rec.Release()
-		return it.enc
+		return enc
 	}
 	if it.rh == nil {
 		it.rh = hashRows(r.f, rec, nil)
@@ -125,7 +130,7 @@ func (r *historyStream) Next() bool {
 		return true
 	}
 	for r.err == nil && r.ctx.Err() == nil {
-		if len(r.l.rejBuf) >= maxBufferedRejections {
+		if len(r.l.rejBuf) >= maxBufferedRejections || r.l.heldRows >= maxHeldRepeats {
 			return false
 		}
 		it, ok := r.l.next()

@@ -26,22 +26,20 @@ type fact struct {
 	group []string
 }
 
+// facts are the canonical fact tables; their key, compared values and
+// groups are the domain's (etl.TableSpec).
 var facts = []fact{
 	{
 		table: etl.TradeFlows, history: "trade_flows_history", stage: "stage_trade_flows",
 		rows: "trade_flow_rows", physical: versionsTable, coded: true,
-		key:     []string{"source", "freq", "period", "reporter_iso3", "partner_iso3", "flow", "hs_code"},
-		compare: []string{"hs_revision", "commodity", "value_usd", "net_weight_kg", "quantity", "quantity_unit", "is_aggregate"},
-		scope:   "period",
-		group:   []string{"source", "freq", "period", "reporter_iso3"},
+		key: etl.TradeFlowsSpec.Key, compare: etl.TradeFlowsSpec.Compare, group: etl.TradeFlowsSpec.Group,
+		scope: "period",
 	},
 	{
 		table: etl.MineralStatistics, history: "mineral_statistics_history", stage: "stage_mineral_statistics",
 		rows: "(SELECT *, rowid AS rid FROM mineral_statistics_history)", physical: "mineral_statistics_history",
-		key:     []string{"source", "edition", "commodity", "year", "country_iso3", "measure", "product", "unit"},
-		compare: []string{"value", "qualifier"},
-		scope:   "year",
-		group:   []string{"source", "edition", "commodity", "year"},
+		key: etl.MineralStatisticsSpec.Key, compare: etl.MineralStatisticsSpec.Compare, group: etl.MineralStatisticsSpec.Group,
+		scope: "year",
 	},
 }
 
@@ -193,6 +191,8 @@ func sqlType(t arrow.DataType) string {
 		return "DOUBLE"
 	case arrow.INT64:
 		return "BIGINT"
+	case arrow.UINT64:
+		return "UBIGINT"
 	case arrow.INT32:
 		return "INTEGER"
 	case arrow.BOOL:

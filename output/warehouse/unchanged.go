@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/output/warehouse/internal/rowhash"
 )
 
 // groupPrint is a group's fingerprint: its row count and the sum of its
@@ -207,7 +208,7 @@ func historyMatches(ctx context.Context, conn *sql.Conn, f fact, scope string, g
 		if err := rows.Scan(dest...); err != nil {
 			return false, fmt.Errorf("fingerprint history: %w", err)
 		}
-		h, ok := groupHash(vals)
+		h, ok := rowhash.Group(vals)
 		if !ok {
 			return false, fmt.Errorf("fingerprint history: unexpected group value types %T", vals)
 		}

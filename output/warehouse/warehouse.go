@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/internal/arrowmem"
 )
 
 // FileName is the database file inside the warehouse folder.
@@ -55,17 +55,11 @@ type Options struct {
 const DefaultMemoryLimit = "96MB"
 
 // GoMemoryLimit is the soft limit on the Go heap of a process that runs
-// loads. A load keeps about 100 MiB of batches live; under Go's default
-// pacing the heap would grow to twice that before a collection, later in
-// a longer load, so peak RSS would grow with the file.
-const GoMemoryLimit = 160 << 20
+// loads (see arrowmem.GoMemoryLimit).
+const GoMemoryLimit = arrowmem.GoMemoryLimit
 
 // LimitGoMemory sets GoMemoryLimit unless GOMEMLIMIT sets a limit of its own.
-func LimitGoMemory() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(GoMemoryLimit)
-	}
-}
+func LimitGoMemory() { arrowmem.LimitGoMemory() }
 
 // TempDirName is the spill folder inside the warehouse folder.
 const TempDirName = ".tmp"

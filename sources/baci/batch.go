@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/internal/arrowmem"
 )
 
 // hsLen is the length of every product code BACI carries (HS6).
@@ -14,7 +15,7 @@ const hsLen = 6
 
 // batchBuilder collects rows as plain slices and turns them into an Arrow
 // record of etl.TradeFlowsSchema without per-value builders. Each batch
-// gets fresh buffers from etl.Pool (the loader may hold a batch while the
+// gets fresh buffers from arrowmem.Pool (the loader may hold a batch while the
 // next is parsed); they go back to the pool when the batch is released.
 type batchBuilder struct {
 	size int
@@ -72,7 +73,7 @@ func (b *batchBuilder) reset() {
 
 // alloc takes a buffer of n bytes from the pool for this batch.
 func (b *batchBuilder) alloc(n int) []byte {
-	buf := etl.PooledBuffer(n)
+	buf := arrowmem.PooledBuffer(n)
 	if b.bufs == nil {
 		b.bufs = map[*byte]*memory.Buffer{}
 	}

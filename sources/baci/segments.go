@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/internal/arrowmem"
 )
 
 // A file is parsed in segments of whole lines, about a batch's worth: one
@@ -22,7 +23,7 @@ import (
 // segment is a run of lines and, once parsed, what they gave.
 type segment struct {
 	data     []byte // lines, each ending in '\n'
-	buf      []byte // what data was read into, from etl.Pool
+	buf      []byte // what data was read into, from arrowmem.Pool
 	firstRow int64  // data rows before it in the file
 	recs     []arrow.RecordBatch
 	rejs     []etl.Rejection
@@ -155,7 +156,7 @@ func (p *parser) parse(ctx context.Context, s *segment) {
 		}
 		data = data[i+1:]
 	}
-	etl.Pool.Free(s.buf) // the lines are done with: only the batch waits its turn
+	arrowmem.Pool.Free(s.buf) // the lines are done with: only the batch waits its turn
 	s.data, s.buf = nil, nil
 	s.err = p.flush(ctx)
 }
@@ -173,7 +174,7 @@ func (p *parser) cut(ctx context.Context, r io.Reader, send func(*segment) bool)
 	var carry []byte // a line begun at the end of the last read
 	sawHeader := false
 	for {
-		buf := etl.Pool.Allocate(len(carry) + size)
+		buf := arrowmem.Pool.Allocate(len(carry) + size)
 		read := buf
 		copy(buf, carry)
 		n, err := io.ReadFull(r, buf[len(carry):])

@@ -38,31 +38,39 @@ type canon struct {
 	required bool // needs a mapped column or a constant
 }
 
-var tradeColumns = []canon{
-	{"freq", kFreq, false}, // derived from the period when absent
-	{"period", kPeriod, true},
-	{"reporter_iso3", kCountry, true},
-	{"partner_iso3", kCountry, true},
-	{"flow", kFlow, true},
-	{"hs_code", kHSCode, true},
-	{"hs_revision", kText, false},
-	{"value_usd", kNumber, false},
-	{"net_weight_kg", kNumber, false},
-	{"quantity", kNumber, false},
-	{"quantity_unit", kText, false},
-	{"is_aggregate", kBool, false}, // default: partner is the world
-}
+// How a sheet reads each canonical column a source supplies, and which
+// need a mapped column or a constant. The columns themselves, and their
+// order, are the table's (etl.TableSpec.DataColumns).
+var (
+	columnKinds = map[string]valueKind{
+		"freq": kFreq, "period": kPeriod, "reporter_iso3": kCountry, "partner_iso3": kCountry, "flow": kFlow,
+		"hs_code": kHSCode, "hs_revision": kText, "value_usd": kNumber, "net_weight_kg": kNumber,
+		"quantity": kNumber, "quantity_unit": kText, "is_aggregate": kBool,
+		"edition": kText, "commodity": kSlug, "year": kYear, "country_iso3": kCountry, "measure": kSlug,
+		"product": kText, "value": kQualified, "unit": kText, "qualifier": kQualifier,
+	}
+	// freq is derived from the period when absent, is_aggregate defaults
+	// to whether the partner is the world, product to ''.
+	requiredColumns = map[string]bool{
+		"period": true, "reporter_iso3": true, "partner_iso3": true, "flow": true, "hs_code": true,
+		"edition": true, "commodity": true, "year": true, "country_iso3": true, "measure": true,
+		"value": true, "unit": true,
+	}
+	tradeColumns   = canonColumns(etl.TradeFlowsSpec)
+	mineralColumns = canonColumns(etl.MineralStatisticsSpec)
+)
 
-var mineralColumns = []canon{
-	{"edition", kText, true},
-	{"commodity", kSlug, true},
-	{"year", kYear, true},
-	{"country_iso3", kCountry, true},
-	{"measure", kSlug, true},
-	{"product", kText, false},
-	{"value", kQualified, true},
-	{"unit", kText, true},
-	{"qualifier", kQualifier, false},
+// canonColumns lists the columns a sheet can map for a table.
+func canonColumns(s etl.TableSpec) []canon {
+	var out []canon
+	for _, f := range s.DataColumns() {
+		kind, ok := columnKinds[f.Name]
+		if !ok {
+			panic("sheet: no way to read column " + f.Name + " of " + string(s.Table))
+		}
+		out = append(out, canon{f.Name, kind, requiredColumns[f.Name]})
+	}
+	return out
 }
 
 func columnsOf(t etl.Table) []canon {

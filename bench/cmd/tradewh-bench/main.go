@@ -26,6 +26,7 @@ func main() {
 	flag.StringVar(&o.File, "file", "", "an existing BACI file (t,i,j,k,v,q) to use instead of generating one; --rows is then its size")
 	flag.StringVar(&o.Dir, "dir", "", "scratch folder (default: a temporary folder, removed afterwards)")
 	flag.Int64Var(&o.Seed, "seed", 1, "generator seed")
+	flag.StringVar(&o.Order, "order", "baci", "generated rows: baci (BACI's order) or random (no order, some keys repeated)")
 	flag.StringVar(&o.HS, "hs", "all", "all: load every row; critical: only the commodity groups' codes")
 	flag.BoolVar(&o.Verbose, "v", false, "show the warehouse's own step timings on stderr")
 	flag.Parse()

@@ -1,7 +1,13 @@
-package etl
+// Package arrowmem owns the process-wide memory policy of loads: the
+// Arrow allocator that recycles batch buffers and the soft limit on the
+// Go heap. The domain (etl) stays free of both; sources and the loader
+// that want pooled buffers import this package.
+package arrowmem
 
 import (
 	"math/bits"
+	"os"
+	"runtime/debug"
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -73,4 +79,17 @@ func PooledBuffer(n int) *memory.Buffer {
 	b := memory.NewResizableBuffer(Pool)
 	b.Resize(n)
 	return b
+}
+
+// GoMemoryLimit is the soft limit on the Go heap of a process that runs
+// loads. A load keeps about 100 MiB of batches live; under Go's default
+// pacing the heap would grow to twice that before a collection, later in
+// a longer load, so peak RSS would grow with the file.
+const GoMemoryLimit = 160 << 20
+
+// LimitGoMemory sets GoMemoryLimit unless GOMEMLIMIT sets a limit of its own.
+func LimitGoMemory() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(GoMemoryLimit)
+	}
 }
