@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/etl/etltest"
 	"github.com/tradewh/tradewh/jobs"
 	"github.com/tradewh/tradewh/output/warehouse"
@@ -88,6 +89,20 @@ func TestRecoveryAfterAKill(t *testing.T) {
 	}
 	if n := count(t, env, `SELECT count(*) FROM etl_runs WHERE run_id = ? AND rows_loaded = 6`, loaded); n != 1 {
 		t.Error("the loaded run lost its counts")
+	}
+
+	// Once the marts are rebuilt, the run no longer says they wait.
+	s, err = env.OpenWriter(ctx, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.WH.RebuildMarts(ctx, etl.LoadStats{}, false)
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := runOf(t, env, loaded); r.status != warehouse.StatusLoaded || r.errText.String != "interrupted after its load committed; marts rebuilt since" {
+		t.Errorf("after the marts rebuild: %s %q", r.status, r.errText.String)
 	}
 }
 

@@ -75,6 +75,12 @@ func (w *Warehouse) RebuildMarts(ctx context.Context, st etl.LoadStats, all bool
 			return fmt.Errorf("rebuild marts: %s: %w", m.Name, err)
 		}
 	}
+	// Runs cut short after their load committed said their marts were
+	// pending; with this commit they no longer are.
+	if _, err := tx.ExecContext(ctx, `UPDATE etl_runs SET error = 'interrupted after its load committed; marts rebuilt since'
+		WHERE status = ? AND starts_with(error, 'interrupted after its load committed; marts pending')`, StatusLoaded); err != nil {
+		return fmt.Errorf("rebuild marts: runs whose marts were pending: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, "DROP TABLE mart_scope"); err != nil {
 		return fmt.Errorf("rebuild marts: %w", err)
 	}
