@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tradewh/tradewh/jobs"
+	"github.com/tradewh/tradewh/output/sqlout"
 	"github.com/tradewh/tradewh/output/warehouse"
 )
 
@@ -52,7 +53,7 @@ show each scheduled job's next run and its last success and last failure.`,
 			}
 			defer rows.Close()
 			fmt.Fprintln(g.stdout, "Recent runs (UTC):")
-			return printRows(g.stdout, rows, "table")
+			return sqlout.Write(g.stdout, rows, sqlout.Table)
 		},
 	}
 	cmd.Flags().IntVar(&limit, "limit", 20, "number of runs to show")
