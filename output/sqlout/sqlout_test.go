@@ -157,7 +157,7 @@ func TestRunToFileWholeOrNothing(t *testing.T) {
 	}
 	var n int
 	var v float64
-	if err := db.QueryRow(`SELECT count(*), max(v) FROM read_parquet('` + pq + `')`).Scan(&n, &v); err != nil || n != 5000 || v != 12345678901.5+4999 {
+	if err := db.QueryRow(`SELECT count(*), max(v) FROM read_parquet('`+pq+`')`).Scan(&n, &v); err != nil || n != 5000 || v != 12345678901.5+4999 {
 		t.Fatalf("parquet read back: %d rows, max %v, %v", n, v, err)
 	}
 	if err := RunToFile(ctx, db, Split("SELECT 1; SELECT 2"), pq, Parquet); err == nil {
