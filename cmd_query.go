@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -14,6 +17,9 @@ import (
 )
 
 func (g *globals) openReader(ctx context.Context) (*warehouse.Warehouse, error) {
+	if _, err := os.Stat(filepath.Join(g.warehouse, warehouse.FileName)); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("no warehouse at %s: build the demo one with %s", g.warehouse, g.commandLine("run"))
+	}
 	return warehouse.Open(ctx, warehouse.Options{Dir: g.warehouse, ReadOnly: true, Logger: g.logger, OpenTimeout: 10 * time.Second})
 }
 

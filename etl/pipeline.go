@@ -64,7 +64,7 @@ func BuildSource(job JobSpec, rt Runtime) (Source, Kind, error) {
 	if !ok {
 		return nil, Kind{}, fmt.Errorf("job %s: unknown source kind %q", job.Name, job.Kind)
 	}
-	cfg, probs := kind.Spec.Validate(job.Config)
+	cfg, probs := kind.Configure(job.Config)
 	if len(probs) > 0 {
 		return nil, kind, fmt.Errorf("job %s: config: %w", job.Name, errors.Join(problemErrs(probs)...))
 	}

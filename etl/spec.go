@@ -47,6 +47,16 @@ type Problem struct {
 
 func (p Problem) Error() string { return p.Field + ": " + p.Message }
 
+// AtKey tells a problem with a key (unknown, missing) from one with a value.
+func (p Problem) AtKey() bool {
+	return p.Message == msgRequired || strings.HasPrefix(p.Message, msgUnknown)
+}
+
+const (
+	msgRequired = "is required"
+	msgUnknown  = "unknown field"
+)
+
 // Validate checks raw against the spec and returns the config with defaults
 // filled, plus every problem found (not just the first).
 func (s Spec) Validate(raw map[string]any) (Config, []Problem) {
@@ -58,7 +68,7 @@ func (s Spec) Validate(raw map[string]any) (Config, []Problem) {
 		v, ok := raw[f.Name]
 		if !ok || v == nil {
 			if f.Required {
-				probs = append(probs, Problem{f.Name, "is required"})
+				probs = append(probs, Problem{f.Name, msgRequired})
 				continue
 			}
 			if f.Default != nil {
@@ -81,9 +91,20 @@ func (s Spec) Validate(raw map[string]any) (Config, []Problem) {
 	}
 	sort.Strings(unknown)
 	for _, k := range unknown {
-		probs = append(probs, Problem{k, "unknown field (known: " + strings.Join(s.names(), ", ") + ")"})
+		probs = append(probs, Problem{k, msgUnknown + " (known: " + strings.Join(s.names(), ", ") + ")"})
 	}
 	return out, probs
+}
+
+// Configure checks a raw config as building the source does: against the
+// kind's spec, then, when the spec found nothing, with the kind's Check.
+// tradewh validate calls it too, so it reports every problem a run would.
+func (k Kind) Configure(raw map[string]any) (Config, []Problem) {
+	cfg, probs := k.Spec.Validate(raw)
+	if len(probs) == 0 && k.Check != nil {
+		probs = k.Check(cfg)
+	}
+	return cfg, probs
 }
 
 func (s Spec) names() []string {

@@ -166,9 +166,14 @@ func (c *checker) job(v any, path string, cfg *Config, seen map[string]string) (
 			break
 		}
 		cfgPath := join(path, "config")
-		conf, probs := kind.Spec.Validate(raw)
+		// The same check as building the source at run time.
+		conf, probs := kind.Configure(raw)
 		for _, p := range probs {
-			c.key(join(cfgPath, p.Field), "%s", p.Message)
+			if p.AtKey() {
+				c.key(join(cfgPath, p.Field), "%s", p.Message)
+			} else {
+				c.val(join(cfgPath, p.Field), "%s", p.Message)
+			}
 		}
 		j.Config = conf
 	}
