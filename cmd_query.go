@@ -17,14 +17,21 @@ import (
 )
 
 func (g *globals) openReader(ctx context.Context) (*warehouse.Warehouse, error) {
+	return g.openReaderWithin(ctx, 10*time.Second)
+}
+
+// openReaderWithin opens the warehouse read-only, waiting up to wait while
+// a writer holds it.
+func (g *globals) openReaderWithin(ctx context.Context, wait time.Duration) (*warehouse.Warehouse, error) {
 	if _, err := os.Stat(filepath.Join(g.warehouse, warehouse.FileName)); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("no warehouse at %s: build the demo one with %s", g.warehouse, g.commandLine("run"))
 	}
-	return warehouse.Open(ctx, warehouse.Options{Dir: g.warehouse, ReadOnly: true, Logger: g.logger, OpenTimeout: 10 * time.Second})
+	return warehouse.Open(ctx, warehouse.Options{Dir: g.warehouse, ReadOnly: true, Logger: g.logger, OpenTimeout: wait})
 }
 
 func newQueryCmd(g *globals) *cobra.Command {
 	var format, output string
+	var wait time.Duration
 	cmd := &cobra.Command{
 		Use:   "query [--format table|csv|json|jsonl] [--output FILE] SQL",
 		Short: "Run SQL against the warehouse (read-only)",
@@ -38,6 +45,9 @@ exponent for ordinary magnitudes, decimals and HUGEINTs digit for digit.
 file and an existing one untouched); its format follows the extension (.csv, .jsonl or .ndjson,
 .json, .parquet, .txt for a table) unless --format says otherwise. Parquet is written by DuckDB and
 holds one statement's result.
+
+While a load or run writes the warehouse, DuckDB lets no reader in: query then says who holds it
+and since when, and how to read the Parquet exports meanwhile; --wait waits for the writer instead.
 
 Tables: trade_flows, mineral_statistics (current values), trade_flows_history,
 mineral_statistics_history (every version), trade_flows_as_of(ts) and mineral_statistics_as_of(ts)
@@ -75,7 +85,21 @@ commodity_codes, settings.`,
 				return usagef("no SQL statement given")
 			}
 			ctx := cmd.Context()
-			wh, err := g.openReader(ctx)
+			within := queryWait
+			if cmd.Flags().Changed("wait") {
+				within = wait
+			}
+			wh, err := g.openReaderWithin(ctx, within)
+			if errors.Is(err, warehouse.ErrLocked) && !cmd.Flags().Changed("wait") {
+				var flags []string
+				if cmd.Flags().Changed("format") {
+					flags = append(flags, "--format", format)
+				}
+				if output != "" {
+					flags = append(flags, "--output", output)
+				}
+				return g.busyError(args[0], flags)
+			}
 			if err != nil {
 				return err
 			}
@@ -88,6 +112,9 @@ commodity_codes, settings.`,
 	}
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv, json, jsonl (JSON lines), or parquet with --output")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the results to FILE (format from its extension unless --format is given)")
+	cmd.Flags().DurationVar(&wait, "wait", 0, "while a writer holds the warehouse, wait for it: --wait alone waits until it is free,\n"+
+		"--wait=10m at most that long (without --wait, query says who holds it and stops)")
+	cmd.Flags().Lookup("wait").NoOptDefVal = foreverText
 	return cmd
 }
 
@@ -98,4 +125,24 @@ func contains(l []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// queryWait is how long query tries a warehouse a writer holds before it
+// says so (--wait waits longer).
+const queryWait = 2 * time.Second
+
+// foreverText is --wait without a value: wait as long as it takes (a year).
+const foreverText = "8760h"
+
+// busyError explains that a writer holds the warehouse, and what to do.
+func (g *globals) busyError(sqlText string, flags []string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "the warehouse %s is in use by a writer: %s.\n", g.warehouse, g.holderText())
+	b.WriteString("DuckDB lets no reader in until it has finished. Meanwhile the Parquet exports hold the last\n" +
+		"published state of every table; read them with DuckDB, for example:\n")
+	glob := filepath.Join(g.warehouse, "parquet", "import_shares") + "/**/*.parquet"
+	fmt.Fprintf(&b, "  duckdb -c %s\n", shellQuote(fmt.Sprintf("SELECT * FROM read_parquet('%s', hive_partitioning = true) LIMIT 10", glob)))
+	args := append(append([]string{"query", "--wait"}, flags...), sqlText)
+	fmt.Fprintf(&b, "or wait for the writer to finish:\n  %s", g.commandLine(args...))
+	return errors.New(b.String())
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tradewh/tradewh/jobs/runstatus"
 )
 
 func TestProgramName(t *testing.T) {
@@ -67,6 +69,11 @@ func TestRunHintsRunAsPrinted(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := mustCLI(t, "--warehouse", wh, "run")
+	// The run kept the status file that status reads during a load.
+	if st, err := runstatus.Read(wh); err != nil || st.Running != nil || len(st.Recent) != 2 ||
+		st.Recent[0].Job != "demo-usgs" || st.Recent[0].Outcome != "ok" || st.Recent[0].RowsIn == 0 || st.Recent[1].Job != "demo-comtrade" {
+		t.Errorf("status file after the demo: %+v, %v", st, err)
+	}
 	hints := hintLines(out)
 	loadOut := mustCLI(t, "--warehouse", wh, "load", "--source", "comtrade-csv", "--no-export", csv)
 	hints = append(hints, hintLines(loadOut)...)
