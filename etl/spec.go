@@ -2,6 +2,7 @@ package etl
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -106,6 +107,43 @@ func (k Kind) Configure(raw map[string]any) (Config, []Problem) {
 	}
 	return cfg, probs
 }
+
+// CheckBy makes a kind's Check from the function that parses its config
+// when the source is built, so both report the same problems.
+func CheckBy(parse func(Config) error) func(Config) []Problem {
+	return func(c Config) []Problem { return ProblemsOf(parse(c)) }
+}
+
+// ProblemsOf lists the problems an error holds: Problems themselves,
+// joined or wrapped, and "field: message" errors of other kinds.
+func ProblemsOf(err error) []Problem {
+	switch e := err.(type) {
+	case nil:
+		return nil
+	case Problem:
+		return []Problem{e}
+	case *Problem:
+		return []Problem{*e}
+	case interface{ Unwrap() []error }:
+		var out []Problem
+		for _, x := range e.Unwrap() {
+			out = append(out, ProblemsOf(x)...)
+		}
+		return out
+	case interface{ Unwrap() error }:
+		// "comtrade config: " around the problems adds nothing to them.
+		if inner := ProblemsOf(e.Unwrap()); len(inner) > 0 && inner[0].Field != "" {
+			return inner
+		}
+	}
+	msg := err.Error()
+	if field, rest, ok := strings.Cut(msg, ": "); ok && fieldPath.MatchString(field) {
+		return []Problem{{field, rest}}
+	}
+	return []Problem{{"", msg}}
+}
+
+var fieldPath = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+|\[[0-9]+\])*$`)
 
 func (s Spec) names() []string {
 	n := make([]string, len(s))

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tradewh/tradewh/etl"
 )
@@ -166,8 +167,9 @@ func (c *checker) job(v any, path string, cfg *Config, seen map[string]string) (
 			break
 		}
 		cfgPath := join(path, "config")
-		// The same check as building the source at run time.
-		conf, probs := kind.Configure(raw)
+		// The same check as building the source at run time, which sees
+		// relative periods ("latest", "-60m") resolved.
+		conf, probs := kind.Configure(etl.PeriodRange(raw, etl.Cursor{}, 0, time.Now()))
 		for _, p := range probs {
 			if p.AtKey() {
 				c.key(join(cfgPath, p.Field), "%s", p.Message)
