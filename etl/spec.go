@@ -145,6 +145,9 @@ func ProblemsOf(err error) []Problem {
 
 var fieldPath = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+|\[[0-9]+\])*$`)
 
+// Names lists the spec's field names in order.
+func (s Spec) Names() []string { return s.names() }
+
 func (s Spec) names() []string {
 	n := make([]string, len(s))
 	for i, f := range s {
