@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/jobs"
 )
 
 // FileName is the status file inside the warehouse folder.
@@ -184,30 +185,8 @@ func Read(dir string) (Status, error) {
 	return st, nil
 }
 
-// writeFile replaces the file atomically (a temporary file renamed over
-// it), so a reader sees the old content or the new, never half of it.
+// writeFile replaces the file atomically: a reader sees the old content or
+// the new, never half of it. Other accounts (BI tools, ops) may read it.
 func writeFile(dir string, st Status) error {
-	data, err := json.MarshalIndent(st, "", "  ")
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+FileName+".*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(append(data, '\n'))
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		// CreateTemp makes it 0600; other accounts (BI tools, ops) read it.
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(dir, FileName))
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
+	return jobs.WriteJSONFile(dir, FileName, st, 0o644)
 }
