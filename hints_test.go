@@ -70,7 +70,7 @@ func TestRunHintsRunAsPrinted(t *testing.T) {
 	}
 	out := mustCLI(t, "--warehouse", wh, "run")
 	// The run kept the status file that status reads during a load.
-	if st, err := runstatus.Read(wh); err != nil || st.Running != nil || len(st.Recent) != 2 ||
+	if st, err := runstatus.Read(wh); err != nil || st.Running != nil || len(st.Recent) != 3 ||
 		st.Recent[0].Job != "demo-usgs" || st.Recent[0].Outcome != "ok" || st.Recent[0].RowsIn == 0 || st.Recent[1].Job != "demo-comtrade" {
 		t.Errorf("status file after the demo: %+v, %v", st, err)
 	}
