@@ -6,7 +6,13 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=1 go build -tags duckdb_arrow -trimpath -ldflags="-s -w" -o /out/tradewh .
+# .dockerignore keeps .git out, so the version and revision come in as
+# build arguments: docker build --build-arg VERSION=v1.2.0 --build-arg REVISION=$(git rev-parse HEAD) .
+ARG VERSION=""
+ARG REVISION=""
+RUN CGO_ENABLED=1 go build -tags duckdb_arrow -trimpath \
+    -ldflags="-s -w -X github.com/tradewh/tradewh/internal/buildinfo.version=${VERSION} -X github.com/tradewh/tradewh/internal/buildinfo.revision=${REVISION}" \
+    -o /out/tradewh .
 
 # Runtime stage: glibc and libstdc++ for DuckDB, CA certificates for the APIs.
 FROM debian:bookworm-slim
@@ -23,5 +29,8 @@ WORKDIR /data
 VOLUME ["/data"]
 # /healthz and /metrics, for a Prometheus in Compose or Kubernetes (read-only, no secrets).
 EXPOSE 9464
+# /healthz of the scheduler, asked by the binary itself (the slim image has no curl).
+HEALTHCHECK --interval=1m --timeout=15s --retries=3 \
+    CMD ["/usr/local/bin/tradewh", "healthcheck", "--url", "http://127.0.0.1:9464/healthz", "--timeout", "10s"]
 ENTRYPOINT ["/usr/local/bin/tradewh", "--warehouse", "/data", "--log-format", "json"]
 CMD ["schedule", "--config", "/etc/tradewh/jobs.yaml", "--listen", "0.0.0.0:9464", "--listen-public"]

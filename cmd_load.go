@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -70,21 +72,16 @@ Source kinds (--source):
 			if job == "" {
 				job = "load-" + k.Name
 			}
+			cfg, err := loadSettings(k, sets, files)
+			if err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			s, err := g.openWriter(ctx, "tradewh load")
 			if err != nil {
 				return err
 			}
 			defer s.Close()
-			paths := make([]any, len(files))
-			for i, f := range files {
-				paths[i] = f
-			}
-			cfg, err := sourceSettings(k, sets)
-			if err != nil {
-				return err
-			}
-			cfg[k.FileArgs] = paths
 			p := s.Pipeline()
 			p.DeferMarts = noMarts
 			res, err := p.Run(ctx, etl.JobSpec{Name: job, Kind: k.Name, Config: cfg})
@@ -93,6 +90,9 @@ Source kinds (--source):
 			}
 			fmt.Fprintf(g.stdout, "%s: %d rows in, %d loaded (%d revised), %d unchanged, %d rejected\n",
 				job, res.RowsIn, res.Loaded, res.Revised, res.Unchanged, res.Rejected)
+			if res.Rejected > 0 {
+				fmt.Fprintf(g.stdout, "Rejected rows are in the rejected_rows table:\n  %s\n", g.commandLine("query", rejectedQuery))
+			}
 			if noExport {
 				return nil
 			}
@@ -111,6 +111,41 @@ Source kinds (--source):
 		"a list is comma-separated or YAML): --set 'hs_codes=*' loads every product of a BACI file\n"+
 		"(tradewh jobs lists each kind's settings)")
 	return cmd
+}
+
+// loadSettings builds the source config of a load from its flags and file
+// arguments, and checks it before anything is opened or recorded: a
+// mistake in them is a usage error, not a failed run.
+func loadSettings(k etl.Kind, sets, files []string) (map[string]any, error) {
+	cfg, err := sourceSettings(k, sets)
+	if err != nil {
+		return nil, err
+	}
+	paths := make([]any, len(files))
+	for i, f := range files {
+		paths[i] = f
+	}
+	cfg[k.FileArgs] = paths
+	if _, probs := k.Configure(cfg); len(probs) > 0 {
+		msgs := make([]string, len(probs))
+		for i, p := range probs {
+			msgs[i] = "--set " + p.Error()
+			if p.Field == k.FileArgs || strings.HasPrefix(p.Field, k.FileArgs+"[") {
+				msgs[i] = "FILE: " + p.Message
+			}
+		}
+		return nil, usagef("%s", strings.Join(msgs, "; "))
+	}
+	for _, f := range files {
+		if strings.ContainsAny(f, "*?[") {
+			if m, err := filepath.Glob(f); err == nil && len(m) == 0 {
+				return nil, usagef("no file matches %q", f)
+			}
+		} else if _, err := os.Stat(f); err != nil {
+			return nil, usageError{err}
+		}
+	}
+	return cfg, nil
 }
 
 // sourceSettings turns --set KEY=VALUE flags into a source config; the

@@ -2,31 +2,52 @@ package main
 
 import (
 	"context"
-	"database/sql"
-	"encoding/csv"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"time"
 
-	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/tradewh/tradewh/output/sqlout"
 	"github.com/tradewh/tradewh/output/warehouse"
 )
 
 func (g *globals) openReader(ctx context.Context) (*warehouse.Warehouse, error) {
-	return warehouse.Open(ctx, warehouse.Options{Dir: g.warehouse, ReadOnly: true, Logger: g.logger, OpenTimeout: 10 * time.Second})
+	return g.openReaderWithin(ctx, 10*time.Second)
+}
+
+// openReaderWithin opens the warehouse read-only, waiting up to wait while
+// a writer holds it.
+func (g *globals) openReaderWithin(ctx context.Context, wait time.Duration) (*warehouse.Warehouse, error) {
+	if _, err := os.Stat(filepath.Join(g.warehouse, warehouse.FileName)); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("no warehouse at %s: build the demo one with %s", g.warehouse, g.commandLine("run"))
+	}
+	return warehouse.Open(ctx, warehouse.Options{Dir: g.warehouse, ReadOnly: true, Logger: g.logger, OpenTimeout: wait})
 }
 
 func newQueryCmd(g *globals) *cobra.Command {
-	var format string
+	var format, output string
+	var wait time.Duration
 	cmd := &cobra.Command{
-		Use:   "query [--format table|csv|json] SQL",
+		Use:   "query [--format table|csv|json|jsonl] [--output FILE] SQL",
 		Short: "Run SQL against the warehouse (read-only)",
-		Long: `Run one SQL statement against the warehouse, opened read-only, and print the result.
+		Long: `Run SQL against the warehouse, opened read-only, and print each result. SQL may be a
+script of several statements separated by semicolons, or - to read it from standard input: every
+statement is checked before the first runs, and each result is printed in turn. Rows are streamed,
+not held, and numbers are printed exactly: the shortest text that reads back as the same value, no
+exponent for ordinary magnitudes, decimals and HUGEINTs digit for digit.
+
+--output FILE writes the results to FILE instead, whole or not at all (a failed query leaves no
+file and an existing one untouched); its format follows the extension (.csv, .jsonl or .ndjson,
+.json, .parquet, .txt for a table) unless --format says otherwise. Parquet is written by DuckDB and
+holds one statement's result.
+
+While a load or run writes the warehouse, DuckDB lets no reader in: query then says who holds it
+and since when, and how to read the Parquet exports meanwhile; --wait waits for the writer instead.
 
 Tables: trade_flows, mineral_statistics (current values), trade_flows_history,
 mineral_statistics_history (every version), trade_flows_as_of(ts) and mineral_statistics_as_of(ts)
@@ -35,141 +56,93 @@ event_windows, diversion, diversion_replacements, supplier_alternatives, trade_m
 trade_measure_codes, trade_measures_history, rejected_rows, etl_runs, countries, commodity_groups,
 commodity_codes, settings.`,
 		Example: `  tradewh query "SELECT * FROM dependency_trends WHERE commodity = 'rare_earths' AND hs_code IS NULL"
-  tradewh query --format csv "SELECT * FROM import_shares" > shares.csv`,
+  tradewh query --format csv "SELECT * FROM import_shares" > shares.csv
+  tradewh query --output shares.parquet "SELECT * FROM import_shares WHERE freq = 'A'"
+  tradewh query "SELECT count(*) FROM trade_flows; SELECT count(*) FROM rejected_rows"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "table" && format != "csv" && format != "json" {
-				return usagef("--format must be table, csv or json, got %q", format)
+			if !cmd.Flags().Changed("format") && output != "" {
+				if format = sqlout.FormatOf(output); format == "" {
+					return usagef("--output %s: name a .csv, .jsonl, .json, .parquet or .txt file, or give --format", output)
+				}
+			}
+			switch {
+			case format == sqlout.Parquet && output == "":
+				return usagef("--format parquet writes a file: give --output FILE")
+			case format != sqlout.Parquet && !contains(sqlout.Formats, format):
+				return usagef("--format must be %s or parquet, got %q", strings.Join(sqlout.Formats, ", "), format)
+			}
+			script := args[0]
+			if script == "-" {
+				b, err := io.ReadAll(os.Stdin)
+				if err != nil {
+					return err
+				}
+				script = string(b)
+			}
+			stmts := sqlout.Split(script)
+			if len(stmts) == 0 {
+				return usagef("no SQL statement given")
 			}
 			ctx := cmd.Context()
-			wh, err := g.openReader(ctx)
+			within := queryWait
+			if cmd.Flags().Changed("wait") {
+				within = wait
+			}
+			wh, err := g.openReaderWithin(ctx, within)
+			if errors.Is(err, warehouse.ErrLocked) && !cmd.Flags().Changed("wait") {
+				var flags []string
+				if cmd.Flags().Changed("format") {
+					flags = append(flags, "--format", format)
+				}
+				if output != "" {
+					flags = append(flags, "--output", output)
+				}
+				return g.busyError(args[0], flags)
+			}
 			if err != nil {
 				return err
 			}
 			defer wh.Close()
-			rows, err := wh.DB().QueryContext(ctx, args[0])
-			if err != nil {
-				return err
+			if output != "" {
+				return sqlout.RunToFile(ctx, wh.DB(), stmts, output, format)
 			}
-			defer rows.Close()
-			return printRows(g.stdout, rows, format)
+			return sqlout.Run(ctx, wh.DB(), stmts, g.stdout, format)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv or json")
+	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv, json, jsonl (JSON lines), or parquet with --output")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write the results to FILE (format from its extension unless --format is given)")
+	cmd.Flags().DurationVar(&wait, "wait", 0, "while a writer holds the warehouse, wait for it: --wait alone waits until it is free,\n"+
+		"--wait=10m at most that long (without --wait, query says who holds it and stops)")
+	cmd.Flags().Lookup("wait").NoOptDefVal = foreverText
 	return cmd
 }
 
-// printRows writes a result set in the chosen format.
-func printRows(w io.Writer, rows *sql.Rows, format string) error {
-	cols, err := rows.Columns()
-	if err != nil {
-		return err
+func contains(l []string, s string) bool {
+	for _, e := range l {
+		if e == s {
+			return true
+		}
 	}
-	var records [][]any
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return err
-		}
-		records = append(records, vals)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	switch format {
-	case "json":
-		// Objects keep the columns in the query's order.
-		out := make([]json.RawMessage, len(records))
-		for i, r := range records {
-			var b strings.Builder
-			b.WriteByte('{')
-			for j, c := range cols {
-				k, _ := json.Marshal(c)
-				v, err := json.Marshal(jsonValue(r[j]))
-				if err != nil {
-					return err
-				}
-				if j > 0 {
-					b.WriteByte(',')
-				}
-				b.Write(k)
-				b.WriteByte(':')
-				b.Write(v)
-			}
-			b.WriteByte('}')
-			out[i] = json.RawMessage(b.String())
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
-	case "csv":
-		cw := csv.NewWriter(w)
-		if err := cw.Write(cols); err != nil {
-			return err
-		}
-		for _, r := range records {
-			line := make([]string, len(r))
-			for j, v := range r {
-				line[j] = text(v)
-			}
-			if err := cw.Write(line); err != nil {
-				return err
-			}
-		}
-		cw.Flush()
-		return cw.Error()
-	default:
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, strings.Join(cols, "\t"))
-		for _, r := range records {
-			line := make([]string, len(r))
-			for j, v := range r {
-				line[j] = text(v)
-				if v == nil {
-					line[j] = "NULL"
-				}
-			}
-			fmt.Fprintln(tw, strings.Join(line, "\t"))
-		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "(%d rows)\n", len(records))
-		return nil
-	}
+	return false
 }
 
-func text(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case time.Time:
-		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
-			return x.Format("2006-01-02")
-		}
-		return x.Format(time.RFC3339Nano)
-	case []byte:
-		return string(x)
-	case float64:
-		return fmt.Sprintf("%.10g", x)
-	case duckdb.Decimal:
-		return x.String()
-	}
-	return fmt.Sprint(v)
-}
+// queryWait is how long query tries a warehouse a writer holds before it
+// says so (--wait waits longer).
+const queryWait = 2 * time.Second
 
-func jsonValue(v any) any {
-	switch x := v.(type) {
-	case time.Time:
-		return text(x)
-	case []byte:
-		return string(x)
-	case duckdb.Decimal:
-		return x.Float64()
-	}
-	return v
+// foreverText is --wait without a value: wait as long as it takes (a year).
+const foreverText = "8760h"
+
+// busyError explains that a writer holds the warehouse, and what to do.
+func (g *globals) busyError(sqlText string, flags []string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "the warehouse %s is in use by a writer: %s.\n", g.warehouse, g.holderText())
+	b.WriteString("DuckDB lets no reader in until it has finished. Meanwhile the Parquet exports hold the last\n" +
+		"published state of every table; read them with DuckDB, for example:\n")
+	glob := filepath.Join(g.warehouse, "parquet", "import_shares") + "/**/*.parquet"
+	fmt.Fprintf(&b, "  duckdb -c %s\n", shellQuote(fmt.Sprintf("SELECT * FROM read_parquet('%s', hive_partitioning = true) LIMIT 10", glob)))
+	args := append(append([]string{"query", "--wait"}, flags...), sqlText)
+	fmt.Fprintf(&b, "or wait for the writer to finish:\n  %s", g.commandLine(args...))
+	return errors.New(b.String())
 }

@@ -149,8 +149,8 @@ func (g *globals) printSummary(ctx context.Context, s *runner.Session, st etl.Lo
 		}
 	}
 	if st.Rejected > 0 {
-		fmt.Fprintf(w, "\nRejected rows are in the rejected_rows table:\n  tradewh --warehouse %s query \"SELECT source_ref, source_row, source_column, reason FROM rejected_rows ORDER BY rejected_at DESC LIMIT 20\"\n", g.warehouse)
+		fmt.Fprintf(w, "\nRejected rows are in the rejected_rows table:\n  %s\n", g.commandLine("query", rejectedQuery))
 	}
-	fmt.Fprintf(w, "\nTry:\n  tradewh --warehouse %s query \"SELECT year, reporter_iso3, commodity, round(share*100,1) AS china_pct, rank FROM import_shares WHERE partner_iso3 = 'CHN' AND hs_code IS NULL AND freq = 'A' ORDER BY commodity, year\"\n", g.warehouse)
-	fmt.Fprintf(w, "  tradewh --warehouse %s impact CHN-MOFCOM-2023-23 --code 811292\n", g.warehouse)
+	fmt.Fprintf(w, "\nTry:\n  %s\n", g.commandLine("query", tryQuery))
+	fmt.Fprintf(w, "  %s\n", g.commandLine("impact", "CHN-MOFCOM-2023-23", "--code", "811292"))
 }

@@ -22,7 +22,12 @@ A job has: name, source (a kind below), schedule (cron: five fields, an optional
 @daily...; CRON_TZ=Zone allowed), timezone, retries, retry_backoff, catch_up, revision_window
 (months re-fetched before the cursor on each run) and config (the source's settings). The periods
 from/to of comtrade and census may also be "latest" or relative to today ("-60m", "-5y").
+Each source's settings are checked as building the source checks them when a job runs (known
+countries, well-formed periods, a sheet's column mapping), so a file validate accepts does not fail
+a run on its settings.
 
+The file's own keys:
+` + jobs.EnvelopeDoc() + `
 Source kinds and their settings:
 ` + kindsDoc(),
 		Args: cobra.ExactArgs(1),

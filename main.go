@@ -19,6 +19,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tradewh/tradewh/internal/buildinfo"
 	"github.com/tradewh/tradewh/jobs"
 	"github.com/tradewh/tradewh/jobs/scheduler"
 	"github.com/tradewh/tradewh/output/parquet"
@@ -123,7 +124,9 @@ Exit codes: 0 ok, 1 failure, 2 usage error.`,
 		newJobsCmd(g), newValidateCmd(g), newBackfillCmd(g))
 	root.AddCommand(newImpactCmd(g))
 	root.AddCommand(newReportCmd(g))
-	root.AddCommand(newScheduleCmd(g))
+	root.AddCommand(newScheduleCmd(g), newHealthcheckCmd(g))
+	root.Version = buildinfo.Get().String()
+	root.SetVersionTemplate("tradewh {{.Version}}\n")
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}

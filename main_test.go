@@ -284,15 +284,19 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"--warehouse", wh, "query"}, 2, "accepts 1 arg"},
 		{[]string{"--warehouse", wh, "--bogus"}, 2, "unknown flag"},
 		{[]string{"--warehouse", filepath.Join(wh, "none"), "query", "SELECT 1"}, 1, "no warehouse"},
-		{[]string{"--warehouse", wh, "load", "--source", "comtrade-csv", filepath.Join(wh, "missing.csv")}, 1, "missing.csv"},
+		{[]string{"--warehouse", wh, "load", "--source", "comtrade-csv", filepath.Join(wh, "missing.csv")}, 2, "missing.csv"},
 		{[]string{"--warehouse", wh, "load", "--source", "baci", "--set", "hs_codes", "x.csv"}, 2, "want KEY=VALUE"},
 		{[]string{"--warehouse", wh, "load", "--source", "baci", "--set", "paths=y.csv", "x.csv"}, 2, "the FILE arguments set it"},
-		{[]string{"--warehouse", wh, "load", "--source", "baci", "--set", "hs_cods=*", "x.csv"}, 1, "hs_cods: unknown field"},
+		{[]string{"--warehouse", wh, "load", "--source", "baci", "--set", "hs_cods=*", "x.csv"}, 2, "hs_cods: unknown field"},
 	} {
 		code, out, errs := cli(t, tc.args...)
 		if code != tc.code || !strings.Contains(out+errs, tc.msg) {
 			t.Errorf("tradewh %s: exit %d, want %d with %q\n%s%s", strings.Join(tc.args, " "), code, tc.code, tc.msg, out, errs)
 		}
+	}
+	// Usage mistakes are caught before the warehouse is opened: no failed run is recorded.
+	if _, err := os.Stat(filepath.Join(wh, "warehouse.duckdb")); err == nil {
+		t.Error("a usage mistake opened the warehouse (and recorded a failed run)")
 	}
 }
 

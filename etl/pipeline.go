@@ -56,6 +56,8 @@ type Pipeline struct {
 	// DeferMarts leaves the marts for later when the Store can record the
 	// periods (MartDeferrer): the next rebuild includes them.
 	DeferMarts bool
+	// Watch, when set, hears of each run as it goes.
+	Watch Watcher
 }
 
 // BuildSource validates a job's config against its kind and builds the source.
@@ -64,7 +66,7 @@ func BuildSource(job JobSpec, rt Runtime) (Source, Kind, error) {
 	if !ok {
 		return nil, Kind{}, fmt.Errorf("job %s: unknown source kind %q", job.Name, job.Kind)
 	}
-	cfg, probs := kind.Spec.Validate(job.Config)
+	cfg, probs := kind.Configure(job.Config)
 	if len(probs) > 0 {
 		return nil, kind, fmt.Errorf("job %s: config: %w", job.Name, errors.Join(problemErrs(probs)...))
 	}
@@ -95,6 +97,9 @@ func (p *Pipeline) Run(ctx context.Context, job JobSpec) (Result, error) {
 		return Result{}, err
 	}
 	start := time.Now()
+	if p.Watch != nil {
+		p.Watch.Begin(job.Name, job.Kind, runID)
+	}
 	log.Info("job started", "job", job.Name, "source", job.Kind, "run_id", runID)
 	st, err := p.run(ctx, runID, job)
 	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
@@ -106,6 +111,9 @@ func (p *Pipeline) Run(ctx context.Context, job JobSpec) (Result, error) {
 	// Record the outcome even when ctx was cancelled.
 	if ferr := p.Store.FinishRun(context.WithoutCancel(ctx), runID, st, err); ferr != nil && err == nil {
 		err = ferr
+	}
+	if p.Watch != nil {
+		p.Watch.End(st, err)
 	}
 	attrs := []any{"job", job.Name, "run_id", runID, "rows_in", st.RowsIn, "loaded", st.Loaded,
 		"unchanged", st.Unchanged, "rejected", st.Rejected, "duration", time.Since(start).Round(time.Millisecond)}
@@ -138,7 +146,7 @@ func (p *Pipeline) run(ctx context.Context, runID int64, job JobSpec) (LoadStats
 	if err != nil {
 		return LoadStats{}, err
 	}
-	st, err := p.Store.Load(ctx, runID, src)
+	st, err := p.Store.Load(ctx, runID, watched(src, p.Watch))
 	if err != nil {
 		return st, err
 	}

@@ -80,6 +80,10 @@ type Kind struct {
 	Table   Table  // the table it fills
 	// Spec validates a job's config, fills defaults and generates docs.
 	Spec Spec
+	// Check, when set, finds what the spec's field types cannot: values
+	// that must agree with each other or with reference data. Both
+	// `tradewh validate` and building the source run it (Configure).
+	Check func(Config) []Problem
 	// FileArgs names the spec field that `tradewh load --source KIND FILE...`
 	// fills with its file arguments; empty when the kind cannot load files.
 	FileArgs string

@@ -2,6 +2,7 @@ package etl
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -47,6 +48,16 @@ type Problem struct {
 
 func (p Problem) Error() string { return p.Field + ": " + p.Message }
 
+// AtKey tells a problem with a key (unknown, missing) from one with a value.
+func (p Problem) AtKey() bool {
+	return p.Message == msgRequired || strings.HasPrefix(p.Message, msgUnknown)
+}
+
+const (
+	msgRequired = "is required"
+	msgUnknown  = "unknown field"
+)
+
 // Validate checks raw against the spec and returns the config with defaults
 // filled, plus every problem found (not just the first).
 func (s Spec) Validate(raw map[string]any) (Config, []Problem) {
@@ -58,7 +69,7 @@ func (s Spec) Validate(raw map[string]any) (Config, []Problem) {
 		v, ok := raw[f.Name]
 		if !ok || v == nil {
 			if f.Required {
-				probs = append(probs, Problem{f.Name, "is required"})
+				probs = append(probs, Problem{f.Name, msgRequired})
 				continue
 			}
 			if f.Default != nil {
@@ -81,10 +92,61 @@ func (s Spec) Validate(raw map[string]any) (Config, []Problem) {
 	}
 	sort.Strings(unknown)
 	for _, k := range unknown {
-		probs = append(probs, Problem{k, "unknown field (known: " + strings.Join(s.names(), ", ") + ")"})
+		probs = append(probs, Problem{k, msgUnknown + " (known: " + strings.Join(s.names(), ", ") + ")"})
 	}
 	return out, probs
 }
+
+// Configure checks a raw config as building the source does: against the
+// kind's spec, then, when the spec found nothing, with the kind's Check.
+// tradewh validate calls it too, so it reports every problem a run would.
+func (k Kind) Configure(raw map[string]any) (Config, []Problem) {
+	cfg, probs := k.Spec.Validate(raw)
+	if len(probs) == 0 && k.Check != nil {
+		probs = k.Check(cfg)
+	}
+	return cfg, probs
+}
+
+// CheckBy makes a kind's Check from the function that parses its config
+// when the source is built, so both report the same problems.
+func CheckBy(parse func(Config) error) func(Config) []Problem {
+	return func(c Config) []Problem { return ProblemsOf(parse(c)) }
+}
+
+// ProblemsOf lists the problems an error holds: Problems themselves,
+// joined or wrapped, and "field: message" errors of other kinds.
+func ProblemsOf(err error) []Problem {
+	switch e := err.(type) {
+	case nil:
+		return nil
+	case Problem:
+		return []Problem{e}
+	case *Problem:
+		return []Problem{*e}
+	case interface{ Unwrap() []error }:
+		var out []Problem
+		for _, x := range e.Unwrap() {
+			out = append(out, ProblemsOf(x)...)
+		}
+		return out
+	case interface{ Unwrap() error }:
+		// "comtrade config: " around the problems adds nothing to them.
+		if inner := ProblemsOf(e.Unwrap()); len(inner) > 0 && inner[0].Field != "" {
+			return inner
+		}
+	}
+	msg := err.Error()
+	if field, rest, ok := strings.Cut(msg, ": "); ok && fieldPath.MatchString(field) {
+		return []Problem{{field, rest}}
+	}
+	return []Problem{{"", msg}}
+}
+
+var fieldPath = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+|\[[0-9]+\])*$`)
+
+// Names lists the spec's field names in order.
+func (s Spec) Names() []string { return s.names() }
 
 func (s Spec) names() []string {
 	n := make([]string, len(s))

@@ -164,7 +164,7 @@ func TestParseProblems(t *testing.T) {
 			{8, 27, "alerts.rules[0].metric", `unknown metric "nonsense" (known: concern_share, concern_share_12m, hhi, share_change_pp, top_share)`},
 			{12, 15, "jobs[0].schedule", `bad cron expression "0 25 * * *": end of range (25) above maximum (23): 25`},
 			{13, 5, "jobs[0].config.from", "is required"},
-			{14, 7, "jobs[0].config.freq", `must be one of A, M, got "Q"`},
+			{14, 13, "jobs[0].config.freq", `must be one of A, M, got "Q"`},
 			{15, 7, "jobs[0].config.bogus", "unknown field"},
 			{16, 11, "jobs[1].name", `duplicate job name "a" (first used on line 10)`},
 			{17, 13, "jobs[1].source", `unknown source "nokind" (registered: testkind)`},

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/tradewh/tradewh/etl"
 )
 
 // Typed reads of decoded YAML values. Each returns ok=false when the key is
@@ -19,7 +21,8 @@ func (c *checker) mapping(v any, path string) (map[string]any, bool) {
 	return m, ok
 }
 
-func (c *checker) unknownKeys(m map[string]any, path string, known ...string) {
+func (c *checker) unknownKeys(s section) {
+	m, path, known := s.m, s.path, s.spec.Names()
 	var unknown []string
 	for k := range m {
 		if !contains(known, k) {
@@ -32,9 +35,10 @@ func (c *checker) unknownKeys(m map[string]any, path string, known ...string) {
 	}
 }
 
-func (c *checker) str(m map[string]any, path, key string) (string, bool) {
-	v, ok := m[key]
-	if !ok || v == nil {
+func (c *checker) str(sec section, key string) (string, bool) {
+	path := sec.path
+	v := sec.get(key, etl.TypeString)
+	if v == nil {
 		return "", false
 	}
 	s, ok := v.(string)
@@ -44,9 +48,10 @@ func (c *checker) str(m map[string]any, path, key string) (string, bool) {
 	return s, ok
 }
 
-func (c *checker) integer(m map[string]any, path, key string) (int, bool) {
-	v, ok := m[key]
-	if !ok || v == nil {
+func (c *checker) integer(sec section, key string) (int, bool) {
+	path := sec.path
+	v := sec.get(key, etl.TypeInt)
+	if v == nil {
 		return 0, false
 	}
 	n, ok := toInt(v)
@@ -56,9 +61,10 @@ func (c *checker) integer(m map[string]any, path, key string) (int, bool) {
 	return n, ok
 }
 
-func (c *checker) float(m map[string]any, path, key string) (float64, bool) {
-	v, ok := m[key]
-	if !ok || v == nil {
+func (c *checker) float(sec section, key string) (float64, bool) {
+	path := sec.path
+	v := sec.get(key, etl.TypeFloat)
+	if v == nil {
 		return 0, false
 	}
 	switch n := v.(type) {
@@ -75,9 +81,10 @@ func (c *checker) float(m map[string]any, path, key string) (float64, bool) {
 	return 0, false
 }
 
-func (c *checker) boolean(m map[string]any, path, key string) (bool, bool) {
-	v, ok := m[key]
-	if !ok || v == nil {
+func (c *checker) boolean(sec section, key string) (bool, bool) {
+	path := sec.path
+	v := sec.get(key, etl.TypeBool)
+	if v == nil {
 		return false, false
 	}
 	b, ok := v.(bool)
@@ -87,9 +94,10 @@ func (c *checker) boolean(m map[string]any, path, key string) (bool, bool) {
 	return b, ok
 }
 
-func (c *checker) duration(m map[string]any, path, key string) (time.Duration, bool) {
-	v, ok := m[key]
-	if !ok || v == nil {
+func (c *checker) duration(sec section, key string) (time.Duration, bool) {
+	path := sec.path
+	v := sec.get(key, etl.TypeDuration)
+	if v == nil {
 		return 0, false
 	}
 	s, isStr := v.(string)
@@ -109,9 +117,10 @@ func (c *checker) duration(m map[string]any, path, key string) (time.Duration, b
 	return d, true
 }
 
-func (c *checker) strings(m map[string]any, path, key string) ([]string, bool) {
-	v, ok := m[key]
-	if !ok || v == nil {
+func (c *checker) strings(sec section, key string) ([]string, bool) {
+	path := sec.path
+	v := sec.get(key, etl.TypeStrings)
+	if v == nil {
 		return nil, false
 	}
 	l, ok := v.([]any)

@@ -151,23 +151,5 @@ func ReadHolder(dir string) (Holder, bool) {
 // writeHolder replaces the holder file atomically so a waiting process
 // never reads half of it.
 func writeHolder(dir string, h Holder) error {
-	data, err := json.MarshalIndent(h, "", "  ")
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, holderName+".*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(append(data, '\n'))
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(dir, holderName))
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
+	return WriteJSONFile(dir, holderName, h, 0)
 }

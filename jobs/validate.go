@@ -8,15 +8,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tradewh/tradewh/etl"
 )
 
 var (
-	topKeys     = []string{"timezone", "concern_iso3", "defaults", "http", "alerts", "report", "jobs"}
-	defaultKeys = []string{"retries", "retry_backoff", "catch_up", "revision_window"}
-	jobKeys     = []string{"name", "source", "schedule", "timezone", "retries", "retry_backoff", "catch_up", "revision_window", "config"}
-	ruleKeys    = []string{"name", "commodity", "reporter", "metric", "above", "below", "abs_above"}
+	topKeys = envelopeSpec.Names()
 	// Job names appear on the command line, in metric labels and in file names.
 	jobNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 )
@@ -27,41 +25,44 @@ func (c *checker) config(root any) *Config {
 		c.key("", "the config is empty: expected keys %s", strings.Join(topKeys, ", "))
 		return cfg
 	}
-	top, ok := root.(map[string]any)
+	m, ok := root.(map[string]any)
 	if !ok {
 		c.val("", "the config must be a mapping with keys %s, got %s", strings.Join(topKeys, ", "), describe(root))
 		return cfg
 	}
-	c.unknownKeys(top, "", topKeys...)
-	if tz, ok := c.str(top, "", "timezone"); ok && c.zone("timezone", tz) {
+	top := section{m, "", envelopeSpec}
+	c.unknownKeys(top)
+	if tz, ok := c.str(top, "timezone"); ok && c.zone("timezone", tz) {
 		cfg.Timezone = tz
 	}
-	if iso, ok := c.str(top, "", "concern_iso3"); ok {
+	if iso, ok := c.str(top, "concern_iso3"); ok {
 		if etl.KnownISO3(iso) {
 			cfg.Concern = iso
 		} else {
 			c.val("concern_iso3", "unknown ISO 3166 alpha-3 country code %q", iso)
 		}
 	}
-	if m, ok := c.mapping(top["defaults"], "defaults"); ok {
-		c.unknownKeys(m, "defaults", defaultKeys...)
-		cfg.Defaults = c.jobSettings(m, "defaults", cfg.Defaults)
+	if m, ok := c.mapping(top.get("defaults", etl.TypeMap), "defaults"); ok {
+		d := section{m, "defaults", defaultsSpec}
+		c.unknownKeys(d)
+		cfg.Defaults = c.jobSettings(d, cfg.Defaults)
 	}
-	if m, ok := c.mapping(top["http"], "http"); ok {
-		c.unknownKeys(m, "http", "listen")
-		if l, ok := c.str(m, "http", "listen"); ok {
+	if m, ok := c.mapping(top.get("http", etl.TypeMap), "http"); ok {
+		h := section{m, "http", httpSpec}
+		c.unknownKeys(h)
+		if l, ok := c.str(h, "listen"); ok {
 			if c.listen("http.listen", l) {
 				cfg.HTTP.Listen = l
 			}
 		}
 	}
-	if m, ok := c.mapping(top["alerts"], "alerts"); ok {
-		cfg.Alerts = c.alerts(m)
+	if m, ok := c.mapping(top.get("alerts", etl.TypeMap), "alerts"); ok {
+		cfg.Alerts = c.alerts(section{m, "alerts", alertsSpec})
 	}
-	if v, ok := top["report"]; ok {
-		cfg.Report = c.report(v)
+	if _, ok := top.m["report"]; ok {
+		cfg.Report = c.report(top.m["report"]) // true, or a mapping
 	}
-	if v, ok := top["jobs"]; ok && v != nil {
+	if v := top.get("jobs", etl.TypeList); v != nil {
 		l, ok := v.([]any)
 		if !ok {
 			c.val("jobs", "must be a list of jobs, got %s", describe(v))
@@ -77,21 +78,22 @@ func (c *checker) config(root any) *Config {
 }
 
 // jobSettings reads the settings a job shares with the defaults section.
-func (c *checker) jobSettings(m map[string]any, path string, d JobDefaults) JobDefaults {
-	if n, ok := c.integer(m, path, "retries"); ok {
+func (c *checker) jobSettings(m section, d JobDefaults) JobDefaults {
+	path := m.path
+	if n, ok := c.integer(m, "retries"); ok {
 		if n < 0 {
 			c.val(join(path, "retries"), "must not be negative, got %d", n)
 		} else {
 			d.Retries = n
 		}
 	}
-	if b, ok := c.duration(m, path, "retry_backoff"); ok {
+	if b, ok := c.duration(m, "retry_backoff"); ok {
 		d.RetryBackoff = b
 	}
-	if b, ok := c.boolean(m, path, "catch_up"); ok {
+	if b, ok := c.boolean(m, "catch_up"); ok {
 		d.CatchUp = b
 	}
-	if n, ok := c.integer(m, path, "revision_window"); ok {
+	if n, ok := c.integer(m, "revision_window"); ok {
 		if n < 0 {
 			c.val(join(path, "revision_window"), "must not be negative, got %d", n)
 		} else {
@@ -102,20 +104,21 @@ func (c *checker) jobSettings(m map[string]any, path string, d JobDefaults) JobD
 }
 
 func (c *checker) job(v any, path string, cfg *Config, seen map[string]string) (Job, bool) {
-	m, ok := c.mapping(v, path)
+	jm, ok := c.mapping(v, path)
 	if !ok {
 		if v == nil {
 			c.val(path, "empty job")
 		}
 		return Job{}, false
 	}
-	c.unknownKeys(m, path, jobKeys...)
+	m := section{jm, path, jobSpec}
+	c.unknownKeys(m)
 	l, _ := c.locate(path, true)
 	j := Job{Line: l, Timezone: cfg.Timezone}
 
-	name, ok := c.str(m, path, "name")
+	name, ok := c.str(m, "name")
 	switch {
-	case !ok && m["name"] == nil:
+	case !ok && !m.has("name"):
 		c.key(join(path, "name"), "a job needs a name")
 	case !ok:
 	case !jobNameRE.MatchString(name):
@@ -128,31 +131,31 @@ func (c *checker) job(v any, path string, cfg *Config, seen map[string]string) (
 	}
 	j.Name = name
 
-	if tz, ok := c.str(m, path, "timezone"); ok && c.zone(join(path, "timezone"), tz) {
+	if tz, ok := c.str(m, "timezone"); ok && c.zone(join(path, "timezone"), tz) {
 		j.Timezone = tz
 	}
-	if s, ok := c.str(m, path, "schedule"); ok {
+	if s, ok := c.str(m, "schedule"); ok {
 		if _, err := ParseSchedule(s, j.Timezone); err != nil {
 			c.val(join(path, "schedule"), "bad cron expression %q: %v", s, err)
 		}
 		j.Schedule = s
-	} else if m["schedule"] == nil {
+	} else if !m.has("schedule") {
 		c.key(join(path, "schedule"), "a job needs a schedule (cron expression such as \"0 3 * * *\")")
 	}
 
-	d := c.jobSettings(m, path, cfg.Defaults)
+	d := c.jobSettings(m, cfg.Defaults)
 	j.Retries, j.RetryBackoff, j.CatchUp, j.RevisionWindow = d.Retries, d.RetryBackoff, d.CatchUp, d.RevisionWindow
 
 	raw, rawOK := map[string]any{}, true
-	if r, ok := c.mapping(m["config"], join(path, "config")); ok {
+	if r, ok := c.mapping(m.get("config", etl.TypeMap), join(path, "config")); ok {
 		raw = r
-	} else if m["config"] != nil {
+	} else if m.has("config") {
 		rawOK = false // already reported; the spec would only add noise
 	}
 	j.Raw = raw
-	src, ok := c.str(m, path, "source")
+	src, ok := c.str(m, "source")
 	switch {
-	case !ok && m["source"] == nil:
+	case !ok && !m.has("source"):
 		c.key(join(path, "source"), "a job needs a source (registered: %s)", kindNames())
 	case !ok:
 	default:
@@ -166,9 +169,15 @@ func (c *checker) job(v any, path string, cfg *Config, seen map[string]string) (
 			break
 		}
 		cfgPath := join(path, "config")
-		conf, probs := kind.Spec.Validate(raw)
+		// The same check as building the source at run time, which sees
+		// relative periods ("latest", "-60m") resolved.
+		conf, probs := kind.Configure(etl.PeriodRange(raw, etl.Cursor{}, 0, time.Now()))
 		for _, p := range probs {
-			c.key(join(cfgPath, p.Field), "%s", p.Message)
+			if p.AtKey() {
+				c.key(join(cfgPath, p.Field), "%s", p.Message)
+			} else {
+				c.val(join(cfgPath, p.Field), "%s", p.Message)
+			}
 		}
 		j.Config = conf
 	}
@@ -217,10 +226,10 @@ func (c *checker) listen(path, addr string) bool {
 	return true
 }
 
-func (c *checker) alerts(m map[string]any) AlertsConfig {
+func (c *checker) alerts(m section) AlertsConfig {
 	var a AlertsConfig
-	c.unknownKeys(m, "alerts", "webhook", "command", "rules")
-	if w, ok := c.str(m, "alerts", "webhook"); ok {
+	c.unknownKeys(m)
+	if w, ok := c.str(m, "webhook"); ok {
 		u, err := url.Parse(w)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			c.val("alerts.webhook", "must be an http or https URL, got %q", w)
@@ -228,18 +237,18 @@ func (c *checker) alerts(m map[string]any) AlertsConfig {
 			a.Webhook = w
 		}
 	}
-	if cmd, ok := c.strings(m, "alerts", "command"); ok {
+	if cmd, ok := c.strings(m, "command"); ok {
 		if len(cmd) == 0 || cmd[0] == "" {
 			c.val("alerts.command", "must name a program to run")
 		} else {
 			a.Command = cmd
 		}
 	}
-	if m["webhook"] != nil && m["command"] != nil {
+	if m.has("webhook") && m.has("command") {
 		c.key("alerts.command", "give either webhook or command, not both")
 	}
-	v, ok := m["rules"]
-	if !ok || v == nil {
+	v := m.get("rules", etl.TypeList)
+	if v == nil {
 		return a
 	}
 	l, ok := v.([]any)
@@ -258,44 +267,45 @@ func (c *checker) alerts(m map[string]any) AlertsConfig {
 }
 
 func (c *checker) rule(v any, path string, seen map[string]bool) (AlertRule, bool) {
-	m, ok := c.mapping(v, path)
+	rm, ok := c.mapping(v, path)
 	if !ok {
 		return AlertRule{}, false
 	}
-	c.unknownKeys(m, path, ruleKeys...)
+	m := section{rm, path, ruleSpec}
+	c.unknownKeys(m)
 	l, _ := c.locate(path, true)
 	r := AlertRule{Line: l}
-	if name, ok := c.str(m, path, "name"); ok && name != "" {
+	if name, ok := c.str(m, "name"); ok && name != "" {
 		if seen[name] {
 			c.val(join(path, "name"), "duplicate alert rule name %q", name)
 		}
 		seen[name] = true
 		r.Name = name
-	} else if m["name"] == nil || ok {
+	} else if !m.has("name") || ok {
 		c.key(join(path, "name"), "an alert rule needs a name")
 	}
-	if metric, ok := c.str(m, path, "metric"); ok {
+	if metric, ok := c.str(m, "metric"); ok {
 		if _, known := AlertMetrics[metric]; !known {
 			c.val(join(path, "metric"), "unknown metric %q (known: %s)", metric, strings.Join(metricNames(), ", "))
 		}
 		r.Metric = metric
-	} else if m["metric"] == nil {
+	} else if !m.has("metric") {
 		c.key(join(path, "metric"), "an alert rule needs a metric (known: %s)", strings.Join(metricNames(), ", "))
 	}
-	if s, ok := c.str(m, path, "commodity"); ok {
+	if s, ok := c.str(m, "commodity"); ok {
 		if !contains(etl.GroupSlugs(), s) {
 			c.val(join(path, "commodity"), "unknown commodity group %q (known: %s)", s, strings.Join(etl.GroupSlugs(), ", "))
 		}
 		r.Commodity = s
 	}
-	if s, ok := c.str(m, path, "reporter"); ok {
+	if s, ok := c.str(m, "reporter"); ok {
 		if !etl.KnownISO3(s) {
 			c.val(join(path, "reporter"), "unknown ISO 3166 alpha-3 country code %q", s)
 		}
 		r.Reporter = s
 	}
 	threshold := func(key string) *float64 {
-		if f, ok := c.float(m, path, key); ok {
+		if f, ok := c.float(m, key); ok {
 			return &f
 		}
 		return nil
@@ -304,7 +314,7 @@ func (c *checker) rule(v any, path string, seen map[string]bool) (AlertRule, boo
 	if r.AbsAbove != nil && *r.AbsAbove < 0 {
 		c.val(join(path, "abs_above"), "must not be negative, got %v", *r.AbsAbove)
 	}
-	if m["above"] == nil && m["below"] == nil && m["abs_above"] == nil {
+	if !m.has("above") && !m.has("below") && !m.has("abs_above") {
 		c.key(path, "an alert rule needs a threshold: above, below or abs_above")
 	}
 	return r, true
@@ -331,22 +341,23 @@ func (c *checker) report(v any) *ReportConfig {
 		}
 		return nil
 	}
-	m, ok := c.mapping(v, "report")
+	rm, ok := c.mapping(v, "report")
 	if !ok {
 		return nil
 	}
-	c.unknownKeys(m, "report", "output", "reporter", "commodity")
+	m := section{rm, "report", reportSpec}
+	c.unknownKeys(m)
 	r := &ReportConfig{}
-	if s, ok := c.str(m, "report", "output"); ok {
+	if s, ok := c.str(m, "output"); ok {
 		r.Output = s
 	}
-	if s, ok := c.str(m, "report", "reporter"); ok {
+	if s, ok := c.str(m, "reporter"); ok {
 		if !etl.KnownISO3(s) {
 			c.val("report.reporter", "unknown ISO 3166 alpha-3 country code %q", s)
 		}
 		r.Reporter = s
 	}
-	if s, ok := c.str(m, "report", "commodity"); ok {
+	if s, ok := c.str(m, "commodity"); ok {
 		if !contains(etl.GroupSlugs(), s) {
 			c.val("report.commodity", "unknown commodity group %q (known: %s)", s, strings.Join(etl.GroupSlugs(), ", "))
 		}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/jobs"
+	"github.com/tradewh/tradewh/jobs/runstatus"
 	"github.com/tradewh/tradewh/jobs/scheduler"
 	"github.com/tradewh/tradewh/output/parquet"
 	"github.com/tradewh/tradewh/output/warehouse"
@@ -108,7 +109,7 @@ func (s *Session) Pipeline() *etl.Pipeline {
 	if raw == "" {
 		raw = filepath.Join(s.env.Dir, "raw")
 	}
-	return &etl.Pipeline{Store: s.WH, Runtime: etl.Runtime{
+	return &etl.Pipeline{Store: s.WH, Watch: runstatus.New(s.env.Dir, s.lock.Holder.Command, nil, nil), Runtime: etl.Runtime{
 		RawDir:   raw,
 		Logger:   s.env.Logger,
 		Replay:   s.env.Replay,

@@ -11,6 +11,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/tradewh/tradewh/internal/buildinfo"
 )
 
 // metrics live in their own registry so nothing else in the process leaks
@@ -49,7 +51,7 @@ func newMetrics(jobs []string) *metrics {
 			Name: "tradewh_job_running", Help: "1 while the job is running.",
 		}, []string{"job"}),
 	}
-	m.reg.MustRegister(m.runs, m.loaded, m.rejected, m.lastSuccess, m.duration, m.running,
+	m.reg.MustRegister(m.runs, m.loaded, m.rejected, m.lastSuccess, m.duration, m.running, buildInfoGauge(),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Series exist from the start so rate() and absent() alerts work before the first run.
 	for _, j := range jobs {
@@ -61,6 +63,16 @@ func newMetrics(jobs []string) *metrics {
 		m.running.WithLabelValues(j).Set(0)
 	}
 	return m
+}
+
+// buildInfoGauge is tradewh_build_info{version,revision,goversion} 1.
+func buildInfoGauge() prometheus.Collector {
+	bi := buildinfo.Get()
+	g := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "tradewh_build_info", Help: "Always 1; the labels name the running build.",
+	}, []string{"version", "revision", "goversion"})
+	g.WithLabelValues(bi.Version, bi.Revision, bi.GoVersion).Set(1)
+	return g
 }
 
 // Handler serves /healthz and /metrics.

@@ -34,6 +34,7 @@ func init() {
 	etl.Register(etl.Kind{
 		Name: Kind, Summary: "CEPII BACI bulk CSV (reconciled bilateral flows, HS6), loaded as imports",
 		Table: etl.TradeFlows, Spec: Spec, FileArgs: "paths", New: newSource,
+		Check: etl.CheckBy(func(c etl.Config) error { _, err := parseConfig(c); return err }),
 	})
 }
 

@@ -46,5 +46,6 @@ func init() {
 	etl.Register(etl.Kind{
 		Name: KindName, Summary: "US Census Bureau international trade API (monthly US imports and exports by HS code)",
 		Table: etl.TradeFlows, Spec: Spec, New: newSource,
+		Check: etl.CheckBy(func(c etl.Config) error { _, err := ParseConfig(c, time.Now().UTC()); return err }),
 	})
 }

@@ -75,5 +75,6 @@ func init() {
 	etl.Register(etl.Kind{
 		Name: KindAPI, Summary: "UN Comtrade API v1 (keyed get endpoint, or the keyless preview)",
 		Table: etl.TradeFlows, Spec: APISpec, New: newAPISource,
+		Check: etl.CheckBy(func(c etl.Config) error { _, err := ParseAPIConfig(c, false); return err }),
 	})
 }

@@ -36,6 +36,8 @@ func init() {
 		Spec:     Spec,
 		FileArgs: "paths",
 		New:      New,
+		// New only reads its config: building with no runtime checks it.
+		Check: etl.CheckBy(func(c etl.Config) error { _, err := New(c, etl.Runtime{}); return err }),
 	})
 }
 

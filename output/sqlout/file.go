@@ -1,0 +1,90 @@
+package sqlout
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// FormatOf names the format a file name's extension asks for ("" when it
+// names none).
+func FormatOf(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv":
+		return CSV
+	case ".jsonl", ".ndjson":
+		return JSONL
+	case ".json":
+		return JSON
+	case ".parquet":
+		return Parquet
+	case ".txt":
+		return Table
+	}
+	return ""
+}
+
+// Parquet is a format for files only: DuckDB writes it.
+const Parquet = "parquet"
+
+// WriteFile writes a file whole or not at all: fill writes to a temporary
+// file beside it, which replaces path only when fill succeeded.
+func WriteFile(path string, fill func(tmp string, w io.Writer) error) (err error) {
+	// Made with the umask's permissions, as the file it becomes should be.
+	var f *os.File
+	var tmp string
+	for range 100 {
+		tmp = filepath.Join(filepath.Dir(path), fmt.Sprintf(".%s.%d-%d.tmp", filepath.Base(path), os.Getpid(), rand.Uint32()))
+		if f, err = os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666); !errors.Is(err, os.ErrExist) {
+			break
+		}
+	}
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 256<<10)
+	if err = fill(tmp, bw); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// RunToFile runs a script into path in format, whole or not at all. A
+// Parquet file is written by DuckDB (COPY … TO … (FORMAT parquet)) and
+// takes exactly one statement.
+func RunToFile(ctx context.Context, db *sql.DB, stmts []string, path, format string) error {
+	if format != Parquet {
+		return WriteFile(path, func(_ string, w io.Writer) error {
+			return Run(ctx, db, stmts, w, format)
+		})
+	}
+	if len(stmts) != 1 {
+		return fmt.Errorf("a Parquet file holds one result: give one statement, got %d", len(stmts))
+	}
+	return WriteFile(path, func(tmp string, _ io.Writer) error {
+		q := fmt.Sprintf("COPY (%s) TO '%s' (FORMAT parquet, COMPRESSION zstd)", stmts[0], strings.ReplaceAll(tmp, "'", "''"))
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return errors.Join(errors.New("writing Parquet"), err)
+		}
+		return nil
+	})
+}
