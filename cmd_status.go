@@ -41,7 +41,7 @@ warehouse and since when, the running job with the rows it has read so far, and 
 				}
 			}
 			wh, err := g.openReaderWithin(ctx, statusWait)
-			if errors.Is(err, warehouse.ErrLocked) {
+			if errors.Is(err, jobs.ErrLocked) {
 				// A writer has the database: answer from its status file.
 				return g.printBusyStatus(limit)
 			}

@@ -91,7 +91,7 @@ var builtinDefaults = JobDefaults{Retries: 2, RetryBackoff: time.Minute, CatchUp
 
 const (
 	defaultListen  = "127.0.0.1:9464"
-	defaultConcern = "CHN"
+	defaultConcern = etl.DefaultConcernISO3
 )
 
 // Load reads and validates a config file.

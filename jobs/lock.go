@@ -13,8 +13,8 @@ import (
 	"github.com/gofrs/flock"
 )
 
-// ErrLocked is wrapped by the error of AcquireWriter when another process
-// holds the warehouse.
+// ErrLocked is wrapped by the error of AcquireWriter, and of a warehouse
+// open, when another process holds the warehouse.
 var ErrLocked = errors.New("warehouse is locked by another process")
 
 const (

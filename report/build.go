@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tradewh/tradewh/etl"
 )
 
 // querier is a pinned connection (or anything that queries like one).
@@ -56,7 +58,7 @@ func (b *builder) build() (*Report, error) {
 		return nil, err
 	}
 	r.ReporterName = b.name(o.Reporter)
-	r.Concern = "CHN"
+	r.Concern = etl.DefaultConcernISO3
 	if b.sc.has("settings") {
 		var v sql.NullString
 		if err := b.q.QueryRowContext(b.ctx, `SELECT value FROM settings WHERE name = 'concern_iso3'`).Scan(&v); err == nil && v.Valid {

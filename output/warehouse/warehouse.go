@@ -20,6 +20,7 @@ import (
 
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/internal/arrowmem"
+	"github.com/tradewh/tradewh/jobs"
 )
 
 // FileName is the database file inside the warehouse folder.
@@ -77,9 +78,6 @@ type Warehouse struct {
 }
 
 var _ etl.Store = (*Warehouse)(nil)
-
-// ErrLocked reports that another process holds the warehouse file.
-var ErrLocked = errors.New("warehouse is in use by another process")
 
 // Open opens (and on a writable open creates and migrates) the warehouse in o.Dir.
 func Open(ctx context.Context, o Options) (*Warehouse, error) {
@@ -150,7 +148,7 @@ func connect(ctx context.Context, dsn string, timeout time.Duration, log *slog.L
 			return nil, err
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("%w (gave up after %s): %v", ErrLocked, timeout, err)
+			return nil, fmt.Errorf("%w (gave up after %s): %v", jobs.ErrLocked, timeout, err)
 		}
 		if !logged {
 			log.Info("warehouse is locked by another process; waiting", "timeout", timeout)
@@ -158,7 +156,7 @@ func connect(ctx context.Context, dsn string, timeout time.Duration, log *slog.L
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("%w: %w", ErrLocked, ctx.Err())
+			return nil, fmt.Errorf("%w: %w", jobs.ErrLocked, ctx.Err())
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
