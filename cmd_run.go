@@ -143,9 +143,13 @@ func (g *globals) printSummary(ctx context.Context, s *runner.Session, st etl.Lo
 		}
 	}
 	if len(manifests) > 0 {
-		fmt.Fprintf(w, "\nParquet exports (Hive-partitioned, ZSTD) under %s:\n", runner.ExportDir(g.warehouse))
+		fmt.Fprintf(w, "\nParquet exports (ZSTD) under %s:\n", runner.ExportDir(g.warehouse))
 		for _, m := range manifests {
-			fmt.Fprintf(w, "  %-28s %8d rows  partitioned by %s\n", m.Table+"/", m.Rows, strings.Join(m.Partition, ", "))
+			layout := "not partitioned"
+			if len(m.Partition) > 0 {
+				layout = "partitioned by " + strings.Join(m.Partition, ", ")
+			}
+			fmt.Fprintf(w, "  %-28s %8d rows  %s\n", m.Table+"/", m.Rows, layout)
 		}
 	}
 	if st.Rejected > 0 {
