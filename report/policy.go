@@ -137,8 +137,12 @@ func (b *builder) events(gc *groupCtx) (*Section, error) {
 		}
 	}
 	s.Headline = strings.Join(heads, "; ")
-	if len(s.Charts) == 0 && s.Headline == "" {
+	switch {
+	case s.Headline != "":
+	case len(s.Charts) == 0:
 		s.Headline = "no event window for this group's measures"
+	default:
+		s.Headline = "no figures after the measures took effect yet"
 	}
 	return s, nil
 }

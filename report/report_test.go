@@ -95,6 +95,14 @@ func TestReportMatchesMarts(t *testing.T) {
 			t.Errorf("gallium section %d (%s): %s", n, s.Title, s.Missing)
 		}
 	}
+	// The top page lists every section with a line of its own.
+	for _, g := range r.Groups {
+		for _, s := range g.Sections {
+			if s.Headline == "" {
+				t.Errorf("%s: section %q has no headline", g.Slug, s.Title)
+			}
+		}
+	}
 	// The measures sit on the concern-share chart at their effective dates
 	// (compareCharts checked the dates against trade_measures), the one
 	// with no group found by its code.
