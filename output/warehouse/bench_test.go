@@ -2,34 +2,11 @@ package warehouse
 
 import (
 	"context"
-	"fmt"
 	"testing"
-	"time"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/output/warehouse/internal/loadtest"
 )
-
-// synthetic writes n distinct trade flows over ten years of months.
-type synthetic struct {
-	n     int
-	scale float64 // multiplies values, so a second load can revise them
-}
-
-func (s synthetic) Extract(ctx context.Context, sink etl.Sink) error {
-	w := etl.NewTradeFlowWriter(sink, 0)
-	reporters := []string{"USA", "CHN"}
-	for i := range s.n {
-		f := etl.TradeFlow{Freq: "M", Period: time.Date(2015+(i%120)/12, time.Month(i%12+1), 1, 0, 0, 0, 0, time.UTC),
-			Reporter: reporters[i%2], Partner: "WLD", Flow: etl.FlowImport, HSCode: fmt.Sprintf("%010d", i/120),
-			HSRevision: "HS2017", ValueUSD: etl.F(float64(i) * s.scale), NetWeightKg: etl.F(float64(i)),
-			Source: "synthetic", Ref: "synthetic.csv", Row: int64(i + 1)}
-		if err := w.Add(ctx, f); err != nil {
-			w.Close(ctx)
-			return err
-		}
-	}
-	return w.Close(ctx)
-}
 
 // BenchmarkLoad loads 1M rows into an empty warehouse ("new") and then the
 // same rows again ("unchanged") and with every value changed ("revised").
@@ -39,11 +16,11 @@ func BenchmarkLoad(b *testing.B) {
 	for _, tc := range []struct {
 		name   string
 		first  bool // preload the rows once before the timed load
-		second synthetic
+		second loadtest.Synthetic
 	}{
-		{"new", false, synthetic{rows, 1}},
-		{"unchanged", true, synthetic{rows, 1}},
-		{"revised", true, synthetic{rows, 2}},
+		{"new", false, loadtest.Synthetic{N: rows, Scale: 1}},
+		{"unchanged", true, loadtest.Synthetic{N: rows, Scale: 1}},
+		{"revised", true, loadtest.Synthetic{N: rows, Scale: 2}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			for b.Loop() {
@@ -53,7 +30,7 @@ func BenchmarkLoad(b *testing.B) {
 					b.Fatal(err)
 				}
 				if tc.first {
-					if _, err := w.Load(ctx, 1, synthetic{rows, 1}); err != nil {
+					if _, err := w.Load(ctx, 1, loadtest.Synthetic{N: rows, Scale: 1}); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -85,7 +62,7 @@ func BenchmarkRebuildMarts(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer w.Close()
-	if _, err := w.Load(ctx, 1, synthetic{rows, 1}); err != nil {
+	if _, err := w.Load(ctx, 1, loadtest.Synthetic{N: rows, Scale: 1}); err != nil {
 		b.Fatal(err)
 	}
 	month := etl.LoadStats{Periods: map[string][]string{"M": {"2020-06-01"}}}

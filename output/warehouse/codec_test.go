@@ -114,23 +114,3 @@ func TestDictionaryBatches(t *testing.T) {
 		t.Errorf("history does not read back its codes: %s", want[1])
 	}
 }
-
-// decodeVersions gives what the trade_flow_rows view gives.
-func TestDecodeVersionsIsTheView(t *testing.T) {
-	w := openTest(t, "")
-	flows := []etl.TradeFlow{flow(year(2021), "811292", 10, 1), flow(year(2021), "2846", 2, 2)}
-	flows[1].Commodity, flows[1].Quantity, flows[1].QuantityUnit = "rare_earths", etl.F(4), "kg"
-	mustLoad(t, w, &testSource{flows: flows})
-	decoded := decodeVersions("(SELECT *, rowid AS rid FROM " + versionsTable + ")")
-	for _, q := range []string{
-		"SELECT count(*) FROM (SELECT * FROM trade_flow_rows EXCEPT ALL " + decoded + ")",
-		"SELECT count(*) FROM (" + decoded + " EXCEPT ALL SELECT * FROM trade_flow_rows)",
-	} {
-		if n := queryInt(t, w, q); n != 0 {
-			t.Errorf("%d rows differ: %s", n, q)
-		}
-	}
-	if n := queryInt(t, w, "SELECT count(*) FROM ("+decoded+")"); n != 2 {
-		t.Errorf("decoded %d versions, want 2", n)
-	}
-}

@@ -3,16 +3,17 @@ package warehouse
 import (
 	"context"
 	"errors"
-	"fmt"
-	"slices"
 	"testing"
-	"time"
-
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/output/warehouse/internal/loadtest"
+)
+
+var (
+	year       = loadtest.Year
+	flow       = loadtest.Flow
+	stat       = loadtest.Stat
+	dictEncode = loadtest.DictEncode
 )
 
 // testSource writes its rows through the canonical writers.
@@ -65,25 +66,6 @@ func (s *testSource) Extract(ctx context.Context, sink etl.Sink) (err error) {
 		return s.extra(ctx, sink)
 	}
 	return nil
-}
-
-func year(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
-
-// flow is a valid trade flow; row doubles as the source row.
-func flow(period time.Time, hs string, value float64, row int64) etl.TradeFlow {
-	freq := "A"
-	if period.Month() != time.January || period.Day() != 1 {
-		freq = "M"
-	}
-	return etl.TradeFlow{Freq: freq, Period: period, Reporter: "USA", Partner: "CHN", Flow: etl.FlowImport,
-		HSCode: hs, HSRevision: "HS2017", ValueUSD: etl.F(value), NetWeightKg: etl.F(value / 10),
-		Source: "test-trade", Ref: "flows.csv", Row: row}
-}
-
-func stat(y int, value float64, row int64) etl.MineralStat {
-	return etl.MineralStat{Edition: "MCS2024", Commodity: "gallium", Year: y, Country: "USA", Measure: "imports",
-		Product: "", Value: etl.F(value), Unit: "kg", Source: "test-usgs", Ref: "mcs2024_gallium.csv", Row: row,
-		Column: fmt.Sprintf("Imports_%d", y)}
 }
 
 func openTest(t testing.TB, dir string) *Warehouse {
@@ -166,38 +148,4 @@ func sameCounts(t *testing.T, before, after map[string]int64) {
 			t.Errorf("%s: %d rows before the failed load, %d after", k, v, after[k])
 		}
 	}
-}
-
-// dictEncode returns rec with the named string columns dictionary-encoded,
-// as a source with coded columns (BACI) sends them.
-func dictEncode(t testing.TB, rec arrow.RecordBatch, names ...string) arrow.RecordBatch {
-	t.Helper()
-	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
-	fields := rec.Schema().Fields()
-	cols := make([]arrow.Array, len(fields))
-	for i := range fields {
-		cols[i] = rec.Column(i)
-		cols[i].Retain()
-		if !slices.Contains(names, fields[i].Name) {
-			continue
-		}
-		src := cols[i].(*array.String)
-		b := array.NewDictionaryBuilder(memory.DefaultAllocator, dt).(*array.BinaryDictionaryBuilder)
-		for r := range src.Len() {
-			if src.IsNull(r) {
-				b.AppendNull()
-			} else if err := b.AppendString(src.Value(r)); err != nil {
-				t.Fatal(err)
-			}
-		}
-		cols[i].Release()
-		cols[i] = b.NewArray()
-		b.Release()
-		fields[i].Type = dt
-	}
-	out := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, rec.NumRows())
-	for _, c := range cols {
-		c.Release()
-	}
-	return out
 }

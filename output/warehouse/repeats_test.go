@@ -1,67 +1,10 @@
 package warehouse
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/tradewh/tradewh/etl"
-	"github.com/tradewh/tradewh/output/warehouse/internal/rowhash"
 )
-
-// Once the proof ends, the rows that may repeat a key are flagged: those
-// of blocks seen before, and those whose key the filter has seen.
-func TestDupProofFlagsPossibleRepeats(t *testing.T) {
-	type row = proofRow
-	cases := []struct {
-		name    string
-		batches [][]row
-		want    [][]int32 // flagged rows per batch
-	}{
-		{"blocks in one piece", [][]row{{{1, 10, 1, 2, 5}, {1, 10, 1, 2, 6}}, {{1, 10, 1, 3, 5}}}, [][]int32{nil, nil}},
-		{"repeat inside a block", [][]row{{{1, 10, 1, 2, 5}, {1, 10, 1, 2, 6}, {1, 10, 1, 2, 5}, {1, 10, 1, 2, 7}, {1, 10, 1, 3, 5}}},
-			[][]int32{{2, 3}}}, // the repeat, the rest of its block; a new block is not flagged
-		{"block comes back", [][]row{{{1, 10, 1, 2, 5}, {1, 10, 1, 3, 5}}, {{1, 10, 1, 2, 6}, {2, 10, 1, 2, 6}, {2, 10, 1, 2, 6}}},
-			[][]int32{nil, {0, 2}}}, // the block that came back, then a key seen since
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			var d dupProof
-			for i, b := range tc.batches {
-				if got := checkRows(&d, b); !slices.Equal(got, tc.want[i]) {
-					t.Errorf("batch %d: flagged %v, want %v", i, got, tc.want[i])
-				}
-			}
-		})
-	}
-}
-
-// The filter never misses a key it was given, across its growth, and
-// claims few it was not.
-func TestKeyFilter(t *testing.T) {
-	var f keyFilter
-	const n = 3 * firstFilterKeys
-	h := func(i int) uint64 { return rowhash.Finish(rowhash.Mix(rowhash.Seed, uint64(i))) }
-	for i := range n {
-		f.add(h(i))
-	}
-	if len(f.words) != 2 {
-		t.Errorf("%d filters for %d keys, want 2", len(f.words), n)
-	}
-	for i := range n {
-		if !f.mayHave(h(i)) {
-			t.Fatalf("key %d missed", i)
-		}
-	}
-	false_ := 0
-	for i := n; i < 2*n; i++ {
-		if f.mayHave(h(i)) {
-			false_++
-		}
-	}
-	if rate := float64(false_) / n; rate > 0.02 {
-		t.Errorf("false alarm rate %.4f", rate)
-	}
-}
 
 // Rows held as possible repeats are settled before the commit: a false
 // alarm is loaded, a repeat rejected (the first arrival wins, even when it

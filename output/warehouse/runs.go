@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/output/warehouse/internal/ingest"
 )
 
 // Run statuses in etl_runs.
@@ -113,13 +114,18 @@ func (w *Warehouse) SetConcern(ctx context.Context, iso3 string) error {
 }
 
 // bookkeeping tables are left out of TableCounts: they are not data.
-var bookkeeping = map[string]bool{
-	"schema_migrations": true, "etl_runs": true, "job_state": true, "settings": true, "backfill_chunks": true,
-	"countries": true, "commodity_groups": true, "commodity_codes": true, "commodity_usgs": true, "mart_pending": true,
-	"alerts_sent": true,
+var bookkeeping = func() map[string]bool {
+	m := map[string]bool{
+		"schema_migrations": true, "etl_runs": true, "job_state": true, "settings": true, "backfill_chunks": true,
+		"countries": true, "commodity_groups": true, "commodity_codes": true, "commodity_usgs": true, "mart_pending": true,
+		"alerts_sent": true,
+	}
 	// trade_flows_history's storage: counted under the view's name
-	codesTable: true, partsTable: true, versionsTable: true,
-}
+	for _, t := range ingest.StorageTables {
+		m[t] = true
+	}
+	return m
+}()
 
 // TableCounts returns the rows of the current fact views, the history and
 // rejected_rows tables and every mart table.
@@ -150,7 +156,7 @@ func (w *Warehouse) TableCounts(ctx context.Context) (map[string]int64, error) {
 		var c int64
 		from := quoteIdent(n)
 		if n == "trade_flows_history" {
-			from = versionsTable // one row per version: the view's joins add none and drop none
+			from = ingest.VersionsTable // one row per version: the view's joins add none and drop none
 		}
 		if err := w.db.QueryRowContext(ctx, "SELECT count(*) FROM "+from).Scan(&c); err != nil {
 			return nil, fmt.Errorf("count %s: %w", n, err)

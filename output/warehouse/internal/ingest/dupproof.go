@@ -1,4 +1,4 @@
-package warehouse
+package ingest
 
 import "github.com/tradewh/tradewh/output/warehouse/internal/rowhash"
 

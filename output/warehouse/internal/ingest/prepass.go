@@ -1,9 +1,10 @@
-package warehouse
+package ingest
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -144,11 +145,11 @@ func (s *printSink) add(w printWork) {
 	}
 }
 
-// unchanged reads a Rereadable source once into a printSink and compares
+// Unchanged reads a Rereadable source once into a printSink and compares
 // its group fingerprints with the current history of the same groups.
 // When every group matches, the load changes nothing: it returns the
 // stats of such a load and true, and nothing needs staging.
-func (w *Warehouse) unchanged(ctx context.Context, conn *sql.Conn, src etl.Source) (etl.LoadStats, bool, error) {
+func Unchanged(ctx context.Context, conn *sql.Conn, log *slog.Logger, src etl.Source) (etl.LoadStats, bool, error) {
 	s := &printSink{conn: conn, groups: map[etl.Table]map[uint64]*groupPrint{},
 		scope: map[etl.Table]map[scopeKey]bool{}, rows: map[etl.Table]int64{},
 		work: make(chan printWork, chanDepth), done: make(chan struct{})}
@@ -156,14 +157,14 @@ func (w *Warehouse) unchanged(ctx context.Context, conn *sql.Conn, src etl.Sourc
 	start := time.Now()
 	err := src.Extract(ctx, s)
 	s.wait()
-	w.log.Debug("input fingerprint: read", "took", time.Since(start).Round(time.Millisecond))
+	log.Debug("input fingerprint: read", "took", time.Since(start).Round(time.Millisecond))
 	if ctx.Err() != nil {
 		return etl.LoadStats{}, false, ctx.Err()
 	}
 	if s.stopped != "" || err != nil {
 		// A failing source fails the same way in the full load, which
 		// reports it.
-		w.log.Debug("input fingerprint: full load", "why", s.stopped, "err", err)
+		log.Debug("input fingerprint: full load", "why", s.stopped, "err", err)
 		return etl.LoadStats{}, false, nil
 	}
 	st := etl.LoadStats{Periods: map[string][]string{}}
@@ -175,7 +176,7 @@ func (w *Warehouse) unchanged(ctx context.Context, conn *sql.Conn, src etl.Sourc
 		scope := scopeFromKeys(f, s.scope[f.table], &st)
 		start := time.Now()
 		same, err := historyMatches(ctx, conn, f, scope, groups)
-		w.log.Debug("input fingerprint: history", "table", f.table, "same", same, "took", time.Since(start).Round(time.Millisecond))
+		log.Debug("input fingerprint: history", "table", f.table, "same", same, "took", time.Since(start).Round(time.Millisecond))
 		if err != nil || !same {
 			return etl.LoadStats{}, false, err
 		}

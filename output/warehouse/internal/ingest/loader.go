@@ -1,4 +1,4 @@
-package warehouse
+package ingest
 
 import (
 	"context"
@@ -19,15 +19,12 @@ import (
 // loader is one load: its connection, its transaction (open from the
 // first batch to the commit) and the version stamp of its rows.
 type loader struct {
-	w     *Warehouse
+	env   Env
 	conn  *sql.Conn
 	tx    *sql.Tx
 	runID int64
 	tsLit string
 	codec *codec // ids of the id-coded table's codes and parts
-	// beforeCommit writes, in the load's transaction, what must commit
-	// with its rows: the run's record and the periods its marts wait for.
-	beforeCommit func(context.Context, *sql.Tx, etl.LoadStats) error
 
 	// The source's output: a stream into history reads ahead, and hands
 	// back the item that ended it in pending.
@@ -234,7 +231,7 @@ func (l *loader) demote(ctx context.Context, f fact, tl *tableLoad) error {
 	if _, err := l.tx.ExecContext(ctx, fmt.Sprintf("DELETE FROM %s WHERE %s", f.physical, f.ofLoad(l.tsLit))); err != nil {
 		return fmt.Errorf("move rows to staging: %w", err)
 	}
-	l.w.log.Debug("moved direct rows to staging", "table", f.table, "rows", tl.directRows(), "took", time.Since(start).Round(time.Millisecond))
+	l.env.Log.Debug("moved direct rows to staging", "table", f.table, "rows", tl.directRows(), "took", time.Since(start).Round(time.Millisecond))
 	tl.direct = nil
 	return nil
 }
@@ -340,7 +337,7 @@ func (l *loader) finishDirect(ctx context.Context, f fact, tl *tableLoad, reject
 	case l.codec.mayHaveDuplicates():
 		rejected, added, err = l.settleRepeats(ctx, f, tl, rejectHead)
 	default:
-		l.w.log.Debug("merge step", "table", f.table, "step", "look for duplicates", "none", "each block arrived in one piece without repeated keys")
+		l.env.Log.Debug("merge step", "table", f.table, "step", "look for duplicates", "none", "each block arrived in one piece without repeated keys")
 	}
 	if err != nil {
 		return st, err
