@@ -128,7 +128,8 @@ type steps struct {
 	// for the rest of the load: merging revised groups, sorting out
 	// repeated keys, deleting them from a large uncommitted insert and
 	// committing that join or rewrite whole periods, where a load that
-	// only streams needs little. the caller restores the limit when the load returns.
+	// only streams needs little. The caller restores the limit when the load
+	// returns.
 	roomToMerge func() error
 }
 
