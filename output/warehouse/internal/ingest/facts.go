@@ -7,6 +7,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/output/warehouse/internal/idcode"
 )
 
 // fact describes a canonical fact table for staging and merging.
@@ -31,7 +32,7 @@ type fact struct {
 var facts = []fact{
 	{
 		table: etl.TradeFlows, history: "trade_flows_history", stage: "stage_trade_flows",
-		rows: "trade_flow_rows", physical: versionsTable, coded: true,
+		rows: "trade_flow_rows", physical: idcode.VersionsTable, coded: true,
 		key: etl.TradeFlowsSpec.Key, compare: etl.TradeFlowsSpec.Compare, group: etl.TradeFlowsSpec.Group,
 		scope: "period",
 	},
@@ -47,7 +48,7 @@ var facts = []fact{
 // stamped tsLit wrote.
 func (f fact) ofLoad(tsLit string) string {
 	if f.coded {
-		return fmt.Sprintf("part_id IN (SELECT part_id FROM %s WHERE valid_from = %s)", partsTable, tsLit)
+		return fmt.Sprintf("part_id IN (SELECT part_id FROM %s WHERE valid_from = %s)", idcode.PartsTable, tsLit)
 	}
 	return "valid_from = " + tsLit
 }
@@ -64,7 +65,7 @@ func (f fact) insertStaged(runID int64, tsLit, filter string) string {
 	return fmt.Sprintf(`INSERT INTO %s
 		SELECT s.part_id, s.period, s.reporter_id, s.partner_id, s.hs_id, s.commodity_id, s.value_usd, s.net_weight_kg,
 		       s.quantity, s.quantity_unit_id, s.is_aggregate, s.source_row, s.row_hash, NULL
-		FROM %s s %s`, versionsTable, f.stage, filter)
+		FROM %s s %s`, idcode.VersionsTable, f.stage, filter)
 }
 
 // currentVersions is a relation of the current versions in scope (a
@@ -76,7 +77,7 @@ func (f fact) currentVersions(scope string) string {
 		return fmt.Sprintf("(SELECT *, rid AS hrid FROM %s h WHERE h.valid_to IS NULL AND %s)", f.rows, scope)
 	}
 	return fmt.Sprintf(`(SELECT h.rowid AS hrid, p.source, p.freq, p.flow, p.hs_revision, h.*
-		FROM %s h JOIN %s p ON p.part_id = h.part_id WHERE h.valid_to IS NULL AND %s)`, versionsTable, partsTable, scope)
+		FROM %s h JOIN %s p ON p.part_id = h.part_id WHERE h.valid_to IS NULL AND %s)`, idcode.VersionsTable, idcode.PartsTable, scope)
 }
 
 // matchKey and matchCompare are the key and the compared values on which
@@ -110,7 +111,7 @@ func (f fact) currentGroups(scope string) string {
 			FROM %s h WHERE h.valid_to IS NULL AND %s GROUP BY ALL) g
 		JOIN %s p ON p.part_id = g.part_id
 		JOIN %s r ON r.id = g.reporter_id
-		GROUP BY ALL)`, versionsTable, scope, partsTable, codesTable)
+		GROUP BY ALL)`, idcode.VersionsTable, scope, idcode.PartsTable, idcode.CodesTable)
 }
 
 func factOf(t etl.Table) (fact, bool) {
@@ -163,7 +164,7 @@ func (f fact) idColumns() []string {
 	if !f.coded {
 		return nil
 	}
-	return idColumnNames()
+	return idcode.IDColumnNames()
 }
 
 // keyHash and rowHash are the hashes of a row's key and of its key and values.

@@ -12,14 +12,15 @@ import (
 	"time"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/output/warehouse/internal/idcode"
 )
 
 // StorageTables hold trade_flows_history id-coded (migration 004): the
 // view of that name reads them.
-var StorageTables = []string{codesTable, partsTable, versionsTable}
+var StorageTables = []string{idcode.CodesTable, idcode.PartsTable, idcode.VersionsTable}
 
 // VersionsTable has one row per version of trade_flows_history.
-const VersionsTable = versionsTable
+const VersionsTable = idcode.VersionsTable
 
 // Env is what one load needs from the warehouse that runs it.
 type Env struct {
@@ -55,7 +56,7 @@ func CreateStaging(ctx context.Context, conn *sql.Conn) error {
 // committing at the end. It returns the load's stats and the moment its
 // staging ended.
 func Load(ctx context.Context, env Env, src etl.Source) (etl.LoadStats, time.Time, error) {
-	cd, err := loadCodec(ctx, env.Tx)
+	cd, err := idcode.Load(ctx, env.Tx)
 	if err != nil {
 		return etl.LoadStats{}, time.Time{}, err
 	}

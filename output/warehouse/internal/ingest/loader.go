@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/output/warehouse/internal/idcode"
 	"github.com/tradewh/tradewh/output/warehouse/internal/rowhash"
 )
 
@@ -24,7 +25,7 @@ type loader struct {
 	tx    *sql.Tx
 	runID int64
 	tsLit string
-	codec *codec // ids of the id-coded table's codes and parts
+	codec *idcode.Codec // ids of the id-coded table's codes and parts
 
 	// The source's output: a stream into history reads ahead, and hands
 	// back the item that ended it in pending.
@@ -126,7 +127,7 @@ func (l *loader) write(ctx context.Context, f fact, tl *tableLoad, it item, batc
 	}
 	// Later statements read history through the views, which need the
 	// codes and parts of the rows just written.
-	return l.codec.flush(ctx, l)
+	return l.flushCodes(ctx)
 }
 
 // batchScope lists the distinct periods (or years) of a batch; rows of a
@@ -209,7 +210,7 @@ func scopeLiteral(f fact, k scopeKey) string {
 // with their batch numbers, and sends the table's next batches there.
 func (l *loader) demote(ctx context.Context, f fact, tl *tableLoad) error {
 	tl.staged = true
-	if f.coded && l.codec.mayHaveDuplicates() {
+	if f.coded && l.codec.MayHaveDuplicates() {
 		if err := l.demoteHeld(ctx, f); err != nil {
 			return err
 		}
@@ -334,7 +335,7 @@ func (l *loader) finishDirect(ctx context.Context, f fact, tl *tableLoad, reject
 		rejected, err = rejectDuplicates(l.steps(ctx, f), f, rejectHead, f.rows, "t.valid_from = "+l.tsLit, f.keyHash(),
 			func() (string, error) { return l.directRows(ctx, f, tl) }, l.steps(ctx, f).dropFrom(f.physical))
 		added = -rejected // the rejected rows were written, and are deleted
-	case l.codec.mayHaveDuplicates():
+	case l.codec.MayHaveDuplicates():
 		rejected, added, err = l.settleRepeats(ctx, f, tl, rejectHead)
 	default:
 		l.env.Log.Debug("merge step", "table", f.table, "step", "look for duplicates", "none", "each block arrived in one piece without repeated keys")
@@ -376,4 +377,25 @@ func scopeFromKeys(f fact, seen map[scopeKey]bool, st *etl.LoadStats) string {
 	}
 	return fmt.Sprintf("h.%s BETWEEN %s AND %s AND h.%s IN (%s)",
 		f.scope, lits[0], lits[len(lits)-1], f.scope, strings.Join(lits, ", "))
+}
+
+// flushCodes writes the codes and parts the codec assigned since the last
+// flush.
+func (l *loader) flushCodes(ctx context.Context) error {
+	codes, parts := l.codec.Flush()
+	if codes != nil {
+		defer codes.Release()
+		if err := l.insertArrow(ctx, codes, idcode.CodesTable, "", idcode.CodeColumns); err != nil {
+			return fmt.Errorf("write trade codes: %w", err)
+		}
+	}
+	if parts != nil {
+		defer parts.Release()
+		err := l.insertArrow(ctx, parts, idcode.PartsTable, fmt.Sprintf(", %d, %s", l.runID, l.tsLit),
+			append(slices.Clone(idcode.PartColumns), "run_id", "valid_from"))
+		if err != nil {
+			return fmt.Errorf("write trade flow parts: %w", err)
+		}
+	}
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/output/warehouse/internal/idcode"
 )
 
 // DropStaging removes the load's TEMP tables and returns conn to the pool;
@@ -50,7 +51,7 @@ const (
 // the merge of staged tables, the counts, the commit.
 func (l *loader) merge(ctx context.Context, sg staged) (etl.LoadStats, error) {
 	st := etl.LoadStats{RowsIn: sg.rejected, Rejected: sg.rejected, Periods: map[string][]string{}}
-	if err := l.codec.flush(ctx, l); err != nil {
+	if err := l.flushCodes(ctx); err != nil {
 		return st, err
 	}
 	head := fmt.Sprintf("INSERT INTO rejected_rows SELECT %d, %s, ", l.runID, l.tsLit)
@@ -176,7 +177,7 @@ func LoadTime(ctx context.Context, tx *sql.Tx) (time.Time, error) {
 	ts := time.Now().UTC().Truncate(time.Microsecond)
 	var last sql.NullTime
 	err := tx.QueryRowContext(ctx, `SELECT greatest(
-		(SELECT max(valid_from) FROM `+partsTable+`),
+		(SELECT max(valid_from) FROM `+idcode.PartsTable+`),
 		(SELECT max(valid_from) FROM mineral_statistics_history))`).Scan(&last)
 	if err != nil {
 		return ts, fmt.Errorf("read last load time: %w", err)

@@ -8,10 +8,12 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/tradewh/tradewh/output/warehouse/internal/idcode"
 )
 
 // Rows of the id-coded table that the duplicate proof flags as possible
-// repeats (see dupProof) never stream into history: they are held, then
+// repeats (see idcode.Codec.Encode) never stream into history: they are held, then
 // staged in stageRepeats, and settled before the commit. History thus
 // receives only rows whose key no earlier row had, and nothing is ever
 // deleted from the load's uncommitted insert (which pins its blocks and
@@ -24,12 +26,12 @@ const maxHeldRepeats = 1 << 16
 
 // repeatSchema is how held rows are staged: a trade_flow_versions row
 // (without valid_to, which stays null) and its batch number.
-var repeatSchema = arrow.NewSchema(append(versionSchema.Fields(),
+var repeatSchema = arrow.NewSchema(append(idcode.Schema.Fields(),
 	arrow.Field{Name: "batch_no", Type: arrow.PrimitiveTypes.Int32}), nil)
 
 // repeatsDDL creates stageRepeats with the columns of trade_flow_versions.
 func repeatsDDL() string {
-	return createStage(stageRepeats, versionSchema, "valid_to TIMESTAMP", "batch_no INTEGER NOT NULL")
+	return createStage(stageRepeats, idcode.Schema, "valid_to TIMESTAMP", "batch_no INTEGER NOT NULL")
 }
 
 // divert splits an id-coded batch: the rows of maybe (in order) are held
@@ -58,7 +60,7 @@ func (l *loader) divert(enc arrow.RecordBatch, maybe []int32, batchNo int) arrow
 	for i := range nos {
 		nos[i] = int32(batchNo)
 	}
-	col := fixedArray(arrow.PrimitiveTypes.Int32, len(nos), arrow.Int32Traits.CastToBytes(nos))
+	col := idcode.FixedArray(arrow.PrimitiveTypes.Int32, len(nos), arrow.Int32Traits.CastToBytes(nos))
 	withNo := array.NewRecordBatch(repeatSchema, append(rep.Columns()[:len(rep.Columns()):len(rep.Columns())], col), rep.NumRows())
 	col.Release()
 	rep.Release()
@@ -145,7 +147,7 @@ func (l *loader) releaseHeld() {
 // gives rows, with each row's batch_no and its row id as rid.
 func heldRelation() string {
 	return fmt.Sprintf(`(SELECT d.*, r.batch_no FROM (%s) d JOIN %s r ON r.rowid = d.rid)`,
-		decodeVersions("(SELECT *, rowid AS rid FROM "+stageRepeats+")"), stageRepeats)
+		idcode.Decode("(SELECT *, rowid AS rid FROM "+stageRepeats+")"), stageRepeats)
 }
 
 // demoteHeld moves the staged possible repeats to the table's staging,
@@ -184,9 +186,9 @@ func (l *loader) settleRepeats(ctx context.Context, f fact, tl *tableLoad, rejec
 	if err := l.numberBatches(ctx, f, tl); err != nil {
 		return 0, 0, err
 	}
-	first, hKey := l.codec.loadParts("h")
-	_, rKey := l.codec.loadParts("r")
-	_, xKey := l.codec.loadParts("x")
+	first, hKey := l.codec.LoadParts("h")
+	_, rKey := l.codec.LoadParts("r")
+	_, xKey := l.codec.LoadParts("x")
 	idKey := []string{"kp", "period", "reporter_id", "partner_id", "hs_id"}
 	// The rows of held keys, as ids with their batch numbers. History
 	// rows get negative row ids (-1 - rowid), held rows their rowid in
@@ -201,7 +203,7 @@ func (l *loader) settleRepeats(ctx context.Context, f fact, tl *tableLoad, rejec
 				AND h.partner_id = d.partner_id AND h.hs_id = d.hs_id
 			WHERE h.part_id >= %[9]d
 			UNION ALL BY NAME SELECT r.*, r.rowid AS rid FROM %[7]s r) x`,
-		dupRowIDs, xKey, directBatches, versionsTable, partsTable, rKey, stageRepeats, hKey, first)); err != nil {
+		dupRowIDs, xKey, directBatches, idcode.VersionsTable, idcode.PartsTable, rKey, stageRepeats, hKey, first)); err != nil {
 		return 0, 0, err
 	}
 	order := "{'b': batch_no, 'r': source_row, 'i': rid}"
@@ -219,7 +221,7 @@ func (l *loader) settleRepeats(ctx context.Context, f fact, tl *tableLoad, rejec
 		     ELSE 'duplicate of ' || fp.source_ref || ' row ' || struct_extract(l.first, 'r') END,
 		%s
 		FROM (%s) x JOIN %s l ON l.rid = x.rid JOIN %s fp ON fp.part_id = l.first_part`,
-		rejectHead, f.table, rawOf("x", f.columns()), decodeVersions(later), dupRows, partsTable))
+		rejectHead, f.table, rawOf("x", f.columns()), idcode.Decode(later), dupRows, idcode.PartsTable))
 	if err != nil {
 		return 0, 0, err
 	}
@@ -237,18 +239,18 @@ func (l *loader) settleRepeats(ctx context.Context, f fact, tl *tableLoad, rejec
 		}
 		if n > 0 {
 			if _, err := steps.exec("drop repeated history rows", fmt.Sprintf(
-				"DELETE FROM %s WHERE rowid IN (SELECT -1 - rid FROM %s WHERE rid < 0)", versionsTable, dupRows)); err != nil {
+				"DELETE FROM %s WHERE rowid IN (SELECT -1 - rid FROM %s WHERE rid < 0)", idcode.VersionsTable, dupRows)); err != nil {
 				return 0, 0, err
 			}
 			added -= n
 		}
 	}
 	var names []string
-	for _, fl := range versionSchema.Fields() {
+	for _, fl := range idcode.Schema.Fields() {
 		names = append(names, fl.Name)
 	}
 	cols := strings.Join(names, ", ")
-	n, err := steps.exec("insert held rows", fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s", versionsTable, cols, cols, stageRepeats))
+	n, err := steps.exec("insert held rows", fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s", idcode.VersionsTable, cols, cols, stageRepeats))
 	if err != nil {
 		return 0, 0, err
 	}

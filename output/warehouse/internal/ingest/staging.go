@@ -14,6 +14,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/output/warehouse/internal/idcode"
 )
 
 // chanDepth is how many batches may wait between the source and DuckDB:
@@ -54,7 +55,7 @@ func (it item) release() {
 type sink struct {
 	ctx context.Context // cancelled when the loader gives up
 	ch  chan<- item
-	cd  *codec
+	cd  *idcode.Codec
 	mu  sync.Mutex
 	rej []etl.Rejection
 }
@@ -180,7 +181,7 @@ func (s *sink) prepare(it *item) {
 	if f, ok := factOf(it.table); ok && checkSchema(it.table, it.rec.Schema()) == nil {
 		it.rh = hashRows(f, it.rec, nil)
 		if f.coded {
-			it.enc, it.maybe = s.cd.encode(it.rec, it.rh)
+			it.enc, it.maybe = s.cd.Encode(it.rec, it.rh)
 		}
 	}
 }

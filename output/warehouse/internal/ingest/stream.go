@@ -7,7 +7,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/tradewh/tradewh/output/warehouse/internal/idcode"
 )
 
 // maxBufferedRejections ends a stream so rejections are staged before
@@ -35,7 +36,7 @@ func (l *loader) stream(ctx context.Context, f fact, tl *tableLoad, first item, 
 		cols = append(append(f.columns(), "row_hash"), f.idColumns()...)
 		table, extra, cols = f.stage, ", "+f.keyHash()+", "+f.rowHash(), append(cols, "batch_no", "kh", "rh")
 	case f.coded:
-		r.schema, table, extra, cols = versionSchema, f.physical, ", NULL", nil
+		r.schema, table, extra, cols = idcode.Schema, f.physical, ", NULL", nil
 	}
 	first.retain() // the caller releases its own reference
 	r.next = r.take(first, batchNo)
@@ -88,11 +89,11 @@ func (r *historyStream) take(it item, batchNo int) arrow.RecordBatch {
 	if it.rh == nil {
 		it.rh = hashRows(r.f, rec, nil)
 	}
-	hashes := fixedArray(arrow.PrimitiveTypes.Uint64, int(n), arrow.Uint64Traits.CastToBytes(it.rh))
+	hashes := idcode.FixedArray(arrow.PrimitiveTypes.Uint64, int(n), arrow.Uint64Traits.CastToBytes(it.rh))
 	defer hashes.Release()
 	cols := append(rec.Columns()[:len(rec.Columns()):len(rec.Columns())], hashes)
 	if it.enc != nil { // staged with its ids
-		for _, i := range idCols {
+		for _, i := range idcode.IDCols {
 			cols = append(cols, it.enc.Column(i))
 		}
 		defer it.enc.Release()
@@ -113,7 +114,7 @@ func (r *historyStream) take(it item, batchNo int) arrow.RecordBatch {
 	for i := range nos {
 		nos[i] = int32(batchNo)
 	}
-	col := fixedArray(arrow.PrimitiveTypes.Int32, int(n), arrow.Int32Traits.CastToBytes(nos))
+	col := idcode.FixedArray(arrow.PrimitiveTypes.Int32, int(n), arrow.Int32Traits.CastToBytes(nos))
 	out := array.NewRecordBatch(r.schema, append(cols, col), n)
 	col.Release()
 	rec.Release()
@@ -182,13 +183,6 @@ func hasNulls(rec arrow.RecordBatch) bool {
 		}
 	}
 	return false
-}
-
-// fixedArray wraps a fixed-width buffer without nulls as an array.
-func fixedArray(t arrow.DataType, n int, data []byte) arrow.Array {
-	d := array.NewData(t, n, []*memory.Buffer{nil, memory.NewBufferBytes(data)}, nil, 0, 0)
-	defer d.Release()
-	return array.MakeFromData(d)
 }
 
 // close releases what the stream still holds once DuckDB is done.

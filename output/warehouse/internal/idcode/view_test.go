@@ -1,4 +1,4 @@
-package ingest_test
+package idcode_test
 
 import (
 	"context"
@@ -6,11 +6,11 @@ import (
 
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/output/warehouse"
-	"github.com/tradewh/tradewh/output/warehouse/internal/ingest"
+	"github.com/tradewh/tradewh/output/warehouse/internal/idcode"
 	"github.com/tradewh/tradewh/output/warehouse/internal/loadtest"
 )
 
-// decodeVersions gives what the trade_flow_rows view gives.
+// idcode.Decode gives what the trade_flow_rows view gives.
 func TestDecodeVersionsIsTheView(t *testing.T) {
 	ctx := context.Background()
 	w, err := warehouse.Open(ctx, warehouse.Options{Dir: t.TempDir()})
@@ -36,7 +36,7 @@ func TestDecodeVersionsIsTheView(t *testing.T) {
 	if ferr := w.FinishRun(ctx, run, st, err); err != nil || ferr != nil {
 		t.Fatal(err, ferr)
 	}
-	decoded := ingest.DecodeVersions("(SELECT *, rowid AS rid FROM " + ingest.VersionsTable + ")")
+	decoded := idcode.Decode("(SELECT *, rowid AS rid FROM " + idcode.VersionsTable + ")")
 	for _, q := range []string{
 		"SELECT count(*) FROM (SELECT * FROM trade_flow_rows EXCEPT ALL " + decoded + ")",
 		"SELECT count(*) FROM (" + decoded + " EXCEPT ALL SELECT * FROM trade_flow_rows)",

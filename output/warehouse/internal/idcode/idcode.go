@@ -1,4 +1,4 @@
-package ingest
+package idcode
 
 import (
 	"context"
@@ -21,13 +21,13 @@ import (
 // turns each canonical batch into a batch of trade_flow_versions on the
 // source's goroutine, so DuckDB only appends fixed-width numbers.
 const (
-	codesTable    = "trade_codes"
-	partsTable    = "trade_flow_parts"
-	versionsTable = "trade_flow_versions"
+	CodesTable    = "trade_codes"
+	PartsTable    = "trade_flow_parts"
+	VersionsTable = "trade_flow_versions"
 )
 
-// versionSchema is a batch of trade_flow_versions without valid_to.
-var versionSchema = func() *arrow.Schema {
+// Schema is a batch of trade_flow_versions without valid_to.
+var Schema = func() *arrow.Schema {
 	i32, f64 := arrow.PrimitiveTypes.Int32, arrow.PrimitiveTypes.Float64
 	return arrow.NewSchema([]arrow.Field{
 		{Name: "part_id", Type: i32, Nullable: true},
@@ -46,10 +46,10 @@ var versionSchema = func() *arrow.Schema {
 	}, nil)
 }()
 
-// decodeVersions is what the trade_flow_rows view (migration 004) gives
+// Decode is what the trade_flow_rows view (migration 004) gives
 // for the versions of rel (alias v, with their row id as rid). Filtering
 // the view on ids would decode every version first.
-func decodeVersions(rel string) string {
+func Decode(rel string) string {
 	return fmt.Sprintf(`SELECT p.freq, v.period, r.code AS reporter_iso3, pa.code AS partner_iso3, p.flow, hs.code AS hs_code,
 		p.hs_revision, c.code AS commodity, v.value_usd, v.net_weight_kg, v.quantity, u.code AS quantity_unit,
 		v.is_aggregate, p.source, p.source_ref, v.source_row, p.run_id, p.valid_from, v.valid_to, v.row_hash,
@@ -60,19 +60,19 @@ func decodeVersions(rel string) string {
 		JOIN %s pa ON pa.id = v.partner_id
 		JOIN %s hs ON hs.id = v.hs_id
 		LEFT JOIN %s c ON c.id = v.commodity_id
-		LEFT JOIN %s u ON u.id = v.quantity_unit_id`, rel, partsTable, codesTable, codesTable, codesTable, codesTable, codesTable)
+		LEFT JOIN %s u ON u.id = v.quantity_unit_id`, rel, PartsTable, CodesTable, CodesTable, CodesTable, CodesTable, CodesTable)
 }
 
-// idCols are the columns of versionSchema staged with a batch of the
-// id-coded table (by position in versionSchema), so the merge inserts
+// IDCols are the columns of Schema staged with a batch of the
+// id-coded table (by position in Schema), so the merge inserts
 // staged rows without looking their codes up again.
-var idCols = []int{0, 2, 3, 4, 5, 9}
+var IDCols = []int{0, 2, 3, 4, 5, 9}
 
-// idColumnNames are idCols' names.
-func idColumnNames() []string {
+// IDColumnNames are IDCols' names.
+func IDColumnNames() []string {
 	var out []string
-	for _, i := range idCols {
-		out = append(out, versionSchema.Field(i).Name)
+	for _, i := range IDCols {
+		out = append(out, Schema.Field(i).Name)
 	}
 	return out
 }
@@ -82,7 +82,7 @@ var (
 	tfCol = func(name string) int { return etl.TradeFlowsSchema.FieldIndices(name)[0] }
 	// what a part is made of: columns a load's rows mostly share
 	partCols = []int{tfCol("source"), tfCol("source_ref"), tfCol("freq"), tfCol("flow"), tfCol("hs_revision")}
-	// coded per row, in versionSchema order
+	// coded per row, in Schema order
 	codeCols = map[string]int{"reporter_id": tfCol("reporter_iso3"), "partner_id": tfCol("partner_iso3"),
 		"hs_id": tfCol("hs_code"), "commodity_id": tfCol("commodity"), "quantity_unit_id": tfCol("quantity_unit")}
 	// passed through as they are
@@ -97,9 +97,9 @@ type partKey struct {
 	null [5]bool
 }
 
-// codec assigns ids to the codes and parts of one load. Ids it assigns
+// Codec assigns ids to the codes and parts of one load. Ids it assigns
 // are kept until flush writes them, inside the load's transaction.
-type codec struct {
+type Codec struct {
 	mu       sync.Mutex
 	codes    map[string]int32
 	short    map[uint64]int32 // codes of up to 7 bytes by strHash
@@ -115,10 +115,10 @@ type codec struct {
 	dups      dupProof
 }
 
-// loadParts returns the first part id of this load (the load's parts are
+// LoadParts returns the first part id of this load (the load's parts are
 // numbered on from it) and a SQL expression of alias.part_id giving the id
 // of its (source, freq, flow): what, besides the coded columns, makes a key.
-func (c *codec) loadParts(alias string) (int32, string) {
+func (c *Codec) LoadParts(alias string) (int32, string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var b strings.Builder
@@ -133,18 +133,18 @@ func (c *codec) loadParts(alias string) (int32, string) {
 	return c.firstPart, "CASE " + alias + ".part_id" + b.String() + " END"
 }
 
-// mayHaveDuplicates reports whether rows encoded so far may share a key:
+// MayHaveDuplicates reports whether rows encoded so far may share a key:
 // then rows were flagged as possible repeats.
-func (c *codec) mayHaveDuplicates() bool {
+func (c *Codec) MayHaveDuplicates() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.dups.found || c.dups.lost
 }
 
-// loadCodec reads the ids history already uses.
-func loadCodec(ctx context.Context, tx *sql.Tx) (*codec, error) {
-	c := &codec{codes: map[string]int32{}, short: map[uint64]int32{}, parts: map[partKey]int32{}, keyIDs: map[[3]string]int32{}}
-	rows, err := tx.QueryContext(ctx, "SELECT id, code FROM "+codesTable)
+// Load reads the ids history already uses.
+func Load(ctx context.Context, tx *sql.Tx) (*Codec, error) {
+	c := &Codec{codes: map[string]int32{}, short: map[uint64]int32{}, parts: map[partKey]int32{}, keyIDs: map[[3]string]int32{}}
+	rows, err := tx.QueryContext(ctx, "SELECT id, code FROM "+CodesTable)
 	if err != nil {
 		return nil, fmt.Errorf("read trade codes: %w", err)
 	}
@@ -161,28 +161,28 @@ func loadCodec(ctx context.Context, tx *sql.Tx) (*codec, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(part_id), 0) FROM "+partsTable).Scan(&c.nextPart); err != nil {
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(part_id), 0) FROM "+PartsTable).Scan(&c.nextPart); err != nil {
 		return nil, fmt.Errorf("read trade flow parts: %w", err)
 	}
 	c.firstPart = c.nextPart + 1
 	return c, nil
 }
 
-// encode returns rec as a batch of versionSchema with row hashes rh, and
+// Encode returns rec as a batch of Schema with row hashes rh, and
 // the rows that may repeat an earlier row's key (see dupProof). Columns
 // with a null where history requires a value get a null id; such a batch
 // is staged, never written as it is.
-func (c *codec) encode(rec arrow.RecordBatch, rh []uint64) (arrow.RecordBatch, []int32) {
+func (c *Codec) Encode(rec arrow.RecordBatch, rh []uint64) (arrow.RecordBatch, []int32) {
 	n := int(rec.NumRows())
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	cols := make([]arrow.Array, len(versionSchema.Fields()))
-	for i, fl := range versionSchema.Fields() {
+	cols := make([]arrow.Array, len(Schema.Fields()))
+	for i, fl := range Schema.Fields() {
 		switch {
 		case fl.Name == "part_id":
 			cols[i] = c.partIDs(rec, n)
 		case fl.Name == "row_hash":
-			cols[i] = fixedArray(arrow.PrimitiveTypes.Uint64, n, arrow.Uint64Traits.CastToBytes(rh))
+			cols[i] = FixedArray(arrow.PrimitiveTypes.Uint64, n, arrow.Uint64Traits.CastToBytes(rh))
 		default:
 			if j, ok := codeCols[fl.Name]; ok {
 				cols[i] = c.codeIDs(rec.Column(j))
@@ -192,7 +192,7 @@ func (c *codec) encode(rec arrow.RecordBatch, rh []uint64) (arrow.RecordBatch, [
 			}
 		}
 	}
-	out := array.NewRecordBatch(versionSchema, cols, int64(n))
+	out := array.NewRecordBatch(Schema, cols, int64(n))
 	for _, a := range cols {
 		a.Release()
 	}
@@ -201,7 +201,7 @@ func (c *codec) encode(rec arrow.RecordBatch, rh []uint64) (arrow.RecordBatch, [
 
 // proveUnique feeds an encoded batch to the duplicate proof and returns
 // the rows that may repeat a key.
-func (c *codec) proveUnique(b arrow.RecordBatch) []int32 {
+func (c *Codec) proveUnique(b arrow.RecordBatch) []int32 {
 	ints := func(i int) []int32 {
 		return arrow.Int32Traits.CastFromBytes(b.Column(i).Data().Buffers()[1].Bytes())[b.Column(i).Data().Offset():][:b.NumRows()]
 	}
@@ -217,7 +217,7 @@ func (c *codec) proveUnique(b arrow.RecordBatch) []int32 {
 
 // codeIDs codes a string column; consecutive rows often repeat a value
 // (a reporter, a unit), so only a change costs a map lookup.
-func (c *codec) codeIDs(col arrow.Array) arrow.Array {
+func (c *Codec) codeIDs(col arrow.Array) arrow.Array {
 	n := col.Len()
 	buf, ids := pooledInt32s(n)
 	if v, null, ok := rowhash.Constant(col); ok {
@@ -276,7 +276,7 @@ func (c *codec) codeIDs(col arrow.Array) arrow.Array {
 
 // shortCode is code for a string of up to 7 bytes, k its strHash (its
 // bytes and length).
-func (c *codec) shortCode(k uint64, v string) int32 {
+func (c *Codec) shortCode(k uint64, v string) int32 {
 	if id, ok := c.short[k]; ok {
 		return id
 	}
@@ -285,7 +285,7 @@ func (c *codec) shortCode(k uint64, v string) int32 {
 	return id
 }
 
-func (c *codec) code(v string) int32 {
+func (c *Codec) code(v string) int32 {
 	id, ok := c.codes[v]
 	if !ok {
 		v = strings.Clone(v) // Value points into the batch's buffer
@@ -299,7 +299,7 @@ func (c *codec) code(v string) int32 {
 
 // partIDs codes the part columns of each row; a column the whole batch
 // shares (the usual case) is recognised without comparing row by row.
-func (c *codec) partIDs(rec arrow.RecordBatch, n int) arrow.Array {
+func (c *Codec) partIDs(rec arrow.RecordBatch, n int) arrow.Array {
 	var strs [5]func(int) string
 	var cols [5]arrow.Array
 	var key partKey
@@ -347,7 +347,7 @@ func (c *codec) partIDs(rec arrow.RecordBatch, n int) arrow.Array {
 }
 
 // part returns the id of key, false when a column history requires is null.
-func (c *codec) part(key partKey) (int32, bool) {
+func (c *Codec) part(key partKey) (int32, bool) {
 	for k := range 4 { // source, source_ref, freq and flow are required
 		if key.null[k] {
 			return 0, false
@@ -376,31 +376,33 @@ func (c *codec) part(key partKey) (int32, bool) {
 	return id, true
 }
 
-// flush writes the codes and parts assigned since the last flush.
-func (c *codec) flush(ctx context.Context, l *loader) error {
+// Flush returns the codes and the parts assigned since the last Flush,
+// as batches of their tables' columns (CodeColumns, PartColumns; a
+// part's run_id and valid_from are the load's), or nil when there are
+// none. The caller writes them in the load's transaction and releases
+// them.
+func (c *Codec) Flush() (codes, parts arrow.RecordBatch) {
 	c.mu.Lock()
-	codes, parts := c.newCodes, c.newParts
-	first, firstPart := c.nextCode-int32(len(codes))+1, c.nextPart-int32(len(parts))+1
+	newCodes, newParts := c.newCodes, c.newParts
+	first, firstPart := c.nextCode-int32(len(newCodes))+1, c.nextPart-int32(len(newParts))+1
 	c.newCodes, c.newParts = nil, nil
 	c.mu.Unlock()
-	if len(codes) > 0 {
+	if len(newCodes) > 0 {
 		ib, cb := array.NewInt32Builder(memory.DefaultAllocator), array.NewStringBuilder(memory.DefaultAllocator)
 		defer ib.Release()
 		defer cb.Release()
-		for i, code := range codes {
+		for i, code := range newCodes {
 			ib.Append(first + int32(i))
 			cb.Append(code)
 		}
-		if err := l.insertColumns(ctx, codesTable, "", []string{"id", "code"}, ib, cb); err != nil {
-			return fmt.Errorf("write trade codes: %w", err)
-		}
+		codes = batchOf(CodeColumns, ib, cb)
 	}
-	if len(parts) > 0 {
+	if len(newParts) > 0 {
 		bs := []array.Builder{array.NewInt32Builder(memory.DefaultAllocator)}
 		for range 5 {
 			bs = append(bs, array.NewStringBuilder(memory.DefaultAllocator))
 		}
-		for i, p := range parts {
+		for i, p := range newParts {
 			bs[0].(*array.Int32Builder).Append(firstPart + int32(i))
 			for k := range p.vals {
 				if p.null[k] {
@@ -410,21 +412,23 @@ func (c *codec) flush(ctx context.Context, l *loader) error {
 				}
 			}
 		}
-		err := l.insertColumns(ctx, partsTable, fmt.Sprintf(", %d, %s", l.runID, l.tsLit),
-			[]string{"part_id", "source", "source_ref", "freq", "flow", "hs_revision", "run_id", "valid_from"}, bs...)
+		parts = batchOf(PartColumns, bs...)
 		for _, b := range bs {
 			b.Release()
 		}
-		if err != nil {
-			return fmt.Errorf("write trade flow parts: %w", err)
-		}
 	}
-	return nil
+	return codes, parts
 }
 
-// insertColumns inserts the builders' values as columns cols (with extra
-// trailing values) into table.
-func (l *loader) insertColumns(ctx context.Context, table, extra string, cols []string, bs ...array.Builder) error {
+// CodeColumns are the columns of a batch of new codes; PartColumns those
+// of a batch of new parts, to which the load adds run_id and valid_from.
+var (
+	CodeColumns = []string{"id", "code"}
+	PartColumns = []string{"part_id", "source", "source_ref", "freq", "flow", "hs_revision"}
+)
+
+// batchOf makes a batch of the builders' values as columns cols.
+func batchOf(cols []string, bs ...array.Builder) arrow.RecordBatch {
 	arrs := make([]arrow.Array, len(bs))
 	fields := make([]arrow.Field, len(bs))
 	for i, b := range bs {
@@ -432,9 +436,7 @@ func (l *loader) insertColumns(ctx context.Context, table, extra string, cols []
 		defer arrs[i].Release()
 		fields[i] = arrow.Field{Name: cols[i], Type: arrs[i].DataType(), Nullable: true}
 	}
-	rec := array.NewRecordBatch(arrow.NewSchema(fields, nil), arrs, int64(arrs[0].Len()))
-	defer rec.Release()
-	return l.insertArrow(ctx, rec, table, extra, cols)
+	return array.NewRecordBatch(arrow.NewSchema(fields, nil), arrs, int64(arrs[0].Len()))
 }
 
 // pooledInt32s is a cleared pooled buffer of n int32 values.
@@ -476,6 +478,13 @@ func int32ArrayValid(buf, valid *memory.Buffer, n int) arrow.Array {
 	defer buf.Release()
 	defer valid.Release()
 	d := array.NewData(arrow.PrimitiveTypes.Int32, n, []*memory.Buffer{valid, buf}, nil, array.UnknownNullCount, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
+}
+
+// FixedArray wraps a fixed-width buffer without nulls as an array.
+func FixedArray(t arrow.DataType, n int, data []byte) arrow.Array {
+	d := array.NewData(t, n, []*memory.Buffer{nil, memory.NewBufferBytes(data)}, nil, 0, 0)
 	defer d.Release()
 	return array.MakeFromData(d)
 }

@@ -1,4 +1,4 @@
-package ingest
+package idcode
 
 import "github.com/tradewh/tradewh/output/warehouse/internal/rowhash"
 
