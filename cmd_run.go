@@ -37,8 +37,9 @@ func newRunCmd(g *globals) *cobra.Command {
 transaction: extract, validate, merge into the fact tables with revision history, rebuild the marts;
 then export every table to Parquet.
 
-Without --config, run the built-in offline demo: it writes demo inputs (a UN Comtrade v1 response,
-USGS MCS salient CSVs and an XLSX workbook) under <warehouse>/raw/demo and loads them.
+Without --config, run the built-in offline demo: it writes demo inputs (a UN Comtrade v1 response of
+illustrative trade flows, the real USGS MCS 2024 salient tables as CSVs and an XLSX workbook) under
+<warehouse>/raw/demo and loads them.
 
 A plain run is incremental: sources with periods fetch from each job's cursor (the latest period
 loaded) less its revision_window in months (default 24: trade figures are revised for about two
@@ -66,7 +67,7 @@ warehouse's landing zone, e.g. to rebuild a fresh warehouse from scratch.`,
 			if err != nil {
 				return errors.Join(runErr, fmt.Errorf("exporting Parquet: %w", err))
 			}
-			g.printSummary(ctx, s, st, manifests)
+			g.printSummary(ctx, s, st, manifests, configPath == "")
 			if g.report != nil {
 				if err := g.buildReport(ctx, s, g.report); err != nil {
 					runErr = errors.Join(runErr, err)
@@ -80,6 +81,10 @@ warehouse's landing zone, e.g. to rebuild a fresh warehouse from scratch.`,
 	cmd.Flags().StringVar(&g.rawDir, "raw", "", "landing zone to read and write (default <warehouse>/raw)")
 	return cmd
 }
+
+// demoNotice is the demo summary's line on where its figures come from.
+const demoNotice = "Demo data: the trade flows (comtrade/*_illustrative.json) are the project's own illustration, " +
+	"not published statistics; the USGS tables are the real MCS 2024 salient figures."
 
 // jobSpecs resolves the jobs to run from a config file or the demo.
 func (g *globals) jobSpecs(ctx context.Context, configPath string, names []string, s *runner.Session) ([]etl.JobSpec, error) {
@@ -127,10 +132,13 @@ func (g *globals) jobSpecs(ctx context.Context, configPath string, names []strin
 	return out, nil
 }
 
-func (g *globals) printSummary(ctx context.Context, s *runner.Session, st etl.LoadStats, manifests []parquet.Manifest) {
+func (g *globals) printSummary(ctx context.Context, s *runner.Session, st etl.LoadStats, manifests []parquet.Manifest, isDemo bool) {
 	w := g.stdout
 	fmt.Fprintf(w, "\nLoaded: %d rows in, %d loaded (%d revised), %d unchanged, %d rejected\n",
 		st.RowsIn, st.Loaded, st.Revised, st.Unchanged, st.Rejected)
+	if isDemo {
+		fmt.Fprintf(w, "%s\n", demoNotice)
+	}
 	if counts, err := s.WH.TableCounts(ctx); err == nil {
 		fmt.Fprintf(w, "\nWarehouse %s:\n", filepath.Join(g.warehouse, "warehouse.duckdb"))
 		names := make([]string, 0, len(counts))

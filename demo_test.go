@@ -22,7 +22,7 @@ import (
 func TestDemoBuildsTablesAndExports(t *testing.T) {
 	wh := t.TempDir()
 	out := mustCLI(t, "--warehouse", wh, "run")
-	for _, want := range []string{"import_shares", "dependency_trends", "mirror_flows", "Parquet exports", "Try:"} {
+	for _, want := range []string{"import_shares", "dependency_trends", "mirror_flows", "Parquet exports", "Try:", demoNotice} {
 		if !strings.Contains(out, want) {
 			t.Errorf("run summary lacks %q:\n%s", want, out)
 		}
@@ -59,6 +59,13 @@ func TestDemoBuildsTablesAndExports(t *testing.T) {
 	}
 	if n := count(t, db, `SELECT count(*) FROM trade_measures WHERE measure_id = 'IDN-ESDM-2019-11' AND origin <> 'default'`); n != 1 {
 		t.Errorf("the demo's own measure: %d rows", n)
+	}
+	// Every demo flow's source_ref says it is illustrative; the USGS rows are the real MCS 2024 tables.
+	if n := count(t, db, `SELECT count(*) FROM trade_flows WHERE source_ref NOT LIKE '%\_illustrative.json' ESCAPE '\'`); n != 0 {
+		t.Errorf("%d demo trade flows whose file name does not say illustrative", n)
+	}
+	if n := count(t, db, `SELECT count(DISTINCT commodity) FROM mineral_statistics WHERE edition = 'MCS2024'`); n != 6 {
+		t.Errorf("MCS2024 figures for %d commodities, want the 6 seed ones", n)
 	}
 	// China's share of US rare-earth compounds: the README's example query.
 	var share float64

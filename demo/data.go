@@ -5,10 +5,12 @@ import (
 	"sort"
 )
 
-// The demo's figures are realistic in size and shape (US import values of
-// the order published by UN Comtrade and USGS, China's dominant shares, the
+// The demo's trade flows are realistic in size and shape (US import values
+// of the order published by UN Comtrade, China's dominant shares, the
 // 2023-2024 export controls) but they are the project's own illustration,
-// not published statistics.
+// not published statistics: their files are named *_illustrative.json so
+// every table's source_ref and the report say so. The USGS salient tables
+// below are the real published figures.
 
 var annualPeriods = []string{"2019", "2020", "2021", "2022", "2023"}
 
@@ -96,64 +98,78 @@ func sortedKeys(m map[string][]float64) []string {
 	return out
 }
 
-// salientHeader and salientRows are a USGS MCS salient table in the CSV
-// layout USGS publishes (BOM, unit suffixes in column names, qualifiers).
+// salientTables are the USGS Mineral Commodity Summaries 2024 salient
+// statistics of the seed commodities, figure for figure as published (USGS
+// tables are public domain): the published column names, years and
+// qualifiers (W withheld, NA not available, E net exporter, >95, >50). Write
+// puts them in the CSV layout USGS publishes (BOM, CRLF, quoted thousands);
+// the columns USGS leaves empty at the end of a row are left out.
 var salientTables = []struct {
 	file   string
 	header []string
 	rows   [][]string
 }{
-	{"mcs2025-raree_salient.csv",
-		[]string{"DataSource", "Commodity", "Year", "USprod_Concentrate_t", "Imports_Compounds_t", "Imports_Metals_t",
-			"Exports_Ores-Compounds_t", "Consump_Compounds-Metals_t", "Price_Nd2O3_dkg", "NIR_Compounds-Metals_pct"},
+	{"mcs2024-raree_salient.csv",
+		[]string{"DataSource", "Commodity", "Year", "USprod_Concentrate_t", "USprod_Compounds-Metals_t", "Imports_Compounds_t", "Imports_Alloys_t", "Imports_Metals_t", "Exports_Ores-Compounds_t", "Exports_Alloys_t", "Exports_Metals_t", "Consump_Compounds-Metals_t", "Price_CeO2_dkg", "Price_Dy2O3_dkg", "Price_Eu2O3_dkg", "Price_La2O3_dkg", "Price_Mischmetal_dkg", "Price_Nd2O3_dkg", "Price_TbO2_dkg", "Employment_m", "NIR_Compounds-Metals_t", "NIR_Concentrate_t"},
 		[][]string{
-			{"MCS2025", "Rare Earths", "2020", "39000", "6500", "360", "40000", "6500", "49", "100"},
-			{"MCS2025", "Rare Earths", "2021", "42000", "7700", "580", "46000", "\"7,900\"", "98", ">95"},
-			{"MCS2025", "Rare Earths", "2022", "43000", "10800", "490", "46000", "\"10,300\"", "134", ">95"},
-			{"MCS2025", "Rare Earths", "2023", "41000", "8700", "570", "40000", "8700", "80", ">95"},
-			{"MCS2025", "Rare Earths", "2024", "45000", "7300", "530", "43000", "7600", "60", "80"},
+			{"MCS2024", "Rare Earths", "2019", "28000", "0", "12200", "330", "627", "28300", "1290", "83", "11800", "2", "239", "35", "2", "6", "45", "507", "202", "100", "E"},
+			{"MCS2024", "Rare Earths", "2020", "39000", "0", "6510", "270", "363", "40000", "625", "25", "6490", "2", "261", "31", "2", "5", "49", "670", "185", "100", "E"},
+			{"MCS2024", "Rare Earths", "2021", "42000", "120", "7690", "330", "580", "46000", "825", "20", "7,900", "2", "410", "31", "2", "6", "98", "1346", "293", ">95", "E"},
+			{"MCS2024", "Rare Earths", "2022", "42000", "95", "10700", "396", "487", "46000", "1500", "24", "10,200", "1", "382", "30", "1", "7", "134", "2051", "350", ">95", "E"},
+			{"MCS2024", "Rare Earths", "2023", "43000", "250", "8800", "300", "580", "40000", "950", "64", "8800", "1", "323", "27", "1", "5", "80", "1300", "450", ">95", "E"},
 		}},
-	{"mcs2025-galli_salient.csv",
-		[]string{"DataSource", "Commodity", "Year", "USprod_Primary_kg", "Imports_Metal_kg", "Imports_GaAs_kg",
-			"Consump_kg", "Price_High-purity_dkg", "NIR_pct"},
+	{"mcs2024-galli_salient.csv",
+		[]string{"DataSource", "Commodity", "Year", "USprod_Primarykg", "Imports_Metalkg", "Imports_GaAskg", "Exports_g", "Consump_g", "Price_High-puritydkg", "Price_Low-puritydkg", "Stocks_g", "NIR_pct"},
 		[][]string{
-			{"MCS2025", "Gallium", "2020", "0", "4430", "208000", "15700", "596", "100"},
-			{"MCS2025", "Gallium", "2021", "0", "8890", "306000", "17100", "625", "100"},
-			{"MCS2025", "Gallium", "2022", "0", "11400", "424000", "19700", "560", "100"},
-			{"MCS2025", "Gallium", "2023", "0", "9330", "150000", "19000", "450", "100"},
-			{"MCS2025", "Gallium", "2024", "0", "6100", "140000", "17000", "W", "100"},
+			{"MCS2024", "Gallium", "2019", "0", "5740", "289000", "NA", "14900", "573", "153", "2850", "100"},
+			{"MCS2024", "Gallium", "2020", "0", "4430", "208000", "NA", "15700", "596", "163", "2920", "100"},
+			{"MCS2024", "Gallium", "2021", "0", "8890", "306000", "NA", "17100", "625", "254", "2810", "100"},
+			{"MCS2024", "Gallium", "2022", "0", "11400", "424000", "NA", "19700", "560", "394", "2780", "100"},
+			{"MCS2024", "Gallium", "2023", "0", "9400", "150000", "NA", "19000", "450", "290", "2700", "100"},
 		}},
-	{"mcs2025-antim_salient.csv",
-		[]string{"DataSource", "Commodity", "Year", "Imports_Metal_t", "Imports_Oxide_t", "Consump_t", "Price_dkg", "NIR_pct"},
+	{"mcs2024-germa_salient.csv",
+		[]string{"DataSource", "Commodity", "Year", "USprod_Primary_kg", "USprod_Secondary_kg", "Imports_Metal_kg", "Imports_GeO2_kg", "Imports_GeCl4_kg", "Exports_Metal_kg", "Exports_GeO2_kg", "Exports_GeCl4_kg", "Shipments_Gov_kg", "Consump_kg", "Price_Metal_dkg", "Price_GeO2_dkg", "NIR_pct"},
 		[][]string{
-			{"MCS2025", "Antimony", "2020", "6900", "15900", "22500", "5.8", "80"},
-			{"MCS2025", "Antimony", "2021", "7500", "16700", "23700", "10.7", "81"},
-			{"MCS2025", "Antimony", "2022", "7100", "15800", "23200", "13.2", "84"},
-			{"MCS2025", "Antimony", "2023", "6200", "14300", "21000", "12.7", "82"},
-			{"MCS2025", "Antimony", "2024", "5100", "13800", "19500", "NA", "85"},
+			{"MCS2024", "Germanium", "2019", "0", "NA", "14000", "21000", "NA", "3900", "600", "NA", "0", "30000", "1236", "913", ">50"},
+			{"MCS2024", "Germanium", "2020", "0", "NA", "14000", "11000", "NA", "4000", "800", "NA", "0", "30000", "1046", "724", ">50"},
+			{"MCS2024", "Germanium", "2021", "0", "NA", "13000", "17000", "NA", "5500", "400", "NA", "0", "30000", "1187", "770", ">50"},
+			{"MCS2024", "Germanium", "2022", "0", "NA", "16000", "15000", "NA", "6600", "100", "NA", "0", "NA", "1294", "828", ">50"},
+			{"MCS2024", "Germanium", "2023", "0", "NA", "24000", "14000", "NA", "6300", "100", "NA", "NA", "NA", "1400", "880", ">50"},
 		}},
-	{"mcs2025-graph_salient.csv",
-		[]string{"DataSource", "Commodity", "Year", "Imports_Natural_t", "Exports_Natural_t", "Consump_Natural_t", "NIR_pct"},
+	{"mcs2024-antim_salient.csv",
+		[]string{"DataSource", "Commodity", "Year", "USprod_Mine_t", "USprod_Smelter-primary_t", "USprod_Smelter-secondary_t", "Imports_Ore_t", "Imports_Oxide_t", "Imports_Unwrought_t", "Imports_Scrap_t", "Exports_Ore_t", "Exports_Oxide_t", "Exports_Unwrought_t", "Exports_Scrap_t", "Consump_t", "Price_Metal_dlb", "NIR_pct"},
 		[][]string{
-			{"MCS2025", "Graphite", "2020", "53000", "7900", "45000", "100"},
-			{"MCS2025", "Graphite", "2021", "58000", "9200", "49000", "100"},
-			{"MCS2025", "Graphite", "2022", "80000", "10800", "69000", "100"},
-			{"MCS2025", "Graphite", "2023", "68000", "9500", "58000", "100"},
-			{"MCS2025", "Graphite", "2024", "61000", "8700", "52000", "100"},
+			{"MCS2024", "Antimony", "2019", "0", "377", "4140", "121", "17200", "6670", "17", "9", "1570", "370", "14", "26100", "3.90", "84"},
+			{"MCS2024", "Antimony", "2020", "0", "254", "3520", "105", "15000", "5520", "6", "10", "1230", "393", "11", "22400", "2.67", "84"},
+			{"MCS2024", "Antimony", "2021", "0", "NA", "4050", "31", "19100", "7480", "13", "9", "1530", "921", "136", "28200", "5.31", "86"},
+			{"MCS2024", "Antimony", "2022", "0", "NA", "4100", "29", "16900", "8300", "71", "53", "2420", "1820", "26", "25100", "6.18", "84"},
+			{"MCS2024", "Antimony", "2023", "0", "NA", "4000", "8", "14000", "8300", "5", "30", "1800", "2100", "3", "22000", "5.60", "82"},
+		}},
+	{"mcs2024-graph_salient.csv",
+		[]string{"DataSource", "Commodity", "Year", "USprod_t", "Imports_t", "Exports_t", "Consump_t", "Price_Flake_dt", "Price_Lump_dt", "Price_Amorphous_dt", "NIR_pct"},
+		[][]string{
+			{"MCS2024", "Graphite (Natural)", "2019", "0", "50100", "5880", "44200", "1340", "2380", "511", "100"},
+			{"MCS2024", "Graphite (Natural)", "2020", "0", "36000", "5920", "30000", "1340", "2940", "567", "100"},
+			{"MCS2024", "Graphite (Natural)", "2021", "0", "53000", "8660", "44300", "1330", "2010", "629", "100"},
+			{"MCS2024", "Graphite (Natural)", "2022", "0", "89200", "9500", "79700", "1200", "2590", "563", "100"},
+			{"MCS2024", "Graphite (Natural)", "2023", "0", "84000", "8400", "76000", "1200", "2500", "565", "100"},
 		}},
 }
 
-// tungstenXLSX is a salient table shipped as a workbook, as analysts get them.
+// tungstenXLSX is MCS 2024's tungsten salient table shipped as a workbook,
+// as analysts get them: figures as numbers, qualifiers as text.
 var tungstenXLSX = struct {
+	file   string
 	header []string
 	rows   [][]any
 }{
-	[]string{"DataSource", "Commodity", "Year", "Imports_Concentrate_t", "Imports_Ferrotungsten_t", "Consump_t", "NIR_pct"},
+	"mcs2024-tungs_salient.xlsx",
+	[]string{"DataSource", "Commodity", "Year", "USprod_Minet", "USprod_Secondaryt", "Imports_Concentratet", "Imports_Othert", "Exports_Concentratet", "Exports_Othert", "Shipments_Concentratet", "Shipments_Othert", "Consump_Reportedt", "Consump_Apparentt", "Price_WO3dt", "Stocks_", "NIR_ct"},
 	[][]any{
-		{"MCS2025", "Tungsten", 2020, 2600, 210, 9300, ">50"},
-		{"MCS2025", "Tungsten", 2021, 3300, 260, 10200, ">50"},
-		{"MCS2025", "Tungsten", 2022, 3500, 290, 10700, ">50"},
-		{"MCS2025", "Tungsten", 2023, 3100, 240, 9900, ">50"},
-		{"MCS2025", "Tungsten", 2024, 2900, 250, 9500, ">50"},
+		{"MCS2024", "Tungsten", 2019, 0, "W", 2760, 11100, 583, 2780, 663, 0, "W", "W", 198, "W", ">50"},
+		{"MCS2024", "Tungsten", 2020, 0, "W", 2020, 8660, 480, 2470, 728, 34, "W", "W", 172, "W", ">50"},
+		{"MCS2024", "Tungsten", 2021, 0, "W", 1600, 10500, 441, 2970, 1030, 93, "W", "W", 225, "W", ">50"},
+		{"MCS2024", "Tungsten", 2022, 0, "W", 2130, 12300, 614, 3680, 689, 0, "W", "W", 275, "W", ">50"},
+		{"MCS2024", "Tungsten", 2023, 0, "W", 1500, 10000, 550, 3300, "NA", "NA", "W", "W", 260, "W", ">50"},
 	},
 }

@@ -1,21 +1,31 @@
 // Package demo writes the offline demo inputs: a UN Comtrade v1 JSON
-// response (annual and monthly), USGS MCS salient CSVs and an MCS table as
-// an XLSX workbook, all in the formats the real publishers use, and the job
+// response (annual and monthly) of illustrative trade flows, the real USGS
+// MCS 2024 salient tables of the seed commodities as CSVs and one as an
+// XLSX workbook, all in the formats the real publishers use, and the job
 // specs that load them. `tradewh run` without --config runs these jobs, so
 // a fresh machine with no network builds a complete warehouse.
 package demo
 
 import (
+	"bytes"
+	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/tradewh/tradewh/etl"
 )
+
+// IllustrativeFiles are the names of the demo's Comtrade responses: their
+// flows are the project's own illustration, and the names say so, so every
+// row's source_ref and the report built from them do too.
+var IllustrativeFiles = []string{
+	"comtrade_v1_get_A_usa_critical_minerals_illustrative.json",
+	"comtrade_v1_get_M_usa_811292_illustrative.json",
+}
 
 // Write writes the demo inputs under dir (created if needed) and returns
 // the jobs that load them, in order.
@@ -33,8 +43,8 @@ func Write(dir string) ([]etl.JobSpec, error) {
 	}
 	mg, months := monthlyGallium()
 	files := map[string][]record{
-		filepath.Join(comtradeDir, "comtrade_v1_get_A_usa_critical_minerals.json"): annual,
-		filepath.Join(comtradeDir, "comtrade_v1_get_M_usa_811292.json"):            mg.records("M", months),
+		filepath.Join(comtradeDir, IllustrativeFiles[0]): annual,
+		filepath.Join(comtradeDir, IllustrativeFiles[1]): mg.records("M", months),
 	}
 	var comtradeFiles []string
 	for path, recs := range files {
@@ -49,17 +59,18 @@ func Write(dir string) ([]etl.JobSpec, error) {
 	}
 	sort.Strings(comtradeFiles)
 	for _, t := range salientTables {
-		var b strings.Builder
+		var b bytes.Buffer
 		b.WriteString("\ufeff") // USGS files start with a byte-order mark
-		b.WriteString(strings.Join(t.header, ",") + "\n")
-		for _, r := range t.rows {
-			b.WriteString(strings.Join(r, ",") + "\n")
+		w := csv.NewWriter(&b)
+		w.UseCRLF = true
+		if err := w.WriteAll(append([][]string{t.header}, t.rows...)); err != nil {
+			return nil, err
 		}
-		if err := os.WriteFile(filepath.Join(usgsDir, t.file), []byte(b.String()), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(usgsDir, t.file), b.Bytes(), 0o644); err != nil {
 			return nil, err
 		}
 	}
-	if err := writeXLSX(filepath.Join(usgsDir, "mcs2025-tungs_salient.xlsx")); err != nil {
+	if err := writeXLSX(filepath.Join(usgsDir, tungstenXLSX.file)); err != nil {
 		return nil, err
 	}
 	measuresFile := filepath.Join(dir, "measures", "our_measures.yaml")

@@ -36,8 +36,13 @@ type builder struct {
 const notAvailable = "not available in this warehouse"
 
 // demoRefs are the file names the offline demo writes its illustrative
-// trade flows to; a source or file marked demo or illustrative counts too.
-var demoRefs = []string{"comtrade_v1_get_A_usa_critical_minerals.json", "comtrade_v1_get_M_usa_811292.json"}
+// trade flows to (named *_illustrative.json; the names before that are kept
+// for warehouses built by older demos); a source or file marked demo or
+// illustrative counts too.
+var demoRefs = []string{
+	"comtrade_v1_get_A_usa_critical_minerals_illustrative.json", "comtrade_v1_get_M_usa_811292_illustrative.json",
+	"comtrade_v1_get_A_usa_critical_minerals.json", "comtrade_v1_get_M_usa_811292.json",
+}
 
 func illustrativeWhere() string {
 	var or []string

@@ -121,7 +121,7 @@ func TestReportMatchesMarts(t *testing.T) {
 		}
 	}
 	// The page says it is illustrative, in the banner and in provenance.
-	if !strings.Contains(page, `id="illustrative"`) || !strings.Contains(page, "comtrade_v1_get_A_usa_critical_minerals.json") {
+	if !strings.Contains(page, `id="illustrative"`) || !strings.Contains(page, "comtrade_v1_get_A_usa_critical_minerals_illustrative.json") {
 		t.Error("the demo's report has no illustrative-data banner naming the demo files")
 	}
 	if !ga.Illustrative || !strings.Contains(strings.Join(section(t, r, "gallium_germanium", 7).Notes, " "), "ILLUSTRATIVE DATA") {
@@ -198,7 +198,7 @@ func TestReportAsOf(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Revise China's 2023 value of 811292: doubled.
-	src := filepath.Join(demoDir, "raw", "demo", "comtrade", "comtrade_v1_get_A_usa_critical_minerals.json")
+	src := filepath.Join(demoDir, "raw", "demo", "comtrade", "comtrade_v1_get_A_usa_critical_minerals_illustrative.json")
 	b, err := os.ReadFile(src)
 	if err != nil {
 		t.Fatal(err)
