@@ -168,6 +168,10 @@ func (l *loader) demoteHeld(ctx context.Context, f fact) error {
 	return nil
 }
 
+// heldWithinLoadLimit is the most held rows settleRepeats groups under the
+// load's own memory limit; beyond it the limit is lifted to the merge's.
+const heldWithinLoadLimit = 500_000
+
 // settleRepeats is the duplicate search of the id-coded table once the
 // proof has ended. The held rows meet the rows of this load in history
 // that have their keys (one scan of the load's ids against the few held
@@ -182,6 +186,15 @@ func (l *loader) settleRepeats(ctx context.Context, f fact, tl *tableLoad, rejec
 	held, err := steps.count("count possible repeats", "SELECT count(*) FROM "+stageRepeats)
 	if err != nil || held == 0 {
 		return 0, 0, err
+	}
+	// Grouping a few hundred thousand held rows fits the load's small
+	// limit (348K of a 10M-row random file did); input in no block order
+	// at all holds nearly every row, and grouping a million of them ran
+	// out of memory there.
+	if held > heldWithinLoadLimit {
+		if err := l.env.RoomToMerge(ctx); err != nil {
+			return 0, 0, err
+		}
 	}
 	if err := l.numberBatches(ctx, f, tl); err != nil {
 		return 0, 0, err
