@@ -54,12 +54,7 @@ warehouse and since when, the running job with the rows it has read so far, and 
 					return err
 				}
 			}
-			rows, err := wh.DB().QueryContext(ctx, `
-				SELECT run_id, job, source, strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started,
-				       strftime(finished_at, '%Y-%m-%d %H:%M:%S') AS finished, status,
-				       rows_in, rows_loaded AS loaded, rows_unchanged AS unchanged, rows_rejected AS rejected,
-				       coalesce(error, '') AS error
-				FROM etl_runs ORDER BY run_id DESC LIMIT ?`, limit)
+			rows, err := wh.RecentRuns(ctx, limit)
 			if err != nil {
 				return err
 			}

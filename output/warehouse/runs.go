@@ -210,3 +210,18 @@ func shellWord(s string) string {
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// RecentRuns returns the last limit runs, newest first, as the columns
+// `tradewh status` prints. The caller closes the rows.
+func (w *Warehouse) RecentRuns(ctx context.Context, limit int) (*sql.Rows, error) {
+	rows, err := w.db.QueryContext(ctx, `
+		SELECT run_id, job, source, strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started,
+		       strftime(finished_at, '%Y-%m-%d %H:%M:%S') AS finished, status,
+		       rows_in, rows_loaded AS loaded, rows_unchanged AS unchanged, rows_rejected AS rejected,
+		       coalesce(error, '') AS error
+		FROM etl_runs ORDER BY run_id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("recent runs: %w", err)
+	}
+	return rows, nil
+}
