@@ -267,22 +267,9 @@ func rebuild(t *testing.T, db *gosql.DB, scope [][2]string) {
 // nulls, dates as YYYY-MM-DD, floats rounded to 9 decimals.
 func rows(t *testing.T, db *gosql.DB, query string) []string {
 	t.Helper()
-	r, err := db.Query(query)
-	if err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	defer r.Close()
-	cols, _ := r.Columns()
+	_, rs := etltest.Query(t, db, query)
 	var out []string
-	for r.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := r.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
+	for _, vals := range rs {
 		parts := make([]string, len(vals))
 		for i, v := range vals {
 			switch v := v.(type) {
@@ -297,9 +284,6 @@ func rows(t *testing.T, db *gosql.DB, query string) []string {
 			}
 		}
 		out = append(out, strings.Join(parts, " "))
-	}
-	if err := r.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return out
 }

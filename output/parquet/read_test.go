@@ -26,6 +26,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	_ "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/tradewh/tradewh/etl/etltest"
 )
 
 // Test helpers: a warehouse with the columns of the real views, and a
@@ -280,30 +282,14 @@ func fmtValue(v any) string {
 // sourceRows runs query in DuckDB and formats its rows like the reader.
 func sourceRows(t *testing.T, db *sql.DB, query string) []map[string]string {
 	t.Helper()
-	rows, err := db.Query(query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
+	cols, rs := etltest.Query(t, db, query)
 	var out []map[string]string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
+	for _, vals := range rs {
 		r := map[string]string{}
 		for i, c := range cols {
 			r[c] = fmtValue(vals[i])
 		}
 		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return out
 }
