@@ -15,6 +15,7 @@ import (
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/internal/arrowmem"
 	"github.com/tradewh/tradewh/output/warehouse/internal/rowhash"
+	"github.com/tradewh/tradewh/output/warehouse/internal/sqltext"
 )
 
 // Trade-flow versions are stored id-coded (migration 004): the loader
@@ -50,17 +51,17 @@ var Schema = func() *arrow.Schema {
 // for the versions of rel (alias v, with their row id as rid). Filtering
 // the view on ids would decode every version first.
 func Decode(rel string) string {
-	return fmt.Sprintf(`SELECT p.freq, v.period, r.code AS reporter_iso3, pa.code AS partner_iso3, p.flow, hs.code AS hs_code,
+	return sqltext.Fill(`SELECT p.freq, v.period, r.code AS reporter_iso3, pa.code AS partner_iso3, p.flow, hs.code AS hs_code,
 		p.hs_revision, c.code AS commodity, v.value_usd, v.net_weight_kg, v.quantity, u.code AS quantity_unit,
 		v.is_aggregate, p.source, p.source_ref, v.source_row, p.run_id, p.valid_from, v.valid_to, v.row_hash,
 		v.rid, v.part_id, v.reporter_id, v.partner_id, v.hs_id, v.commodity_id, v.quantity_unit_id
-		FROM %s v
-		JOIN %s p ON p.part_id = v.part_id
-		JOIN %s r ON r.id = v.reporter_id
-		JOIN %s pa ON pa.id = v.partner_id
-		JOIN %s hs ON hs.id = v.hs_id
-		LEFT JOIN %s c ON c.id = v.commodity_id
-		LEFT JOIN %s u ON u.id = v.quantity_unit_id`, rel, PartsTable, CodesTable, CodesTable, CodesTable, CodesTable, CodesTable)
+		FROM ${rel} v
+		JOIN ${parts} p ON p.part_id = v.part_id
+		JOIN ${codes} r ON r.id = v.reporter_id
+		JOIN ${codes} pa ON pa.id = v.partner_id
+		JOIN ${codes} hs ON hs.id = v.hs_id
+		LEFT JOIN ${codes} c ON c.id = v.commodity_id
+		LEFT JOIN ${codes} u ON u.id = v.quantity_unit_id`, sqltext.Parts{"rel": rel, "parts": PartsTable, "codes": CodesTable})
 }
 
 // IDCols are the columns of Schema staged with a batch of the

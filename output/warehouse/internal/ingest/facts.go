@@ -2,12 +2,14 @@ package ingest
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/output/warehouse/internal/idcode"
+	"github.com/tradewh/tradewh/output/warehouse/internal/sqltext"
 )
 
 // fact describes a canonical fact table for staging and merging.
@@ -58,14 +60,23 @@ func (f fact) ofLoad(tsLit string) string {
 func (f fact) insertStaged(runID int64, tsLit, filter string) string {
 	cols := f.columns()
 	if !f.coded {
-		return fmt.Sprintf(`INSERT INTO %s (%s, row_hash, run_id, valid_from, valid_to)
-			SELECT %s, s.row_hash, %d, %s, NULL FROM %s s %s`,
-			f.history, strings.Join(cols, ", "), qualified("s.", cols), runID, tsLit, f.stage, filter)
+		return sqltext.Fill(`INSERT INTO ${history} (${cols}, row_hash, run_id, valid_from, valid_to)
+			SELECT ${s_cols}, s.row_hash, ${run_id}, ${ts}, NULL FROM ${stage} s ${filter}`, sqltext.Parts{
+			"history": f.history, "cols": strings.Join(cols, ", "), "s_cols": qualified("s.", cols),
+			"run_id": strconv.FormatInt(runID, 10), "ts": tsLit, "stage": f.stage, "filter": filter})
 	}
 	return fmt.Sprintf(`INSERT INTO %s
 		SELECT s.part_id, s.period, s.reporter_id, s.partner_id, s.hs_id, s.commodity_id, s.value_usd, s.net_weight_kg,
 		       s.quantity, s.quantity_unit_id, s.is_aggregate, s.source_row, s.row_hash, NULL
 		FROM %s s %s`, idcode.VersionsTable, f.stage, filter)
+}
+
+// restage inserts the rows of rel (with their batch_no) into the table's
+// staging, with the key and row hashes the merge compares.
+func (f fact) restage(rel string) string {
+	return sqltext.Fill("INSERT INTO ${stage} (${cols}, row_hash, batch_no, kh, rh) SELECT ${cols}, row_hash, batch_no, ${key_hash}, ${row_hash} FROM ${rel}",
+		sqltext.Parts{"stage": f.stage, "cols": strings.Join(append(f.columns(), f.idColumns()...), ", "),
+			"key_hash": f.keyHash(), "row_hash": f.rowHash(), "rel": rel})
 }
 
 // currentVersions is a relation of the current versions in scope (a
@@ -105,13 +116,14 @@ func (f fact) currentGroups(scope string) string {
 		return fmt.Sprintf(`(SELECT %s, count(*) AS n, count(row_hash) AS hashed, sum(row_hash) AS fp
 			FROM %s h WHERE h.valid_to IS NULL AND %s GROUP BY ALL)`, strings.Join(f.group, ", "), f.history, scope)
 	}
-	return fmt.Sprintf(`(SELECT p.source, p.freq, g.period, r.code AS reporter_iso3,
+	return sqltext.Fill(`(SELECT p.source, p.freq, g.period, r.code AS reporter_iso3,
 			CAST(sum(g.n) AS BIGINT) AS n, CAST(sum(g.hashed) AS BIGINT) AS hashed, sum(g.fp) AS fp
 		FROM (SELECT h.part_id, h.period, h.reporter_id, count(*) AS n, count(h.row_hash) AS hashed, sum(h.row_hash) AS fp
-			FROM %s h WHERE h.valid_to IS NULL AND %s GROUP BY ALL) g
-		JOIN %s p ON p.part_id = g.part_id
-		JOIN %s r ON r.id = g.reporter_id
-		GROUP BY ALL)`, idcode.VersionsTable, scope, idcode.PartsTable, idcode.CodesTable)
+			FROM ${versions} h WHERE h.valid_to IS NULL AND ${scope} GROUP BY ALL) g
+		JOIN ${parts} p ON p.part_id = g.part_id
+		JOIN ${codes} r ON r.id = g.reporter_id
+		GROUP BY ALL)`, sqltext.Parts{
+		"versions": idcode.VersionsTable, "scope": scope, "parts": idcode.PartsTable, "codes": idcode.CodesTable})
 }
 
 func factOf(t etl.Table) (fact, bool) {
@@ -231,7 +243,7 @@ func qualified(prefix string, cols []string) string {
 func joinOn(a, b string, cols []string) string {
 	out := make([]string, len(cols))
 	for i, c := range cols {
-		out[i] = fmt.Sprintf("%s.%s = %s.%s", a, c, b, c)
+		out[i] = a + "." + c + " = " + b + "." + c
 	}
 	return strings.Join(out, " AND ")
 }
@@ -240,7 +252,7 @@ func joinOn(a, b string, cols []string) string {
 func sameValues(a, b string, cols []string) string {
 	out := make([]string, len(cols))
 	for i, c := range cols {
-		out[i] = fmt.Sprintf("%s.%s IS NOT DISTINCT FROM %s.%s", a, c, b, c)
+		out[i] = a + "." + c + " IS NOT DISTINCT FROM " + b + "." + c
 	}
 	return strings.Join(out, " AND ")
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/output/warehouse/internal/idcode"
 	"github.com/tradewh/tradewh/output/warehouse/internal/rowhash"
+	"github.com/tradewh/tradewh/output/warehouse/internal/sqltext"
 )
 
 // loader is one load: its connection, its transaction (open from the
@@ -190,9 +191,9 @@ func (l *loader) meetsHistory(ctx context.Context, f fact, tl *tableLoad, keys [
 	slices.Sort(lits)
 	lits = slices.Compact(lits)
 	var n int64
-	err := l.tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM %s
-		WHERE valid_to IS NULL AND valid_from < %s AND %s IN (%s) LIMIT 1)`,
-		f.history, l.tsLit, f.scope, strings.Join(lits, ", "))).Scan(&n)
+	err := l.tx.QueryRowContext(ctx, sqltext.Fill(`SELECT count(*) FROM (SELECT 1 FROM ${history}
+		WHERE valid_to IS NULL AND valid_from < ${ts} AND ${scope} IN (${periods}) LIMIT 1)`, sqltext.Parts{
+		"history": f.history, "ts": l.tsLit, "scope": f.scope, "periods": strings.Join(lits, ", ")})).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("look for current versions: %w", err)
 	}
@@ -223,10 +224,7 @@ func (l *loader) demote(ctx context.Context, f fact, tl *tableLoad) error {
 	if err != nil {
 		return err
 	}
-	cols := strings.Join(append(f.columns(), f.idColumns()...), ", ")
-	q := fmt.Sprintf("INSERT INTO %s (%s, row_hash, batch_no, kh, rh) SELECT %s, row_hash, batch_no, %s, %s FROM %s", f.stage,
-		cols, cols, f.keyHash(), f.rowHash(), rel)
-	if _, err := l.tx.ExecContext(ctx, q); err != nil {
+	if _, err := l.tx.ExecContext(ctx, f.restage(rel)); err != nil {
 		return fmt.Errorf("move rows to staging: %w", err)
 	}
 	if _, err := l.tx.ExecContext(ctx, fmt.Sprintf("DELETE FROM %s WHERE %s", f.physical, f.ofLoad(l.tsLit))); err != nil {

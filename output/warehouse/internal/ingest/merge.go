@@ -13,6 +13,7 @@ import (
 
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/output/warehouse/internal/idcode"
+	"github.com/tradewh/tradewh/output/warehouse/internal/sqltext"
 )
 
 // DropStaging removes the load's TEMP tables and returns conn to the pool;
@@ -207,10 +208,11 @@ func mergeFact(s steps, f fact, runID int64, tsLit, rejectHead string, hasNulls 
 			missing = append(missing, fmt.Sprintf("WHEN %s IS NULL THEN '%s'", c, c))
 			anyNull = append(anyNull, c+" IS NULL")
 		}
-		n, err := exec("reject incomplete rows", fmt.Sprintf(`%s '%s', coalesce(source, ''), coalesce(source_ref, ''),
+		n, err := exec("reject incomplete rows", sqltext.Fill(`${reject} '${table}', coalesce(source, ''), coalesce(source_ref, ''),
 		coalesce(source_row, 0), col, 'missing ' || col, raw
-		FROM (SELECT *, CASE %s END AS col, %s AS raw FROM %s s) WHERE col IS NOT NULL`,
-			rejectHead, f.table, strings.Join(missing, " "), rawOf("s", cols), f.stage))
+		FROM (SELECT *, CASE ${missing} END AS col, ${raw} AS raw FROM ${stage} s) WHERE col IS NOT NULL`, sqltext.Parts{
+			"reject": rejectHead, "table": string(f.table), "missing": strings.Join(missing, " "),
+			"raw": rawOf("s", cols), "stage": f.stage}))
 		if err != nil {
 			return st, err
 		}
@@ -272,15 +274,16 @@ func mergeFact(s steps, f fact, runID int64, tsLit, rejectHead string, hasNulls 
 		"CREATE OR REPLACE TEMP TABLE %s AS SELECT %s, count(*) AS n, sum(rh) AS fp FROM %s GROUP BY ALL", stageGroups, g, f.stage)); err != nil {
 		return st, err
 	}
-	if _, err := exec("compare groups", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-		SELECT %s, h.n IS NULL AS is_new
-		FROM %s s LEFT JOIN (
-			SELECT %s, %s FROM %s h
-			WHERE h.valid_to IS NULL AND %s AND (%s) IN (SELECT %s FROM %s)
-			GROUP BY ALL) h ON %s
-		WHERE h.n IS NULL OR h.n <> s.n OR h.fp <> s.fp`,
-		changedGroups, qualified("s.", f.group), stageGroups, g, fp, f.history, scope,
-		qualified("h.", f.group), g, stageGroups, joinOn("s", "h", f.group))); err != nil {
+	if _, err := exec("compare groups", sqltext.Fill(`CREATE OR REPLACE TEMP TABLE ${changed} AS
+		SELECT ${s_group}, h.n IS NULL AS is_new
+		FROM ${staged} s LEFT JOIN (
+			SELECT ${group}, ${fp} FROM ${history} h
+			WHERE h.valid_to IS NULL AND ${scope} AND (${h_group}) IN (SELECT ${group} FROM ${staged})
+			GROUP BY ALL) h ON ${same_group}
+		WHERE h.n IS NULL OR h.n <> s.n OR h.fp <> s.fp`, sqltext.Parts{
+		"changed": changedGroups, "staged": stageGroups, "history": f.history, "scope": scope, "fp": fp,
+		"group": g, "s_group": qualified("s.", f.group), "h_group": qualified("h.", f.group),
+		"same_group": joinOn("s", "h", f.group)})); err != nil {
 		return st, err
 	}
 	changed, err := count("count changed groups", "SELECT count(*) FROM "+changedGroups)
@@ -300,18 +303,20 @@ func mergeFact(s steps, f fact, runID int64, tsLit, rejectHead string, hasNulls 
 		return st, err
 	}
 	inGroups := func(isNew bool) string {
-		return fmt.Sprintf("WHERE (%s) IN (SELECT %s FROM %s WHERE is_new = %t)", qualified("s.", f.group), g, changedGroups, isNew)
+		return sqltext.Fill("WHERE (${s_group}) IN (SELECT ${group} FROM ${changed} WHERE is_new = ${is_new})", sqltext.Parts{
+			"s_group": qualified("s.", f.group), "group": g, "changed": changedGroups, "is_new": strconv.FormatBool(isNew)})
 	}
 	// One join of the changed groups' staged rows with their current
 	// versions finds the rows to insert (new or changed) and the versions
 	// they close.
-	if _, err := exec("find changed rows", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
+	if _, err := exec("find changed rows", sqltext.Fill(`CREATE OR REPLACE TEMP TABLE ${changed_rows} AS
 		SELECT s.rid, h.hrid
-		FROM (SELECT *, rowid AS rid FROM %s s %s) s
-		LEFT JOIN %s h ON %s
-		WHERE h.hrid IS NULL OR NOT (%s)`,
-		changedRows, f.stage, inGroups(false), f.currentVersions(scope), joinOn("h", "s", f.matchKey()),
-		sameValues("h", "s", f.matchCompare()))); err != nil {
+		FROM (SELECT *, rowid AS rid FROM ${stage} s ${in_changed_groups}) s
+		LEFT JOIN ${current} h ON ${same_key}
+		WHERE h.hrid IS NULL OR NOT (${same_values})`, sqltext.Parts{
+		"changed_rows": changedRows, "stage": f.stage, "in_changed_groups": inGroups(false),
+		"current": f.currentVersions(scope), "same_key": joinOn("h", "s", f.matchKey()),
+		"same_values": sameValues("h", "s", f.matchCompare())})); err != nil {
 		return st, err
 	}
 	st.Revised, err = exec("close revised rows", fmt.Sprintf(
@@ -358,19 +363,19 @@ func rejectDuplicates(s steps, f fact, rejectHead, table, filter, keyHash string
 		return 0, err
 	}
 	order := "{'b': batch_no, 'r': source_row, 'i': rid}"
-	if _, err := s.exec("find duplicates", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-		SELECT %s, min(%s) AS first, arg_min(source_ref, %s) AS first_ref
-		FROM %s r WHERE %s IN (%s) GROUP BY ALL HAVING count(*) > 1`,
-		dupKeys, keys, order, order, rows, keyHash, hashes)); err != nil {
+	if _, err := s.exec("find duplicates", sqltext.Fill(`CREATE OR REPLACE TEMP TABLE ${dup_keys} AS
+		SELECT ${keys}, min(${order}) AS first, arg_min(source_ref, ${order}) AS first_ref
+		FROM ${rows} r WHERE ${key_hash} IN (${hashes}) GROUP BY ALL HAVING count(*) > 1`, sqltext.Parts{
+		"dup_keys": dupKeys, "keys": keys, "order": order, "rows": rows, "key_hash": keyHash, "hashes": hashes})); err != nil {
 		return 0, err
 	}
 	cols := f.columns()
 	later := fmt.Sprintf("FROM %s s JOIN %s d ON %s WHERE s.rid <> struct_extract(d.first, 'i')", rows, dupKeys, joinOn("s", "d", f.key))
-	n, err := s.exec("reject duplicates", fmt.Sprintf(`%s '%s', s.source, s.source_ref, s.source_row, '',
+	n, err := s.exec("reject duplicates", sqltext.Fill(`${reject} '${table}', s.source, s.source_ref, s.source_row, '',
 		CASE WHEN s.source_ref = d.first_ref THEN 'duplicate of row ' || struct_extract(d.first, 'r')
 		     ELSE 'duplicate of ' || d.first_ref || ' row ' || struct_extract(d.first, 'r') END,
-		%s
-		%s`, rejectHead, f.table, rawOf("s", cols), later))
+		${raw}
+		${later}`, sqltext.Parts{"reject": rejectHead, "table": string(f.table), "raw": rawOf("s", cols), "later": later}))
 	if err != nil {
 		return 0, err
 	}

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -10,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/tradewh/tradewh/output/warehouse/internal/idcode"
+	"github.com/tradewh/tradewh/output/warehouse/internal/sqltext"
 )
 
 // Rows of the id-coded table that the duplicate proof flags as possible
@@ -156,10 +158,7 @@ func (l *loader) demoteHeld(ctx context.Context, f fact) error {
 	if err := l.stageHeld(ctx); err != nil {
 		return err
 	}
-	cols := strings.Join(append(f.columns(), f.idColumns()...), ", ")
-	q := fmt.Sprintf("INSERT INTO %s (%s, row_hash, batch_no, kh, rh) SELECT %s, row_hash, batch_no, %s, %s FROM %s", f.stage,
-		cols, cols, f.keyHash(), f.rowHash(), heldRelation())
-	if _, err := l.tx.ExecContext(ctx, q); err != nil {
+	if _, err := l.tx.ExecContext(ctx, f.restage(heldRelation())); err != nil {
 		return fmt.Errorf("move possible repeats to staging: %w", err)
 	}
 	if _, err := l.tx.ExecContext(ctx, "DELETE FROM "+stageRepeats); err != nil {
@@ -206,35 +205,38 @@ func (l *loader) settleRepeats(ctx context.Context, f fact, tl *tableLoad, rejec
 	// The rows of held keys, as ids with their batch numbers. History
 	// rows get negative row ids (-1 - rowid), held rows their rowid in
 	// stageRepeats: rids stay unique and say where a row is.
-	if _, err := steps.exec("find rows of held keys", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %[1]s AS
-		SELECT x.*, %[2]s AS kp FROM (
-			SELECT h.*, -1 - h.rowid AS rid, (SELECT min(b.batch_no) FROM %[3]s b
+	if _, err := steps.exec("find rows of held keys", sqltext.Fill(`CREATE OR REPLACE TEMP TABLE ${rows} AS
+		SELECT x.*, ${x_key} AS kp FROM (
+			SELECT h.*, -1 - h.rowid AS rid, (SELECT min(b.batch_no) FROM ${batches} b
 				WHERE b.source_ref = p.source_ref AND h.source_row BETWEEN b.lo AND b.hi) AS batch_no
-			FROM %[4]s h JOIN %[5]s p ON p.part_id = h.part_id
-			SEMI JOIN (SELECT DISTINCT %[6]s AS kp, r.period, r.reporter_id, r.partner_id, r.hs_id FROM %[7]s r) d
-				ON %[8]s = d.kp AND h.period = d.period AND h.reporter_id = d.reporter_id
+			FROM ${versions} h JOIN ${parts} p ON p.part_id = h.part_id
+			SEMI JOIN (SELECT DISTINCT ${r_key} AS kp, r.period, r.reporter_id, r.partner_id, r.hs_id FROM ${held} r) d
+				ON ${h_key} = d.kp AND h.period = d.period AND h.reporter_id = d.reporter_id
 				AND h.partner_id = d.partner_id AND h.hs_id = d.hs_id
-			WHERE h.part_id >= %[9]d
-			UNION ALL BY NAME SELECT r.*, r.rowid AS rid FROM %[7]s r) x`,
-		dupRowIDs, xKey, directBatches, idcode.VersionsTable, idcode.PartsTable, rKey, stageRepeats, hKey, first)); err != nil {
+			WHERE h.part_id >= ${first_part}
+			UNION ALL BY NAME SELECT r.*, r.rowid AS rid FROM ${held} r) x`, sqltext.Parts{
+		"rows": dupRowIDs, "batches": directBatches, "versions": idcode.VersionsTable, "parts": idcode.PartsTable,
+		"held": stageRepeats, "x_key": xKey, "r_key": rKey, "h_key": hKey, "first_part": strconv.FormatInt(int64(first), 10)})); err != nil {
 		return 0, 0, err
 	}
 	order := "{'b': batch_no, 'r': source_row, 'i': rid}"
-	if _, err := steps.exec("find repeated ids", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS
-		SELECT s.rid, d.first, d.first_part FROM %s s JOIN (
-			SELECT %s, min(%s) AS first, arg_min(part_id, %s) AS first_part
-			FROM %s GROUP BY ALL HAVING count(*) > 1) d ON %s
-		WHERE s.rid <> struct_extract(d.first, 'i')`,
-		dupRows, dupRowIDs, strings.Join(idKey, ", "), order, order, dupRowIDs, joinOn("s", "d", idKey))); err != nil {
+	if _, err := steps.exec("find repeated ids", sqltext.Fill(`CREATE OR REPLACE TEMP TABLE ${dup_rows} AS
+		SELECT s.rid, d.first, d.first_part FROM ${rows} s JOIN (
+			SELECT ${id_key}, min(${order}) AS first, arg_min(part_id, ${order}) AS first_part
+			FROM ${rows} GROUP BY ALL HAVING count(*) > 1) d ON ${same_id}
+		WHERE s.rid <> struct_extract(d.first, 'i')`, sqltext.Parts{
+		"dup_rows": dupRows, "rows": dupRowIDs, "id_key": strings.Join(idKey, ", "), "order": order,
+		"same_id": joinOn("s", "d", idKey)})); err != nil {
 		return 0, 0, err
 	}
 	later := fmt.Sprintf("(SELECT s.* FROM %s s SEMI JOIN %s l ON l.rid = s.rid)", dupRowIDs, dupRows)
-	rejected, err = steps.exec("reject repeats", fmt.Sprintf(`%s '%s', x.source, x.source_ref, x.source_row, '',
+	rejected, err = steps.exec("reject repeats", sqltext.Fill(`${reject} '${table}', x.source, x.source_ref, x.source_row, '',
 		CASE WHEN x.source_ref = fp.source_ref THEN 'duplicate of row ' || struct_extract(l.first, 'r')
 		     ELSE 'duplicate of ' || fp.source_ref || ' row ' || struct_extract(l.first, 'r') END,
-		%s
-		FROM (%s) x JOIN %s l ON l.rid = x.rid JOIN %s fp ON fp.part_id = l.first_part`,
-		rejectHead, f.table, rawOf("x", f.columns()), idcode.Decode(later), dupRows, idcode.PartsTable))
+		${raw}
+		FROM (${later}) x JOIN ${dup_rows} l ON l.rid = x.rid JOIN ${parts} fp ON fp.part_id = l.first_part`, sqltext.Parts{
+		"reject": rejectHead, "table": string(f.table), "raw": rawOf("x", f.columns()), "later": idcode.Decode(later),
+		"dup_rows": dupRows, "parts": idcode.PartsTable}))
 	if err != nil {
 		return 0, 0, err
 	}
@@ -263,7 +265,8 @@ func (l *loader) settleRepeats(ctx context.Context, f fact, tl *tableLoad, rejec
 		names = append(names, fl.Name)
 	}
 	cols := strings.Join(names, ", ")
-	n, err := steps.exec("insert held rows", fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s", idcode.VersionsTable, cols, cols, stageRepeats))
+	n, err := steps.exec("insert held rows", sqltext.Fill("INSERT INTO ${versions} (${cols}) SELECT ${cols} FROM ${held}", sqltext.Parts{
+		"versions": idcode.VersionsTable, "cols": cols, "held": stageRepeats}))
 	if err != nil {
 		return 0, 0, err
 	}

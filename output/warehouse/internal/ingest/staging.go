@@ -257,10 +257,11 @@ func (l *loader) insertReader(ctx context.Context, rdr array.RecordReader, table
 		return 0, err
 	}
 	defer release()
-	q := fmt.Sprintf("INSERT INTO %s SELECT *%s FROM %s", table, extra, view)
+	into := table
 	if cols != nil {
-		q = fmt.Sprintf("INSERT INTO %s (%s) SELECT *%s FROM %s", table, strings.Join(cols, ", "), extra, view)
+		into += " (" + strings.Join(cols, ", ") + ")"
 	}
+	q := fmt.Sprintf("INSERT INTO %s SELECT *%s FROM %s", into, extra, view)
 	res, err := l.tx.ExecContext(ctx, q)
 	// The view points at the stream released below: never leave it behind.
 	_, dropErr := l.tx.ExecContext(context.WithoutCancel(ctx), "DROP VIEW IF EXISTS "+view)
