@@ -1,7 +1,5 @@
 package etl
 
-import "strings"
-
 // CommodityGroup is a critical-mineral group and the HS codes that carry it.
 type CommodityGroup struct {
 	Slug  string
@@ -117,11 +115,6 @@ func GroupSlugs() []string {
 		out[i] = g.Slug
 	}
 	return out
-}
-
-// IsSubCode reports whether code is a strict sub-code of parent (811292 of 8112).
-func IsSubCode(code, parent string) bool {
-	return len(code) > len(parent) && strings.HasPrefix(code, parent)
 }
 
 // CodesOfGroups returns the HS codes of the named groups, in order, and

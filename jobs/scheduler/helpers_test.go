@@ -26,13 +26,12 @@ type memStore struct {
 	scheduled map[string][]time.Time
 	skipped   map[string][]string
 	failures  map[string][]error
-	successes map[string]int
 }
 
 func newMemStore() *memStore {
 	return &memStore{lastSched: map[string]time.Time{}, lastOK: map[string]time.Time{},
 		scheduled: map[string][]time.Time{}, skipped: map[string][]string{},
-		failures: map[string][]error{}, successes: map[string]int{}}
+		failures: map[string][]error{}}
 }
 
 func (m *memStore) LastTimes(_ context.Context, job string) (time.Time, time.Time, error) {
@@ -63,19 +62,11 @@ func (m *memStore) RecordFailure(_ context.Context, job string, _ time.Time, err
 	return nil
 }
 
-func (m *memStore) RecordSuccess(_ context.Context, job string, at time.Time, _ RunResult) error {
+// counts returns the number of triggers, skips and failures of job.
+func (m *memStore) counts(job string) (sched, skipped, failed int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.lastOK[job] = at
-	m.successes[job]++
-	return nil
-}
-
-// counts returns the number of triggers, skips, failures and successes of job.
-func (m *memStore) counts(job string) (sched, skipped, failed, ok int) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.scheduled[job]), len(m.skipped[job]), len(m.failures[job]), m.successes[job]
+	return len(m.scheduled[job]), len(m.skipped[job]), len(m.failures[job])
 }
 
 func (m *memStore) failureErrs(job string) []error {
@@ -113,8 +104,11 @@ var (
 	yearly = mustSpec("0 0 0 1 1 *")
 )
 
+// specParser reads the specs of these tests as jobs.ParseSchedule does.
+var specParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
 func mustSpec(spec string) cron.Schedule {
-	s, err := ParseSpec(spec)
+	s, err := specParser.Parse(spec)
 	if err != nil {
 		panic(err)
 	}
@@ -154,6 +148,18 @@ func start(t *testing.T, o Options) *started {
 	go func() { st.done <- s.Run(ctx) }()
 	t.Cleanup(func() { st.stop(t) })
 	return st
+}
+
+// succeeded is how many runs of job ended in success, as /metrics counts
+// them (the store's job_state success is the RunFunc's to write).
+func (st *started) succeeded(t *testing.T, job string) int {
+	return int(metric(t, st.s, `tradewh_runs_total{job="`+job+`",status="ok"}`))
+}
+
+// idleAfter reports whether n runs of job succeeded and the job is no
+// longer running, so the next trigger starts it again.
+func (st *started) idleAfter(t *testing.T, job string, n int) bool {
+	return st.succeeded(t, job) >= n && metric(t, st.s, `tradewh_job_running{job="`+job+`"}`) == 0
 }
 
 // stop cancels Run and waits for it to return.

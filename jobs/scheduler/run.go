@@ -155,11 +155,6 @@ func (s *Scheduler) finish(job Job, out outcome, dur time.Duration) {
 		s.setLastErr(name, nil, at)
 		s.log.Info("job succeeded", "job", name, "rows_in", out.res.RowsIn, "loaded", out.res.Loaded,
 			"rejected", out.res.Rejected, "duration", dur)
-		if sr, ok := s.opts.State.(SuccessRecorder); ok {
-			s.record("recording success", name, func(ctx context.Context) error {
-				return sr.RecordSuccess(ctx, name, at, out.res)
-			})
-		}
 		return
 	}
 

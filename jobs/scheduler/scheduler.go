@@ -23,7 +23,7 @@ import (
 // Job is one scheduled job.
 type Job struct {
 	Name     string
-	Schedule cron.Schedule // parsed; see ParseSpec for the UTC-by-default parser
+	Schedule cron.Schedule // parsed; jobs.ParseSchedule parses one
 	Spec     string        // the expression, for display
 	Retries  int           // extra attempts after a failed one
 	Backoff  time.Duration // delay before the first retry, doubled each time up to maxBackoffFactor×
@@ -47,13 +47,6 @@ type StateStore interface {
 	RecordScheduled(ctx context.Context, job string, at time.Time) error
 	RecordSkipped(ctx context.Context, job string, at time.Time, reason string) error
 	RecordFailure(ctx context.Context, job string, at time.Time, err error) error
-}
-
-// SuccessRecorder is optionally implemented by a StateStore that wants the
-// scheduler to record successes too. Stores whose RunFunc writes
-// last_success_at in its own load transaction need not implement it.
-type SuccessRecorder interface {
-	RecordSuccess(ctx context.Context, job string, at time.Time, res RunResult) error
 }
 
 // Options configures a Scheduler.
