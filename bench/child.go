@@ -86,7 +86,7 @@ func loadOnce(ctx context.Context, log *slog.Logger, dir, file, hs string) (chil
 	}
 	src, _, err := etl.BuildSource(job, etl.Runtime{Logger: log, RawDir: filepath.Join(dir, "raw")})
 	if err != nil {
-		return res, err
+		return res, fmt.Errorf("baci source: %w", err)
 	}
 	loadStart := time.Now()
 	st, err := w.Load(ctx, runID, src)

@@ -60,20 +60,21 @@ type Pipeline struct {
 	Watch Watcher
 }
 
-// BuildSource validates a job's config against its kind and builds the source.
+// BuildSource validates a job's config against its kind and builds the
+// source. Its errors leave naming the job to the caller.
 func BuildSource(job JobSpec, rt Runtime) (Source, Kind, error) {
 	kind, ok := LookupKind(job.Kind)
 	if !ok {
-		return nil, Kind{}, fmt.Errorf("job %s: unknown source kind %q", job.Name, job.Kind)
+		return nil, Kind{}, fmt.Errorf("unknown source kind %q", job.Kind)
 	}
 	cfg, probs := kind.Configure(job.Config)
 	if len(probs) > 0 {
-		return nil, kind, fmt.Errorf("job %s: config: %w", job.Name, errors.Join(problemErrs(probs)...))
+		return nil, kind, fmt.Errorf("config: %w", errors.Join(problemErrs(probs)...))
 	}
 	rt.JobName = job.Name
 	src, err := kind.New(cfg, rt)
 	if err != nil {
-		return nil, kind, fmt.Errorf("job %s: %w", job.Name, err)
+		return nil, kind, err
 	}
 	return src, kind, nil
 }
@@ -87,6 +88,8 @@ func problemErrs(ps []Problem) []error {
 }
 
 // Run runs one job end to end and records it in etl_runs, whatever happens.
+// Its error names the job ("job NAME: ..."); the one recorded in etl_runs,
+// whose row names the job, does not.
 func (p *Pipeline) Run(ctx context.Context, job JobSpec) (Result, error) {
 	log := p.Runtime.Logger
 	if log == nil {
@@ -94,7 +97,7 @@ func (p *Pipeline) Run(ctx context.Context, job JobSpec) (Result, error) {
 	}
 	runID, err := p.Store.StartRun(ctx, job.Name, job.Kind)
 	if err != nil {
-		return Result{}, err
+		return Result{}, fmt.Errorf("job %s: %w", job.Name, err)
 	}
 	start := time.Now()
 	if p.Watch != nil {
@@ -119,7 +122,7 @@ func (p *Pipeline) Run(ctx context.Context, job JobSpec) (Result, error) {
 		"unchanged", st.Unchanged, "rejected", st.Rejected, "duration", time.Since(start).Round(time.Millisecond)}
 	if err != nil {
 		log.Error("job failed", append(attrs, "error", err)...)
-		return Result{st, runID}, err
+		return Result{st, runID}, fmt.Errorf("job %s: %w", job.Name, err)
 	}
 	log.Info("job finished", attrs...)
 	return Result{st, runID}, nil
@@ -134,7 +137,7 @@ func (p *Pipeline) run(ctx context.Context, runID int64, job JobSpec) (LoadStats
 			return LoadStats{}, err
 		}
 		if cursor, err = ParseCursor(s); err != nil {
-			return LoadStats{}, fmt.Errorf("job %s: %w", job.Name, err)
+			return LoadStats{}, err
 		}
 	}
 	start := Cursor{} // a full or backfill run starts where configured
@@ -152,7 +155,7 @@ func (p *Pipeline) run(ctx context.Context, runID int64, job JobSpec) (LoadStats
 	}
 	if c, ok := src.(Committer); ok {
 		if err := c.Committed(ctx); err != nil {
-			return st, fmt.Errorf("job %s: recording what was loaded: %w", job.Name, err)
+			return st, fmt.Errorf("recording what was loaded: %w", err)
 		}
 	}
 	if hasCursor {
@@ -164,12 +167,12 @@ func (p *Pipeline) run(ctx context.Context, runID int64, job JobSpec) (LoadStats
 	}
 	if d, ok := p.Store.(MartDeferrer); ok && p.DeferMarts {
 		if err := d.DeferMarts(ctx, st); err != nil {
-			return st, fmt.Errorf("recording periods for the marts: %w", err)
+			return st, err
 		}
 		return st, nil
 	}
 	if err := p.Store.RebuildMarts(ctx, st, false); err != nil {
-		return st, fmt.Errorf("rebuilding marts: %w", err)
+		return st, err
 	}
 	return st, nil
 }

@@ -113,7 +113,7 @@ func (s *Session) Backfill(ctx context.Context, b Backfill) (BackfillResult, err
 		res, err := s.Pipeline().Run(ctx, spec)
 		out.Stats = out.Stats.Add(res.LoadStats)
 		if err != nil {
-			return out, fmt.Errorf("backfill %s stopped at %s (done chunks are kept; run the same command again to resume): %w", j.Name, c, err)
+			return out, fmt.Errorf("backfill stopped at %s (done chunks are kept; run the same command again to resume): %w", c, err)
 		}
 		if err := s.WH.MarkBackfillChunk(ctx, j.Name, b.RangeKey, c.String(), res.RunID); err != nil {
 			return out, err

@@ -133,7 +133,7 @@ func TestCancelDuringMartsIsRecordedAsCancelled(t *testing.T) {
 		return warehouse.Open(ctx, o)
 	}
 	_, err := env.RunConfigured(ctx, &jobs.Config{}, galliumJob(t))
-	if err == nil || !strings.Contains(err.Error(), "rebuilding marts") {
+	if err == nil || !strings.Contains(err.Error(), "rebuild marts") {
 		t.Fatalf("run: %v, want it cut short in the marts rebuild", err)
 	}
 	env.Open = nil

@@ -147,7 +147,7 @@ func (s *Session) RunJobs(ctx context.Context, specs []etl.JobSpec) (etl.LoadSta
 		res, err := p.Run(ctx, j)
 		total = total.Add(res.LoadStats)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("job %s: %w", j.Name, err))
+			errs = append(errs, err) // Pipeline.Run names the job
 			if ctx.Err() != nil {
 				break
 			}
