@@ -54,6 +54,9 @@ func (e *Env) logger() *slog.Logger {
 }
 
 func (e *Env) open(ctx context.Context, o warehouse.Options) (*warehouse.Warehouse, error) {
+	if o.Now == nil && e.Clock != nil {
+		o.Now = e.Clock.Now
+	}
 	if e.Open == nil {
 		return warehouse.Open(ctx, o)
 	}

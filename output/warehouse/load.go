@@ -62,7 +62,7 @@ func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.
 		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op once committed
-	ts, err := ingest.LoadTime(ctx, tx)
+	ts, err := ingest.LoadTime(ctx, tx, w.now())
 	if err != nil {
 		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
 	}

@@ -104,8 +104,8 @@ func (w *Warehouse) DeferMarts(ctx context.Context, st etl.LoadStats) error {
 	w.writeMu.Lock()
 	defer w.writeMu.Unlock()
 	values, args := scopeValues(scope)
-	q := `INSERT INTO mart_pending SELECT freq, period, now() FROM (` + values + `) ON CONFLICT DO NOTHING`
-	if _, err := w.db.ExecContext(ctx, q, args...); err != nil {
+	q := `INSERT INTO mart_pending SELECT freq, period, ? FROM (` + values + `) ON CONFLICT DO NOTHING`
+	if _, err := w.db.ExecContext(ctx, q, append([]any{w.now()}, args...)...); err != nil {
 		return fmt.Errorf("defer marts: %w", err)
 	}
 	w.log.Info("marts left for later", "periods", len(scope))

@@ -24,7 +24,7 @@ func (w *Warehouse) loadMeasures(ctx context.Context, runID int64, p measures.Pr
 	var st etl.LoadStats
 	err = inTx(ctx, w.db, func(tx *sql.Tx) error {
 		var err error
-		st, err = mergeMeasures(ctx, tx, ms, sql.NullInt64{Int64: runID, Valid: true}, false)
+		st, err = mergeMeasures(ctx, tx, ms, sql.NullInt64{Int64: runID, Valid: true}, false, w.now())
 		return err
 	})
 	if err != nil {
@@ -39,7 +39,7 @@ func (w *Warehouse) loadMeasures(ctx context.Context, runID int64, p measures.Pr
 // and a measure a user's file overrides is left alone.
 func (w *Warehouse) refreshDefaultMeasures(ctx context.Context) error {
 	err := inTx(ctx, w.db, func(tx *sql.Tx) error {
-		_, err := mergeMeasures(ctx, tx, measures.Default(), sql.NullInt64{}, true)
+		_, err := mergeMeasures(ctx, tx, measures.Default(), sql.NullInt64{}, true, w.now())
 		return err
 	})
 	if err != nil {
@@ -52,7 +52,7 @@ func (w *Warehouse) refreshDefaultMeasures(ctx context.Context) error {
 // current ones, then rewrites trade_measures and trade_measure_codes.
 // With defaults, a current version from a user's file wins over ms, and
 // current default versions missing from ms are closed.
-func mergeMeasures(ctx context.Context, tx *sql.Tx, ms []measures.Measure, runID sql.NullInt64, defaults bool) (etl.LoadStats, error) {
+func mergeMeasures(ctx context.Context, tx *sql.Tx, ms []measures.Measure, runID sql.NullInt64, defaults bool, now time.Time) (etl.LoadStats, error) {
 	st := etl.LoadStats{RowsIn: int64(len(ms))}
 	type cur struct{ origin, hash string }
 	current := map[string]cur{}
@@ -73,7 +73,7 @@ func mergeMeasures(ctx context.Context, tx *sql.Tx, ms []measures.Measure, runID
 	if err := rows.Err(); err != nil {
 		return st, err
 	}
-	now := time.Now().UTC().Truncate(time.Microsecond)
+	now = now.Truncate(time.Microsecond)
 	var last sql.NullTime
 	if err := tx.QueryRowContext(ctx, `SELECT max(valid_from) FROM trade_measures_history`).Scan(&last); err != nil {
 		return st, err

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/tradewh/tradewh/etl"
 	whsql "github.com/tradewh/tradewh/sql"
@@ -35,7 +34,7 @@ func (w *Warehouse) migrate(ctx context.Context) error {
 			if _, err := tx.ExecContext(ctx, byName[name]); err != nil {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?)`, name, time.Now().UTC())
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations VALUES (?, ?)`, name, w.now())
 			return err
 		})
 		if err != nil {

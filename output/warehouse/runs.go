@@ -30,7 +30,7 @@ func (w *Warehouse) StartRun(ctx context.Context, job, source string) (int64, er
 	var id int64
 	err := w.db.QueryRowContext(ctx, `INSERT INTO etl_runs (run_id, job, source, started_at, status)
 		VALUES (nextval('etl_run_id'), ?, ?, ?, ?) RETURNING run_id`,
-		job, source, time.Now().UTC(), StatusRunning).Scan(&id)
+		job, source, w.now(), StatusRunning).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("start run of job %s: %w", job, err)
 	}
@@ -49,7 +49,7 @@ func (w *Warehouse) FinishRun(ctx context.Context, runID int64, st etl.LoadStats
 	case runErr != nil:
 		status, errText = StatusFailed, runErr.Error()
 	}
-	now := time.Now().UTC()
+	now := w.now()
 	err := inTx(ctx, w.db, func(tx *sql.Tx) error {
 		var job string
 		err := tx.QueryRowContext(ctx, `UPDATE etl_runs SET finished_at = ?, status = ?, rows_in = ?,
@@ -175,7 +175,7 @@ func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`)
 // committed its load, and its periods wait in mart_pending: it stays loaded,
 // and says how to build its marts.
 func (w *Warehouse) closeInterruptedRuns(ctx context.Context) error {
-	now := time.Now().UTC()
+	now := w.now()
 	res, err := w.db.ExecContext(ctx, `UPDATE etl_runs SET status = ?, finished_at = ?,
 		error = 'interrupted: the process ended before the run finished; nothing of it was loaded'
 		WHERE status = ?`, StatusFailed, now, StatusRunning)

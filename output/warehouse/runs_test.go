@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tradewh/tradewh/etl"
 )
@@ -247,5 +248,38 @@ func TestFailedLoadLeavesNothingPending(t *testing.T) {
 	}
 	if status, _ := runStatus(t, w, id); status != StatusRunning {
 		t.Errorf("run is %s", status)
+	}
+}
+
+// The clock given to Open stamps runs, row versions, job state and the
+// measures refreshed at open, so tests and schedules see their own time.
+func TestOpenClockStampsWrites(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2031, 5, 6, 7, 8, 9, 0, time.UTC)
+	w, err := Open(ctx, Options{Dir: t.TempDir(), Now: func() time.Time { return at }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	src := &testSource{flows: []etl.TradeFlow{flow(year(2022), "811292", 100, 1)}, stats: []etl.MineralStat{stat(2022, 1, 1)}}
+	if _, _, err := load(t, w, src); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.RecordScheduled(ctx, "nightly", at); err != nil {
+		t.Fatal(err)
+	}
+	stamps := []struct{ what, query string }{
+		{"run started", "SELECT count(*) FROM etl_runs WHERE started_at = ?"},
+		{"run finished", "SELECT count(*) FROM etl_runs WHERE finished_at = ?"},
+		{"trade flow version", "SELECT count(*) FROM trade_flows_history WHERE valid_from = ?"},
+		{"statistic version", "SELECT count(*) FROM mineral_statistics_history WHERE valid_from = ?"},
+		{"job state", "SELECT count(*) FROM job_state WHERE updated_at = ?"},
+		{"migration", "SELECT count(*) FROM schema_migrations WHERE applied_at = ?"},
+		{"default measures", "SELECT count(*) FROM trade_measures_history WHERE valid_from = ?"},
+	}
+	for _, s := range stamps {
+		if n := queryInt(t, w, s.query, at); n == 0 {
+			t.Errorf("%s: no row stamped %s", s.what, at)
+		}
 	}
 }

@@ -103,8 +103,8 @@ func (w *Warehouse) SetMartSettings(ctx context.Context, sets []string) error {
 		}
 		// The thresholds shape dependency_trends alone: its periods wait.
 		_, err := tx.ExecContext(ctx, `INSERT INTO mart_pending
-			SELECT freq, period, now() FROM (SELECT DISTINCT freq, period FROM dependency_trends)
-			ON CONFLICT DO NOTHING`)
+			SELECT freq, period, ? FROM (SELECT DISTINCT freq, period FROM dependency_trends)
+			ON CONFLICT DO NOTHING`, w.now())
 		if err != nil {
 			return fmt.Errorf("set mart settings: pending periods: %w", err)
 		}

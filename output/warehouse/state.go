@@ -37,7 +37,7 @@ func (w *Warehouse) JobState(ctx context.Context, job string) (JobState, error) 
 
 // upsertState sets one column of a job's state.
 func (w *Warehouse) upsertState(ctx context.Context, job, set string, args ...any) error {
-	now := time.Now().UTC()
+	now := w.now()
 	_, err := w.db.ExecContext(ctx, `INSERT INTO job_state (job, updated_at) VALUES (?, ?) ON CONFLICT (job) DO NOTHING`, job, now)
 	if err == nil {
 		_, err = w.db.ExecContext(ctx, `UPDATE job_state SET `+set+`, updated_at = ? WHERE job = ?`, append(args, now, job)...)
@@ -98,7 +98,7 @@ func (w *Warehouse) BackfillChunksDone(ctx context.Context, job, rangeKey string
 // MarkBackfillChunk records a loaded chunk of a backfill range.
 func (w *Warehouse) MarkBackfillChunk(ctx context.Context, job, rangeKey, chunk string, runID int64) error {
 	_, err := w.db.ExecContext(ctx, `INSERT OR REPLACE INTO backfill_chunks VALUES (?, ?, ?, ?, ?)`,
-		job, rangeKey, chunk, runID, time.Now().UTC())
+		job, rangeKey, chunk, runID, w.now())
 	if err != nil {
 		return fmt.Errorf("record backfill progress of job %s: %w", job, err)
 	}

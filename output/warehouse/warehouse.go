@@ -46,6 +46,9 @@ type Options struct {
 	MartMemoryLimit string
 	// TempDir is where DuckDB spills; default TempDirName in the warehouse folder.
 	TempDir string
+	// Now is the clock that stamps runs, row versions, migrations and job
+	// state; nil is the wall clock.
+	Now func() time.Time
 }
 
 // DefaultMemoryLimit is DuckDB's buffer pool during a load. Batches stream
@@ -75,7 +78,11 @@ type Warehouse struct {
 	writeMu  sync.Mutex // held by loads and mart rebuilds
 
 	memLimit, martMemLimit string
+	clock                  func() time.Time
 }
+
+// now is the warehouse clock's time in UTC.
+func (w *Warehouse) now() time.Time { return w.clock().UTC() }
 
 var _ etl.Store = (*Warehouse)(nil)
 
@@ -93,6 +100,9 @@ func Open(ctx context.Context, o Options) (*Warehouse, error) {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	path := filepath.Join(dir, FileName)
 	if o.ReadOnly {
@@ -127,7 +137,7 @@ func Open(ctx context.Context, o Options) (*Warehouse, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	w := &Warehouse{db: sql.OpenDB(connector), dir: dir, readOnly: o.ReadOnly, log: o.Logger,
-		memLimit: o.MemoryLimit, martMemLimit: o.MartMemoryLimit}
+		memLimit: o.MemoryLimit, martMemLimit: o.MartMemoryLimit, clock: o.Now}
 	if err := w.init(ctx); err != nil {
 		w.db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)

@@ -174,8 +174,8 @@ func (s steps) count(what, q string) (int64, error) {
 
 // LoadTime is now (UTC, microseconds), pushed past the newest
 // valid_from so versions of two quick loads never tie.
-func LoadTime(ctx context.Context, tx *sql.Tx) (time.Time, error) {
-	ts := time.Now().UTC().Truncate(time.Microsecond)
+func LoadTime(ctx context.Context, tx *sql.Tx, now time.Time) (time.Time, error) {
+	ts := now.UTC().Truncate(time.Microsecond)
 	var last sql.NullTime
 	err := tx.QueryRowContext(ctx, `SELECT greatest(
 		(SELECT max(valid_from) FROM `+idcode.PartsTable+`),
