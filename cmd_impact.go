@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tradewh/tradewh/output/warehouse"
 )
 
 func newImpactCmd(g *globals) *cobra.Command {
@@ -44,7 +47,8 @@ of each commodity group are shown together; the measures are in trade_measures
 				return err
 			}
 			defer wh.Close()
-			return printImpact(ctx, wh.DB(), g.stdout, impactQuery{args[0], code, event, side, freq, source})
+			return printImpact(ctx, wh, g.stdout, warehouse.EventWindowFilter{
+				Measure: args[0], Event: event, Code: code, Side: side, Freq: freq, Source: source})
 		},
 	}
 	cmd.Flags().StringVar(&code, "code", "", "an HS code of the measure (default: its codes of each group together)")
@@ -55,55 +59,30 @@ of each commodity group are shown together; the measures are in trade_measures
 	return cmd
 }
 
-type impactQuery struct{ measure, code, event, side, freq, source string }
-
 // printImpact writes one block per source, frequency, side and code:
 // a row per period, the destinations side by side.
-func printImpact(ctx context.Context, db *sql.DB, w io.Writer, q impactQuery) error {
-	var title, imposing string
-	var effective time.Time
-	var targets sql.NullString
-	err := db.QueryRowContext(ctx, `SELECT title, imposing_iso3, effective_date, array_to_string(target_iso3, ', ')
-		FROM trade_measures WHERE measure_id = ?`, q.measure).Scan(&title, &imposing, &effective, &targets)
-	if err == sql.ErrNoRows {
-		return fmt.Errorf("no measure %q in trade_measures (tradewh query \"SELECT measure_id, title FROM trade_measures\")", q.measure)
+func printImpact(ctx context.Context, wh *warehouse.Warehouse, w io.Writer, q warehouse.EventWindowFilter) error {
+	m, err := wh.Measure(ctx, q.Measure)
+	if errors.Is(err, warehouse.ErrNoMeasure) {
+		return fmt.Errorf("no measure %q in trade_measures (tradewh query \"SELECT measure_id, title FROM trade_measures\")", q.Measure)
 	}
 	if err != nil {
 		return err
 	}
 	to := "every destination"
-	if targets.Valid {
-		to = targets.String
+	if m.Targets != "" {
+		to = m.Targets
 	}
-	fmt.Fprintf(w, "%s: %s\n%s, on %s, in force %s\n", q.measure, title, imposing, to, effective.Format(time.DateOnly))
+	fmt.Fprintf(w, "%s: %s\n%s, on %s, in force %s\n", m.ID, m.Title, m.Imposing, to, m.Effective.Format(time.DateOnly))
 
-	codeCond := "hs_code IS NULL"
-	args := []any{q.measure, q.event}
-	if q.code != "" {
-		codeCond = "hs_code = ?"
-		args = append(args, q.code)
-	}
-	cond := ""
-	for _, f := range []struct{ col, val string }{{"side", q.side}, {"freq", q.freq}, {"source", q.source}} {
-		if f.val != "" {
-			cond += " AND " + f.col + " = ?"
-			args = append(args, f.val)
-		}
-	}
-	rows, err := db.QueryContext(ctx, `SELECT source, freq, side, commodity, hs_code, event_date, t, period, destination,
-		value_usd, weight_kg, unit_value_usd_per_kg, value_index, value_index_prev, target_share
-		FROM event_windows WHERE measure_id = ? AND event = ? AND `+codeCond+cond+`
-		ORDER BY source, freq DESC, side DESC, commodity, t,
-		         CASE destination WHEN 'target' THEN 0 WHEN 'others' THEN 1 ELSE 2 END`, args...)
+	rows, err := wh.EventWindow(ctx, q)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	type cell struct{ value, kg, uv, idx, prev sql.NullFloat64 }
 	type line struct {
 		t      int
 		period time.Time
-		dest   map[string]cell
+		dest   map[string]warehouse.EventWindowRow
 		share  sql.NullFloat64
 	}
 	var block string
@@ -132,10 +111,10 @@ func printImpact(ctx context.Context, db *sql.DB, w io.Writer, q impactQuery) er
 			}
 			for _, d := range dests {
 				c := l.dest[d]
-				s += money(c.value) + "\t" + num(c.idx, 0) + "\t" + num(c.prev, 0) + "\t"
+				s += money(c.ValueUSD) + "\t" + num(c.ValueIndex, 0) + "\t" + num(c.IndexPrev, 0) + "\t"
 			}
 			world := l.dest["world"]
-			s += money(world.kg) + "\t" + num(world.uv, 1) + "\t"
+			s += money(world.WeightKg) + "\t" + num(world.UnitValueUSDPerKg, 1) + "\t"
 			if len(dests) > 1 {
 				s += pct(l.share) + "\t"
 			}
@@ -144,46 +123,33 @@ func printImpact(ctx context.Context, db *sql.DB, w io.Writer, q impactQuery) er
 		tw.Flush()
 		lines, dests = nil, nil
 	}
-	for rows.Next() {
-		var src, fq, sd, dest string
-		var commodity, hs sql.NullString
-		var eventDate, period time.Time
-		var t int
-		var c cell
-		var share sql.NullFloat64
-		if err := rows.Scan(&src, &fq, &sd, &commodity, &hs, &eventDate, &t, &period, &dest,
-			&c.value, &c.kg, &c.uv, &c.idx, &c.prev, &share); err != nil {
-			return err
-		}
-		what := commodity.String + " (the measure's codes together)"
-		if hs.Valid {
-			what = "HS " + hs.String
+	for _, r := range rows {
+		what := r.Commodity + " (the measure's codes together)"
+		if r.HSCode != "" {
+			what = "HS " + r.HSCode
 		}
 		unit := "months"
-		if fq == "A" {
+		if r.Freq == "A" {
 			unit = "years"
 		}
-		name := map[string]string{"reported_exports": imposing + "'s reported exports", "partner_imports": "partners' reported imports from " + imposing}[sd]
-		b := fmt.Sprintf("%s, %s, %s; t in %s from %s (%s)", what, name, src, unit, eventDate.Format(time.DateOnly), q.event)
+		name := map[string]string{"reported_exports": m.Imposing + "'s reported exports", "partner_imports": "partners' reported imports from " + m.Imposing}[r.Side]
+		b := fmt.Sprintf("%s, %s, %s; t in %s from %s (%s)", what, name, r.Source, unit, r.EventDate.Format(time.DateOnly), q.Event)
 		if b != block {
 			flush()
 			block = b
 		}
-		if len(lines) == 0 || lines[len(lines)-1].t != t {
-			lines = append(lines, &line{t: t, period: period, dest: map[string]cell{}, share: share})
+		if len(lines) == 0 || lines[len(lines)-1].t != r.T {
+			lines = append(lines, &line{t: r.T, period: r.Period, dest: map[string]warehouse.EventWindowRow{}, share: r.TargetShare})
 		}
 		l := lines[len(lines)-1]
-		if _, ok := l.dest[dest]; !ok && len(lines) == 1 {
-			dests = append(dests, dest)
+		if _, ok := l.dest[r.Destination]; !ok && len(lines) == 1 {
+			dests = append(dests, r.Destination)
 		}
-		l.dest[dest] = c
-	}
-	if err := rows.Err(); err != nil {
-		return err
+		l.dest[r.Destination] = r
 	}
 	if block == "" {
 		fmt.Fprintln(w, "\nno flows of the measure's codes around the event in the warehouse")
-		if q.code == "" {
+		if q.Code == "" {
 			fmt.Fprintln(w, "(codes of no commodity group have no group rows: try --code)")
 		}
 		return nil

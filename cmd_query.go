@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/tradewh/tradewh/jobs"
+	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/output/sqlout"
 	"github.com/tradewh/tradewh/output/warehouse"
 )
@@ -91,7 +91,7 @@ commodity_codes, settings.`,
 				within = wait
 			}
 			wh, err := g.openReaderWithin(ctx, within)
-			if errors.Is(err, jobs.ErrLocked) && !cmd.Flags().Changed("wait") {
+			if errors.Is(err, etl.ErrLocked) && !cmd.Flags().Changed("wait") {
 				var flags []string
 				if cmd.Flags().Changed("format") {
 					flags = append(flags, "--format", format)

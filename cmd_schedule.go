@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/jobs"
 	"github.com/tradewh/tradewh/jobs/runner"
 )
@@ -101,7 +102,7 @@ func loadJobConfig(path string) (*jobs.Config, error) {
 	if cfg == nil && err == nil {
 		cfg, err = jobs.Load(path)
 	}
-	var ps jobs.Problems
+	var ps etl.FileProblems
 	switch {
 	case errors.As(err, &ps):
 		return nil, usageError{fmt.Errorf("%d problem(s) in the job config:\n%w", len(ps), err)}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/jobs"
 	"github.com/tradewh/tradewh/jobs/runstatus"
 	"github.com/tradewh/tradewh/output/sqlout"
@@ -41,7 +42,7 @@ warehouse and since when, the running job with the rows it has read so far, and 
 				}
 			}
 			wh, err := g.openReaderWithin(ctx, statusWait)
-			if errors.Is(err, jobs.ErrLocked) {
+			if errors.Is(err, etl.ErrLocked) {
 				// A writer has the database: answer from its status file.
 				return g.printBusyStatus(limit)
 			}

@@ -63,7 +63,7 @@ func TestValidateRejectsWhatRunRejects(t *testing.T) {
 				}
 				return
 			}
-			var ps jobs.Problems
+			var ps etl.FileProblems
 			if !errors.As(verr, &ps) || !strings.Contains(verr.Error(), tc.want) {
 				t.Fatalf("validate: %v\nwant a problem mentioning %q", verr, tc.want)
 			}

@@ -2,6 +2,7 @@ package etl
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -38,6 +39,10 @@ func (s LoadStats) Add(o LoadStats) LoadStats {
 	s.Rejected += o.Rejected
 	return s
 }
+
+// ErrLocked is wrapped by every error that says another process holds the
+// warehouse: taking its writer lock, or opening it while a writer has it.
+var ErrLocked = errors.New("warehouse is locked by another process")
 
 // Store is the warehouse as the pipeline sees it. The DuckDB adapter in
 // output/warehouse implements it.

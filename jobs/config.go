@@ -104,26 +104,26 @@ func Load(file string) (*Config, error) {
 }
 
 // Parse validates config text; name is the file name used in problems. On
-// failure the error is a Problems listing everything wrong.
+// failure the error is an etl.FileProblems listing everything wrong.
 func Parse(name string, data []byte) (*Config, error) {
 	c := &checker{file: name, idx: map[string]pos{}}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		return nil, Problems{syntaxProblem(name, err)}
+		return nil, etl.FileProblems{syntaxProblem(name, err)}
 	}
 	if len(f.Docs) > 1 {
 		l, col := nodeStart(f.Docs[1])
 		if st := f.Docs[1].Start; st != nil {
 			l, col = st.Position.Line, st.Position.Column
 		}
-		return nil, Problems{{name, l, col, "", "a config file holds one YAML document, found a second"}}
+		return nil, etl.FileProblems{{File: name, Line: l, Col: col, Message: "a config file holds one YAML document, found a second"}}
 	}
 	var root any
 	if len(f.Docs) == 1 && f.Docs[0].Body != nil {
 		body := f.Docs[0].Body
 		indexPositions(body, "", c.idx)
 		if err := yaml.NodeToValue(body, &root); err != nil {
-			return nil, Problems{syntaxProblem(name, err)}
+			return nil, etl.FileProblems{syntaxProblem(name, err)}
 		}
 	}
 	cfg := c.config(root)
@@ -134,13 +134,13 @@ func Parse(name string, data []byte) (*Config, error) {
 }
 
 // syntaxProblem turns a YAML error into a positioned problem.
-func syntaxProblem(file string, err error) Problem {
+func syntaxProblem(file string, err error) etl.FileProblem {
 	var ye yaml.Error
 	if errors.As(err, &ye) && ye.GetToken() != nil {
 		p := ye.GetToken().Position
-		return Problem{file, p.Line, p.Column, "", "YAML: " + ye.GetMessage()}
+		return etl.FileProblem{File: file, Line: p.Line, Col: p.Column, Message: "YAML: " + ye.GetMessage()}
 	}
-	return Problem{file, 1, 1, "", "YAML: " + err.Error()}
+	return etl.FileProblem{File: file, Line: 1, Col: 1, Message: "YAML: " + err.Error()}
 }
 
 // Job returns the named job.

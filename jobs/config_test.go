@@ -235,9 +235,9 @@ alerts:
 			if err == nil {
 				t.Fatalf("no error, got %+v", cfg)
 			}
-			var probs Problems
+			var probs etl.FileProblems
 			if !errors.As(err, &probs) {
-				t.Fatalf("error is %T, not Problems: %v", err, err)
+				t.Fatalf("error is %T, not etl.FileProblems: %v", err, err)
 			}
 			if len(probs) != len(tc.want) {
 				t.Fatalf("got %d problems, want %d:\n%v", len(probs), len(tc.want), err)

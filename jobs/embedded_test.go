@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"errors"
+	"github.com/tradewh/tradewh/etl"
 	"strings"
 	"testing"
 
@@ -17,7 +18,7 @@ func TestEmbeddedLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = Parse("live.yaml", data)
-	var probs Problems
+	var probs etl.FileProblems
 	if !errors.As(err, &probs) {
 		t.Fatalf("want only unknown-source problems, got %v", err)
 	}

@@ -11,11 +11,9 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
-)
 
-// ErrLocked is wrapped by the error of AcquireWriter, and of a warehouse
-// open, when another process holds the warehouse.
-var ErrLocked = errors.New("warehouse is locked by another process")
+	"github.com/tradewh/tradewh/etl"
+)
 
 const (
 	lockName   = ".writer.lock"
@@ -52,7 +50,7 @@ func (e *LockedError) Error() string {
 	return fmt.Sprintf("warehouse %s is locked by %s", e.Dir, e.Holder)
 }
 
-func (e *LockedError) Unwrap() error { return ErrLocked }
+func (e *LockedError) Unwrap() error { return etl.ErrLocked }
 
 // Lock is the single-writer lock of a warehouse directory. DuckDB allows one
 // writing process, so every command that writes takes it first.

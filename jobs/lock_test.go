@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tradewh/tradewh/etl"
 )
 
 const helperEnv = "TRADEWH_LOCK_HELPER_DIR"
@@ -58,7 +60,7 @@ func TestLockAcrossProcesses(t *testing.T) {
 
 	start := time.Now()
 	_, err = AcquireWriter(dir, "tradewh load", 300*time.Millisecond)
-	if !errors.Is(err, ErrLocked) {
+	if !errors.Is(err, etl.ErrLocked) {
 		t.Fatalf("want ErrLocked, got %v", err)
 	}
 	if waited := time.Since(start); waited < 300*time.Millisecond {
@@ -106,7 +108,7 @@ func TestLockInProcess(t *testing.T) {
 	}
 	// A second handle conflicts even within one process.
 	_, err = AcquireWriterLogger(dir, "second", 0, log)
-	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "(first)") {
+	if !errors.Is(err, etl.ErrLocked) || !strings.Contains(err.Error(), "(first)") {
 		t.Fatalf("second acquire: %v", err)
 	}
 

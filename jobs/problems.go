@@ -2,40 +2,12 @@ package jobs
 
 import (
 	"fmt"
+	"github.com/tradewh/tradewh/etl"
 	"sort"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
 )
-
-// Problem is one thing wrong with a job config file, at the position of the
-// key or value at fault.
-type Problem struct {
-	File      string
-	Line, Col int
-	Path      string // e.g. jobs[2].config.freq
-	Message   string
-}
-
-func (p Problem) Error() string {
-	s := fmt.Sprintf("%s:%d:%d: ", p.File, p.Line, p.Col)
-	if p.Path != "" {
-		s += p.Path + ": "
-	}
-	return s + p.Message
-}
-
-// Problems is every problem found in a config file: validation does not
-// stop at the first so that one edit can fix them all.
-type Problems []Problem
-
-func (ps Problems) Error() string {
-	lines := make([]string, len(ps))
-	for i, p := range ps {
-		lines[i] = p.Error()
-	}
-	return strings.Join(lines, "\n")
-}
 
 // pos is where a path's key and value start in the file.
 type pos struct{ keyLine, keyCol, valLine, valCol int }
@@ -103,7 +75,7 @@ func parent(path string) string {
 type checker struct {
 	file  string
 	idx   map[string]pos
-	probs Problems
+	probs etl.FileProblems
 }
 
 // locate returns the position of path, or of its nearest ancestor present in
@@ -126,16 +98,16 @@ func (c *checker) locate(path string, atKey bool) (int, int) {
 // key reports a problem at path's key (unknown or missing keys).
 func (c *checker) key(path, format string, args ...any) {
 	l, col := c.locate(path, true)
-	c.probs = append(c.probs, Problem{c.file, l, col, path, fmt.Sprintf(format, args...)})
+	c.probs = append(c.probs, etl.FileProblem{File: c.file, Line: l, Col: col, Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
 // val reports a problem at path's value (bad values).
 func (c *checker) val(path, format string, args ...any) {
 	l, col := c.locate(path, false)
-	c.probs = append(c.probs, Problem{c.file, l, col, path, fmt.Sprintf(format, args...)})
+	c.probs = append(c.probs, etl.FileProblem{File: c.file, Line: l, Col: col, Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
-func (c *checker) sorted() Problems {
+func (c *checker) sorted() etl.FileProblems {
 	sort.SliceStable(c.probs, func(i, j int) bool {
 		a, b := c.probs[i], c.probs[j]
 		if a.Line != b.Line {

@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/url"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -285,12 +284,12 @@ func (c *checker) rule(v any, path string, seen map[string]bool) (AlertRule, boo
 		c.key(join(path, "name"), "an alert rule needs a name")
 	}
 	if metric, ok := c.str(m, "metric"); ok {
-		if _, known := AlertMetrics[metric]; !known {
-			c.val(join(path, "metric"), "unknown metric %q (known: %s)", metric, strings.Join(metricNames(), ", "))
+		if _, known := etl.TrendMetrics[metric]; !known {
+			c.val(join(path, "metric"), "unknown metric %q (known: %s)", metric, strings.Join(etl.TrendMetricNames(), ", "))
 		}
 		r.Metric = metric
 	} else if !m.has("metric") {
-		c.key(join(path, "metric"), "an alert rule needs a metric (known: %s)", strings.Join(metricNames(), ", "))
+		c.key(join(path, "metric"), "an alert rule needs a metric (known: %s)", strings.Join(etl.TrendMetricNames(), ", "))
 	}
 	if s, ok := c.str(m, "commodity"); ok {
 		if !contains(etl.GroupSlugs(), s) {
@@ -318,15 +317,6 @@ func (c *checker) rule(v any, path string, seen map[string]bool) (AlertRule, boo
 		c.key(path, "an alert rule needs a threshold: above, below or abs_above")
 	}
 	return r, true
-}
-
-func metricNames() []string {
-	out := make([]string, 0, len(AlertMetrics))
-	for k := range AlertMetrics {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // report reads the report section: true, false, empty, or a mapping of

@@ -12,8 +12,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/tradewh/tradewh/jobs"
 )
 
 // Measure types.
@@ -83,13 +81,6 @@ func day(t time.Time) string {
 	}
 	return t.Format(time.DateOnly)
 }
-
-// Problem is one thing wrong with a measure file, where it is (Path is
-// the field at fault): the same report as a job config's.
-type Problem = jobs.Problem
-
-// Problems is every problem found in a file.
-type Problems = jobs.Problems
 
 // Provider is a source of measures (sources/measures): a store loads
 // what it provides into trade_measures instead of extracting batches.

@@ -67,7 +67,7 @@ func Parse(name string, data []byte, known map[string]bool) ([]Measure, error) {
 
 func parse(name, origin string, data []byte, known map[string]bool) ([]Measure, error) {
 	var recs []record
-	var probs Problems
+	var probs etl.FileProblems
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".csv":
 		recs, probs = csvRecords(name, data)
@@ -103,7 +103,7 @@ func parse(name, origin string, data []byte, known map[string]bool) ([]Measure, 
 		return nil, c.sorted()
 	}
 	if len(out) == 0 {
-		return nil, Problems{prob(name, 1, 1, "", "no measures in the file")}
+		return nil, etl.FileProblems{prob(name, 1, 1, "", "no measures in the file")}
 	}
 	return out, nil
 }
@@ -117,15 +117,15 @@ type record struct {
 	pos    map[string][2]int
 }
 
-func csvRecords(name string, data []byte) ([]record, Problems) {
+func csvRecords(name string, data []byte) ([]record, etl.FileProblems) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err != nil {
-		return nil, Problems{prob(name, 1, 1, "", "no header row: "+err.Error())}
+		return nil, etl.FileProblems{prob(name, 1, 1, "", "no header row: "+err.Error())}
 	}
-	var probs Problems
+	var probs etl.FileProblems
 	cols := map[int]string{}
 	have := map[string]bool{}
 	for i, h := range header {
@@ -179,7 +179,7 @@ func csvRecords(name string, data []byte) ([]record, Problems) {
 	return out, probs
 }
 
-func yamlRecords(name string, data []byte) ([]record, Problems) {
+func yamlRecords(name string, data []byte) ([]record, etl.FileProblems) {
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		msg := err.Error()
@@ -188,10 +188,10 @@ func yamlRecords(name string, data []byte) ([]record, Problems) {
 			fmt.Sscan(m[1], &line)
 			fmt.Sscan(m[2], &col)
 		}
-		return nil, Problems{prob(name, line, col, "", "not valid YAML: "+firstLine(msg))}
+		return nil, etl.FileProblems{prob(name, line, col, "", "not valid YAML: "+firstLine(msg))}
 	}
 	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
-		return nil, Problems{prob(name, 1, 1, "", "empty file: want a list under measures:")}
+		return nil, etl.FileProblems{prob(name, 1, 1, "", "empty file: want a list under measures:")}
 	}
 	body := unwrap(f.Docs[0].Body)
 	var seq *ast.SequenceNode
@@ -201,7 +201,7 @@ func yamlRecords(name string, data []byte) ([]record, Problems) {
 			if k != nil && k.Value == "measures" {
 				seq, _ = unwrap(mv.Value).(*ast.SequenceNode)
 			} else if k != nil {
-				return nil, Problems{prob(name, k.Position.Line, k.Position.Column, k.Value, "unknown key (a measure file has measures: only)")}
+				return nil, etl.FileProblems{prob(name, k.Position.Line, k.Position.Column, k.Value, "unknown key (a measure file has measures: only)")}
 			}
 		}
 	} else if s, ok := body.(*ast.SequenceNode); ok {
@@ -209,10 +209,10 @@ func yamlRecords(name string, data []byte) ([]record, Problems) {
 	}
 	if seq == nil {
 		l, c := start(body)
-		return nil, Problems{prob(name, l, c, "measures", "want a list of measures under measures:")}
+		return nil, etl.FileProblems{prob(name, l, c, "measures", "want a list of measures under measures:")}
 	}
 	var out []record
-	var probs Problems
+	var probs etl.FileProblems
 	for _, item := range seq.Values {
 		m, ok := unwrap(item).(*ast.MappingNode)
 		l, c := start(item)
@@ -296,7 +296,7 @@ func start(n ast.Node) (int, int) {
 // checker accumulates the problems of one file.
 type checker struct {
 	file  string
-	probs Problems
+	probs etl.FileProblems
 }
 
 func (c *checker) add(r record, field, format string, a ...any) {
@@ -307,7 +307,7 @@ func (c *checker) add(r record, field, format string, a ...any) {
 	c.probs = append(c.probs, prob(c.file, p[0], p[1], field, fmt.Sprintf(format, a...)))
 }
 
-func (c *checker) sorted() Problems {
+func (c *checker) sorted() etl.FileProblems {
 	ps := c.probs
 	for i := 1; i < len(ps); i++ {
 		for j := i; j > 0 && (ps[j].Line < ps[j-1].Line || ps[j].Line == ps[j-1].Line && ps[j].Col < ps[j-1].Col); j-- {
@@ -457,6 +457,6 @@ func contains(l []string, s string) bool {
 	return false
 }
 
-func prob(file string, line, col int, field, msg string) Problem {
-	return Problem{File: file, Line: line, Col: col, Path: field, Message: msg}
+func prob(file string, line, col int, field, msg string) etl.FileProblem {
+	return etl.FileProblem{File: file, Line: line, Col: col, Path: field, Message: msg}
 }

@@ -2,6 +2,7 @@ package measures
 
 import (
 	"errors"
+	"github.com/tradewh/tradewh/etl"
 	"strings"
 	"testing"
 )
@@ -132,9 +133,9 @@ func TestParseProblemsNameLineAndColumn(t *testing.T) {
 				name = "m.yaml"
 			}
 			_, err := Parse(name, []byte(c.file), nil)
-			var ps Problems
+			var ps etl.FileProblems
 			if !errors.As(err, &ps) {
-				t.Fatalf("error %v, want Problems", err)
+				t.Fatalf("error %v, want etl.FileProblems", err)
 			}
 			for _, w := range c.want {
 				if !strings.Contains(err.Error(), w) {

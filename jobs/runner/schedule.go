@@ -198,7 +198,12 @@ func (r *Schedule) evaluate(ctx context.Context) []jobs.Crossing {
 		return nil
 	}
 	defer wh.Close()
-	cs, err := jobs.EvaluateRules(ctx, wh.DB(), r.cfg.Alerts.Rules)
+	trends, err := wh.LatestTrends(ctx)
+	if err != nil {
+		r.env.logger().Error("checking alert rules", "err", err)
+		return nil
+	}
+	cs, err := jobs.EvaluateRules(r.cfg.Alerts.Rules, trends)
 	if err != nil {
 		r.env.logger().Error("checking alert rules", "err", err)
 	}

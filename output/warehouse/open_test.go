@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/tradewh/tradewh/etl"
-	"github.com/tradewh/tradewh/jobs"
 	whsql "github.com/tradewh/tradewh/sql"
 )
 
@@ -152,7 +151,7 @@ func TestOpenWaitsForLock(t *testing.T) {
 	for _, ro := range []bool{false, true} {
 		start := time.Now()
 		_, err := Open(ctx, Options{Dir: dir, ReadOnly: ro, OpenTimeout: 500 * time.Millisecond})
-		if !errors.Is(err, jobs.ErrLocked) || !strings.Contains(err.Error(), "locked by another process") {
+		if !errors.Is(err, etl.ErrLocked) || !strings.Contains(err.Error(), "locked by another process") {
 			t.Fatalf("read-only=%v: open of a locked warehouse: got %v", ro, err)
 		}
 		if d := time.Since(start); d < 500*time.Millisecond {

@@ -20,7 +20,6 @@ import (
 
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/internal/arrowmem"
-	"github.com/tradewh/tradewh/jobs"
 )
 
 // FileName is the database file inside the warehouse folder.
@@ -158,7 +157,7 @@ func connect(ctx context.Context, dsn string, timeout time.Duration, log *slog.L
 			return nil, err
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("%w (gave up after %s): %v", jobs.ErrLocked, timeout, err)
+			return nil, fmt.Errorf("%w (gave up after %s): %v", etl.ErrLocked, timeout, err)
 		}
 		if !logged {
 			log.Info("warehouse is locked by another process; waiting", "timeout", timeout)
@@ -166,7 +165,7 @@ func connect(ctx context.Context, dsn string, timeout time.Duration, log *slog.L
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("%w: %w", jobs.ErrLocked, ctx.Err())
+			return nil, fmt.Errorf("%w: %w", etl.ErrLocked, ctx.Err())
 		case <-time.After(200 * time.Millisecond):
 		}
 	}

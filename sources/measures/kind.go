@@ -71,7 +71,7 @@ func (s *Source) Measures() ([]etlmeasures.Measure, error) {
 	for _, f := range files {
 		ms, err := etlmeasures.ReadFile(f, nil)
 		if err != nil {
-			var ps etlmeasures.Problems
+			var ps etl.FileProblems
 			if errors.As(err, &ps) {
 				// Retried below with the ids of every file known.
 				parsed = append(parsed, nil)
