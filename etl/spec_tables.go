@@ -50,19 +50,6 @@ var MineralStatisticsSpec = TableSpec{
 	Provenance: []string{"source", "source_ref", "source_row", "source_column"},
 }
 
-// Specs lists the canonical tables' specs.
-func Specs() []TableSpec { return []TableSpec{TradeFlowsSpec, MineralStatisticsSpec} }
-
-// SpecOf returns the spec of a canonical table.
-func SpecOf(t Table) (TableSpec, bool) {
-	for _, s := range Specs() {
-		if s.Table == t {
-			return s, true
-		}
-	}
-	return TableSpec{}, false
-}
-
 // DataColumns are the columns a source supplies as data, in schema
 // order: every column but provenance and derived ones.
 func (s TableSpec) DataColumns() []arrow.Field {

@@ -192,11 +192,11 @@ type stack struct {
 }
 
 type seg struct {
-	series, label string
-	v             float64
-	value         string
-	title         string
-	hatch         bool
+	series string
+	v      float64
+	value  string
+	title  string
+	hatch  bool
 }
 
 // stackedBars lays out one bar per category, segments stacked from 0 to

@@ -59,12 +59,8 @@ func ReadFile(path string, known map[string]bool) ([]Measure, error) {
 	return parse(path, path, data, known)
 }
 
-// Parse validates the measure file data, named name (its extension
-// chooses CSV or YAML).
-func Parse(name string, data []byte, known map[string]bool) ([]Measure, error) {
-	return parse(name, name, data, known)
-}
-
+// parse validates the measure file data, named name (its extension
+// chooses CSV or YAML); origin is what the measures record as theirs.
 func parse(name, origin string, data []byte, known map[string]bool) ([]Measure, error) {
 	var recs []record
 	var probs etl.FileProblems

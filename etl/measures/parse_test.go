@@ -76,7 +76,7 @@ func TestParseYAMLAndCSV(t *testing.T) {
     hs_revision: HS2022
     citation: c
 `
-	ms, err := Parse("m.yaml", []byte(yml), nil)
+	ms, err := parse("m.yaml", "m.yaml", []byte(yml), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestParseYAMLAndCSV(t *testing.T) {
 	}
 	csvData := "\ufeffmeasure_id,imposing_iso3,target_iso3,measure_type,title,effective_date,hs_codes,citation\n" +
 		"A-1,CHN,USA;JPN,ban,\"A ban, of sorts\",2024-12-03,811292;282560,source\n"
-	ms, err = Parse("m.csv", []byte(csvData), nil)
+	ms, err = parse("m.csv", "m.csv", []byte(csvData), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +132,7 @@ func TestParseProblemsNameLineAndColumn(t *testing.T) {
 			if c.name == "yaml" {
 				name = "m.yaml"
 			}
-			_, err := Parse(name, []byte(c.file), nil)
+			_, err := parse(name, name, []byte(c.file), nil)
 			var ps etl.FileProblems
 			if !errors.As(err, &ps) {
 				t.Fatalf("error %v, want etl.FileProblems", err)

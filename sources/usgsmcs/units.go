@@ -92,22 +92,6 @@ var gluedSuffixes = func() []string {
 	return s
 }()
 
-// KnownUnit reports whether unit is one this source converts to (t, kg,
-// usd_per_kg, pct, ...); a mineral_statistics unit that is not is a
-// suffix the source did not know and kept as written ("msqft").
-func KnownUnit(unit string) bool {
-	for _, u := range units {
-		if u.unit == unit {
-			return true
-		}
-	}
-	switch unit {
-	case pctUnit.unit, employeesUnit.unit, indexUnit.unit, "usd_per_carat":
-		return true
-	}
-	return false
-}
-
 // lookupUnit finds a unit suffix, case-insensitively.
 func lookupUnit(s string) (unitDef, bool) {
 	u, ok := units[strings.ToLower(strings.TrimSpace(s))]
