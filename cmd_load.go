@@ -137,7 +137,7 @@ func loadSettings(k etl.Kind, sets, files []string) (map[string]any, error) {
 		return nil, usagef("%s", strings.Join(msgs, "; "))
 	}
 	for _, f := range files {
-		if strings.ContainsAny(f, "*?[") {
+		if etl.IsPattern(f) {
 			if m, err := filepath.Glob(f); err == nil && len(m) == 0 {
 				return nil, usagef("no file matches %q", f)
 			}

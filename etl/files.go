@@ -4,22 +4,59 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 )
 
-// ExpandFiles resolves the files and glob patterns of a file source, in
-// order and without duplicates. A pattern matching nothing, a missing file
-// or a folder is an error naming it: a load that quietly read nothing would
-// look like a success. pattern is the example given for a folder ("*.csv").
-func ExpandFiles(paths []string, pattern string) ([]string, error) {
+// PathOptions say how ExpandPaths treats what a file source's paths find.
+// The zero value: files as given, glob patterns matched, in the order
+// given without repeats; a pattern that matches nothing, a missing file or
+// a folder given as a path is an error naming it, for a load that quietly
+// read nothing would look like a success.
+type PathOptions struct {
+	// Hint is the pattern a folder given as a path is answered with
+	// ("DIR is a folder; give files or a pattern such as DIR/*.csv").
+	Hint string
+	// Walk searches a folder given or matched for the files Keep takes,
+	// recursively and in name order; a folder with none is an error that
+	// says it holds no Want.
+	Walk bool
+	Want string
+	// Keep decides on each file, found in a folder (inFolder) or named by
+	// a path or pattern: take it, skip it (false), or fail the expansion.
+	// nil takes every file.
+	Keep func(path string, inFolder bool) (bool, error)
+	// NoMatch answers a pattern that matches nothing; nil makes it an
+	// error. An inbox between deliveries returns nil to carry on.
+	NoMatch func(pattern string) error
+}
+
+// ExpandPaths resolves the files and glob patterns of a file source as o
+// says. A folder that a pattern matches is skipped unless o.Walk searches
+// it; one given as a path is an error unless o.Walk searches it.
+func ExpandPaths(paths []string, o PathOptions) ([]string, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("no paths given")
 	}
 	seen := map[string]bool{}
 	var out []string
+	keep := func(f string, inFolder bool) error {
+		if seen[f] {
+			return nil
+		}
+		if o.Keep != nil {
+			ok, err := o.Keep(f, inFolder)
+			if err != nil || !ok {
+				return err
+			}
+		}
+		seen[f] = true
+		out = append(out, f)
+		return nil
+	}
 	for _, p := range paths {
 		matches := []string{p}
 		if IsPattern(p) {
@@ -27,23 +64,46 @@ func ExpandFiles(paths []string, pattern string) ([]string, error) {
 			if err != nil {
 				return nil, fmt.Errorf("bad pattern %q: %w", p, err)
 			}
-			if len(m) == 0 {
-				return nil, fmt.Errorf("no file matches %q", p)
-			}
 			sort.Strings(m)
 			matches = m
 		}
+		files := 0
 		for _, m := range matches {
 			st, err := os.Stat(m)
 			if err != nil {
 				return nil, err
 			}
-			if st.IsDir() {
-				return nil, fmt.Errorf("%s is a folder; give files or a pattern such as %s", m, filepath.Join(m, pattern))
+			switch {
+			case !st.IsDir():
+				files++
+				if err := keep(m, false); err != nil {
+					return nil, err
+				}
+			case o.Walk:
+				n := len(out)
+				err := filepath.WalkDir(m, func(f string, d fs.DirEntry, err error) error {
+					if err != nil || d.IsDir() {
+						return err
+					}
+					files++
+					return keep(f, true)
+				})
+				if err != nil {
+					return nil, err
+				}
+				if len(out) == n {
+					return nil, fmt.Errorf("folder %q holds no %s", m, o.Want)
+				}
+			case m == p:
+				return nil, fmt.Errorf("%s is a folder; give files or a pattern such as %s", m, filepath.Join(m, o.Hint))
 			}
-			if !seen[m] {
-				seen[m] = true
-				out = append(out, m)
+		}
+		if files == 0 { // a pattern that matched nothing, or folders only
+			if o.NoMatch == nil {
+				return nil, fmt.Errorf("no file matches %q", p)
+			}
+			if err := o.NoMatch(p); err != nil {
+				return nil, err
 			}
 		}
 	}

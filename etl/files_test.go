@@ -1,6 +1,7 @@
 package etl
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -8,29 +9,51 @@ import (
 	"testing"
 )
 
-func TestExpandFiles(t *testing.T) {
+func TestExpandPaths(t *testing.T) {
 	dir := t.TempDir()
-	for _, n := range []string{"b.csv", "a.csv", "c.txt", "gallium [v2].txt"} {
-		if err := os.WriteFile(filepath.Join(dir, n), nil, 0o644); err != nil {
+	for _, n := range []string{"b.csv", "a.csv", "c.txt", "gallium [v2].txt", "sub/d.csv", "sub/deep/e.csv", "sub/f.txt", "only/g.txt"} {
+		p := filepath.Join(dir, n)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	a, b := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+	in := func(n ...string) string { return filepath.Join(append([]string{dir}, n...)...) }
+	csvOnly := func(f string, inFolder bool) (bool, error) { return !inFolder || filepath.Ext(f) == ".csv", nil }
+	var noMatch []string
 	for _, tc := range []struct {
 		name  string
 		paths []string
+		o     PathOptions
 		want  []string
 		err   string
 	}{
-		{"glob sorted", []string{filepath.Join(dir, "*.csv")}, []string{a, b}, ""},
-		{"order kept, no repeats", []string{b, filepath.Join(dir, "*.csv")}, []string{b, a}, ""},
-		{"brackets in an existing file's name", []string{filepath.Join(dir, "gallium [v2].txt")}, []string{filepath.Join(dir, "gallium [v2].txt")}, ""},
-		{"nothing matches", []string{filepath.Join(dir, "*.xlsx")}, nil, "no file matches"},
-		{"missing file", []string{filepath.Join(dir, "nope.csv")}, nil, "nope.csv"},
-		{"folder", []string{dir}, nil, "is a folder"},
-		{"none", nil, nil, "no paths"},
+		{"glob sorted", []string{in("*.csv")}, PathOptions{}, []string{in("a.csv"), in("b.csv")}, ""},
+		{"order kept, no repeats", []string{in("b.csv"), in("*.csv")}, PathOptions{}, []string{in("b.csv"), in("a.csv")}, ""},
+		{"brackets in an existing file's name", []string{in("gallium [v2].txt")}, PathOptions{}, []string{in("gallium [v2].txt")}, ""},
+		{"nothing matches", []string{in("*.xlsx")}, PathOptions{}, nil, `no file matches "` + in("*.xlsx")},
+		{"a pattern matching folders only matches nothing", []string{in("s*")}, PathOptions{}, nil, "no file matches"},
+		{"folders a pattern matches are skipped", []string{in("*")}, PathOptions{},
+			[]string{in("a.csv"), in("b.csv"), in("c.txt"), in("gallium [v2].txt")}, ""},
+		{"missing file", []string{in("nope.csv")}, PathOptions{}, nil, "nope.csv"},
+		{"folder", []string{dir}, PathOptions{Hint: "*.csv"}, nil, "is a folder; give files or a pattern such as " + in("*.csv")},
+		{"none", nil, PathOptions{}, nil, "no paths"},
+		{"walk keeps what Keep takes, in name order", []string{in("sub"), in("a.csv")}, PathOptions{Walk: true, Keep: csvOnly},
+			[]string{in("sub", "d.csv"), in("sub", "deep", "e.csv"), in("a.csv")}, ""},
+		{"a file given is Keep's too", []string{in("c.txt")}, PathOptions{Walk: true, Keep: csvOnly}, []string{in("c.txt")}, ""},
+		{"a walked folder without a file to keep", []string{in("only")}, PathOptions{Walk: true, Keep: csvOnly, Want: "CSV file"},
+			nil, `folder "` + in("only") + `" holds no CSV file`},
+		{"Keep fails a file", []string{in("*.txt")}, PathOptions{Keep: func(f string, _ bool) (bool, error) {
+			return false, fmt.Errorf("%s: not CSV", f)
+		}}, nil, in("c.txt") + ": not CSV"},
+		{"NoMatch carries on", []string{in("*.xlsx"), in("a.csv")}, PathOptions{NoMatch: func(p string) error {
+			noMatch = append(noMatch, p)
+			return nil
+		}}, []string{in("a.csv")}, ""},
 	} {
-		got, err := ExpandFiles(tc.paths, "*.csv")
+		got, err := ExpandPaths(tc.paths, tc.o)
 		if tc.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("%s: error %v, want %q", tc.name, err, tc.err)
@@ -40,6 +63,9 @@ func TestExpandFiles(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: %v %v, want %v", tc.name, got, err, tc.want)
 		}
+	}
+	if !reflect.DeepEqual(noMatch, []string{in("*.xlsx")}) {
+		t.Errorf("NoMatch heard %v", noMatch)
 	}
 	if got := UniqueStrings([]string{" USA", "CHN", "USA", ""}); !reflect.DeepEqual(got, []string{"USA", "CHN"}) {
 		t.Errorf("UniqueStrings: %v", got)

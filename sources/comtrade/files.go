@@ -25,7 +25,7 @@ type fileSource struct {
 }
 
 func (s *fileSource) Extract(ctx context.Context, sink etl.Sink) error {
-	files, err := etl.ExpandFiles(s.paths, "*.csv")
+	files, err := etl.ExpandPaths(s.paths, etl.PathOptions{Hint: "*.csv"})
 	if err != nil {
 		return fmt.Errorf("%s: %w", s.kind, err)
 	}

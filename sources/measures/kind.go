@@ -7,8 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
-	"sort"
 
 	"github.com/tradewh/tradewh/etl"
 	etlmeasures "github.com/tradewh/tradewh/etl/measures"
@@ -109,23 +107,9 @@ func (s *Source) Measures() ([]etlmeasures.Measure, error) {
 }
 
 func expand(paths []string) ([]string, error) {
-	var out []string
-	seen := map[string]bool{}
-	for _, p := range paths {
-		matches, err := filepath.Glob(p)
-		if err != nil {
-			return nil, fmt.Errorf("paths: %q: %w", p, err)
-		}
-		if len(matches) == 0 {
-			return nil, fmt.Errorf("paths: no file matches %q", p)
-		}
-		sort.Strings(matches)
-		for _, m := range matches {
-			if !seen[m] {
-				seen[m] = true
-				out = append(out, m)
-			}
-		}
+	files, err := etl.ExpandPaths(paths, etl.PathOptions{Hint: "*.yaml"})
+	if err != nil {
+		return nil, fmt.Errorf("paths: %w", err)
 	}
-	return out, nil
+	return files, nil
 }

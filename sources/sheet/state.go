@@ -154,44 +154,28 @@ func (s *Source) inputs() ([]inFile, error) {
 	if s.rt.Replay {
 		return s.replayInputs()
 	}
-	seen := map[string]bool{}
-	var out []inFile
-	for _, p := range s.paths {
-		matches := []string{p}
-		if etl.IsPattern(p) {
-			m, err := filepath.Glob(p)
-			if err != nil {
-				return nil, fmt.Errorf("paths: %q: %v", p, err)
-			}
-			if len(m) == 0 {
-				// An empty inbox is normal between deliveries.
-				s.log.Info("no file matches", "pattern", p)
-			}
-			matches = m
-		}
-		for _, m := range matches {
-			st, err := os.Stat(m)
-			if err != nil {
-				return nil, fmt.Errorf("paths: %v", err)
-			}
+	files, err := etl.ExpandPaths(s.paths, etl.PathOptions{
+		Hint: "*.xlsx",
+		Keep: func(m string, _ bool) (bool, error) {
 			base := filepath.Base(m)
 			switch {
-			case st.IsDir():
-				if m == p {
-					return nil, fmt.Errorf("paths: %q is a folder; give a glob such as %s", p, filepath.Join(p, "*.xlsx"))
-				}
-				continue
 			case strings.HasPrefix(base, "~$") || strings.HasPrefix(base, ".~lock."):
 				s.log.Info("file skipped: an office lock file", "file", m)
-				continue
+				return false, nil
 			case !isXLSX(m) && !isCSV(m):
-				return nil, fmt.Errorf("paths: %s: not a .xlsx, .xlsm or .csv file", m)
+				return false, fmt.Errorf("%s: not a .xlsx, .xlsm or .csv file", m)
 			}
-			if !seen[m] {
-				seen[m] = true
-				out = append(out, inFile{path: m, ref: m})
-			}
-		}
+			return true, nil
+		},
+		// An empty inbox is normal between deliveries.
+		NoMatch: func(p string) error { s.log.Info("no file matches", "pattern", p); return nil },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("paths: %w", err)
+	}
+	out := make([]inFile, len(files))
+	for i, f := range files {
+		out[i] = inFile{path: f, ref: f}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
 	return out, nil

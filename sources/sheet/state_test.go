@@ -165,7 +165,7 @@ func TestInputs(t *testing.T) {
 		name, path, err string
 	}{
 		{"missing file", filepath.Join(dir, "nope.csv"), "no such file"},
-		{"folder", dir, "is a folder; give a glob"},
+		{"folder", dir, "is a folder; give files or a pattern"},
 		{"other file type", filepath.Join(dir, "*.txt"), "not a .xlsx, .xlsm or .csv file"},
 		{"empty glob", filepath.Join(dir, "*.xlsx"), ""},
 	} {

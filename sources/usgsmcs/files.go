@@ -4,12 +4,10 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/tradewh/tradewh/etl"
@@ -20,60 +18,30 @@ import (
 // the summary tables (MCS2024_T5_...) have other layouts.
 var tableFile = regexp.MustCompile(`(?i)(^|[^a-z0-9])mcs\d{4}[-_][a-z]+(-[a-z]+)*_(salient|world)[^.]*\.(csv|xlsx)$`)
 
-// findFiles expands paths: files as given, folders searched recursively,
-// globs matched. A path or glob that finds nothing is an error.
+// findFiles expands paths: files as given, folders searched recursively
+// for table files, globs matched. A path or glob that finds nothing is an
+// error.
 func findFiles(paths []string, log *slog.Logger) ([]string, error) {
-	seen := map[string]bool{}
-	var out []string
-	add := func(p string) {
-		if !seen[p] {
-			seen[p] = true
-			out = append(out, p)
-		}
+	if len(paths) == 0 {
+		return nil, nil // an inbox with nothing new
 	}
-	for _, p := range paths {
-		matches := []string{p}
-		if etl.IsPattern(p) {
-			m, err := filepath.Glob(p)
-			if err != nil {
-				return nil, fmt.Errorf("paths: %q: %v", p, err)
+	files, err := etl.ExpandPaths(paths, etl.PathOptions{
+		Walk: true, Want: "mcsYYYY-<abbr>_salient or _world table",
+		Keep: func(f string, inFolder bool) (bool, error) {
+			if !inFolder || tableFile.MatchString(filepath.Base(f)) {
+				return true, nil
 			}
-			if len(m) == 0 {
-				return nil, fmt.Errorf("paths: %q matches no file", p)
+			if ext := strings.ToLower(filepath.Ext(f)); ext == ".csv" || ext == ".xlsx" {
+				log.Info("usgs-mcs: not a salient or world table file name, skipped", "file", f)
 			}
-			sort.Strings(m)
-			matches = m
-		}
-		for _, m := range matches {
-			st, err := os.Stat(m)
-			if err != nil {
-				return nil, fmt.Errorf("paths: %v", err)
-			}
-			if !st.IsDir() {
-				add(m)
-				continue
-			}
-			n := len(out)
-			err = filepath.WalkDir(m, func(f string, d fs.DirEntry, err error) error {
-				if err != nil || d.IsDir() {
-					return err
-				}
-				if tableFile.MatchString(d.Name()) {
-					add(f)
-				} else if ext := strings.ToLower(filepath.Ext(f)); ext == ".csv" || ext == ".xlsx" {
-					log.Info("usgs-mcs: not a salient or world table file name, skipped", "file", f)
-				}
-				return nil
-			})
-			if err != nil {
-				return nil, fmt.Errorf("paths: %v", err)
-			}
-			if len(out) == n {
-				return nil, fmt.Errorf("paths: folder %q holds no mcsYYYY-<abbr>_salient or _world table", m)
-			}
-		}
+			return false, nil
+		},
+		NoMatch: func(p string) error { return fmt.Errorf("%q matches no file", p) },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("paths: %w", err)
 	}
-	return out, nil // in the order given: the first file wins a repeated statistic
+	return files, nil // in the order given: the first file wins a repeated statistic
 }
 
 // readFile reads the tables of a CSV file or XLSX workbook.

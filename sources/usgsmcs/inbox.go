@@ -6,7 +6,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
+
+	"github.com/tradewh/tradewh/etl"
 )
 
 // inboxPaths drops the paths of an inbox that hold nothing to read: a
@@ -27,10 +28,7 @@ func inboxPaths(paths []string, log *slog.Logger) []string {
 
 // emptyInbox says why p holds nothing to read, or "" when it may.
 func emptyInbox(p string) string {
-	if strings.ContainsAny(p, "*?[") {
-		if _, err := os.Stat(p); err == nil {
-			return "" // a file named like a glob
-		}
+	if etl.IsPattern(p) {
 		if m, err := filepath.Glob(p); err == nil && len(m) == 0 {
 			return "no file matches"
 		}
