@@ -27,7 +27,7 @@ func TestHelperWriter(t *testing.T) {
 	if dir == "" {
 		t.Skip("helper process")
 	}
-	lock, err := jobs.AcquireWriter(dir, "tradewh load", 0)
+	lock, err := jobs.AcquireWriter(t.Context(), dir, "tradewh load", 0, nil)
 	if err != nil {
 		fmt.Println("error:", err)
 		return

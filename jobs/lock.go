@@ -60,14 +60,13 @@ type Lock struct {
 	Holder Holder
 }
 
-// AcquireWriter takes the writer lock of dir, waiting up to wait for another
-// holder to finish; stale lock info is logged with slog.Default().
-func AcquireWriter(dir, command string, wait time.Duration) (*Lock, error) {
-	return AcquireWriterLogger(dir, command, wait, slog.Default())
-}
-
-// AcquireWriterLogger is AcquireWriter with an explicit logger.
-func AcquireWriterLogger(dir, command string, wait time.Duration, log *slog.Logger) (*Lock, error) {
+// AcquireWriter takes the writer lock of dir, waiting up to wait (or until
+// ctx is done) for another holder to finish; the wait and stale lock info
+// are logged to log (nil: slog.Default()).
+func AcquireWriter(ctx context.Context, dir, command string, wait time.Duration, log *slog.Logger) (*Lock, error) {
+	if log == nil {
+		log = slog.Default()
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -77,8 +76,8 @@ func AcquireWriterLogger(dir, command string, wait time.Duration, log *slog.Logg
 		if h, found := ReadHolder(dir); found {
 			log.Info("waiting for the warehouse writer lock", "dir", dir, "holder", h.String(), "wait", wait)
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), wait)
-		ok, err = fl.TryLockContext(ctx, pollEvery)
+		wctx, cancel := context.WithTimeout(ctx, wait)
+		ok, err = fl.TryLockContext(wctx, pollEvery)
 		cancel()
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = nil

@@ -3,6 +3,7 @@ package jobs
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -26,7 +27,7 @@ func TestHelperProcess(t *testing.T) {
 	if dir == "" {
 		t.Skip("helper process for TestLockAcrossProcesses")
 	}
-	l, err := AcquireWriter(dir, "tradewh run", 0)
+	l, err := AcquireWriter(t.Context(), dir, "tradewh run", 0, nil)
 	if err != nil {
 		fmt.Println("error:", err)
 		os.Exit(2)
@@ -59,7 +60,7 @@ func TestLockAcrossProcesses(t *testing.T) {
 	pid := child.Process.Pid
 
 	start := time.Now()
-	_, err = AcquireWriter(dir, "tradewh load", 300*time.Millisecond)
+	_, err = AcquireWriter(t.Context(), dir, "tradewh load", 300*time.Millisecond, nil)
 	if !errors.Is(err, etl.ErrLocked) {
 		t.Fatalf("want ErrLocked, got %v", err)
 	}
@@ -81,7 +82,7 @@ func TestLockAcrossProcesses(t *testing.T) {
 	}
 	_ = child.Wait()
 	var logs bytes.Buffer
-	l, err := AcquireWriterLogger(dir, "tradewh load", 2*time.Second, slog.New(slog.NewTextHandler(&logs, nil)))
+	l, err := AcquireWriter(t.Context(), dir, "tradewh load", time.Minute, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
 		t.Fatalf("after kill: %v", err)
 	}
@@ -98,7 +99,7 @@ func TestLockInProcess(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "wh") // created on demand
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
-	a, err := AcquireWriterLogger(dir, "first", 0, log)
+	a, err := AcquireWriter(t.Context(), dir, "first", 0, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,16 +108,22 @@ func TestLockInProcess(t *testing.T) {
 		t.Errorf("holder: %+v", h)
 	}
 	// A second handle conflicts even within one process.
-	_, err = AcquireWriterLogger(dir, "second", 0, log)
+	_, err = AcquireWriter(t.Context(), dir, "second", 0, log)
 	if !errors.Is(err, etl.ErrLocked) || !strings.Contains(err.Error(), "(first)") {
 		t.Fatalf("second acquire: %v", err)
 	}
 
 	// Released while another waits: the waiter gets it.
 	go func() { time.Sleep(200 * time.Millisecond); a.Release() }()
-	b, err := AcquireWriterLogger(dir, "second", 5*time.Second, log)
+	b, err := AcquireWriter(t.Context(), dir, "second", time.Minute, log)
 	if err != nil {
 		t.Fatalf("waiter: %v", err)
+	}
+	// A waiter whose context ends stops waiting.
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := AcquireWriter(ctx, dir, "third", time.Hour, log); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled waiter: %v, want context.Canceled", err)
 	}
 	if !strings.Contains(logs.String(), "waiting for the warehouse writer lock") {
 		t.Errorf("no waiting log: %s", logs.String())
@@ -151,7 +158,7 @@ func TestLockStaleHolderFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer
-	l, err := AcquireWriterLogger(dir, "x", 0, slog.New(slog.NewTextHandler(&logs, nil)))
+	l, err := AcquireWriter(t.Context(), dir, "x", 0, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +172,7 @@ func TestLockStaleHolderFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	logs.Reset()
-	l2, err := AcquireWriterLogger(dir, "x", 0, slog.New(slog.NewTextHandler(&logs, nil)))
+	l2, err := AcquireWriter(t.Context(), dir, "x", 0, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -108,7 +108,7 @@ func Build(ctx context.Context, db *sql.DB, o Options) (*Report, error) {
 		}
 		// Temporary objects outlive the statement, not the connection:
 		// drop them so a pooled connection is handed back clean.
-		defer dropTemp(conn)
+		defer dropTemp(ctx, conn)
 	}
 	sc, err := readSchema(ctx, conn)
 	if err != nil {
@@ -123,8 +123,8 @@ func Build(ctx context.Context, db *sql.DB, o Options) (*Report, error) {
 	return b.build()
 }
 
-func dropTemp(conn *sql.Conn) {
-	ctx := context.Background()
+func dropTemp(ctx context.Context, conn *sql.Conn) {
+	ctx = context.WithoutCancel(ctx) // cleanup runs after a cancellation too
 	rows, err := conn.QueryContext(ctx, `SELECT table_name, CASE WHEN table_type = 'VIEW' THEN 'VIEW' ELSE 'TABLE' END
 		FROM information_schema.tables WHERE table_catalog = 'temp'`)
 	if err != nil {

@@ -78,7 +78,8 @@ func (q *queue) release() error {
 }
 
 // write applies ops in order on a short-lived writer handle. When the
-// warehouse cannot be opened they are queued again.
+// warehouse cannot be opened they are queued again. It has a context of
+// its own: bookkeeping outlives the run (or shutdown) that queued it.
 func (q *queue) write(ops []stateOp) error {
 	ctx, cancel := context.WithTimeout(context.Background(), DefaultLockWait+30*time.Second)
 	defer cancel()

@@ -83,7 +83,7 @@ func (e *Env) OpenWriter(ctx context.Context, command string) (*Session, error) 
 	if wait == 0 {
 		wait = DefaultLockWait
 	}
-	lock, err := jobs.AcquireWriter(e.Dir, command, wait)
+	lock, err := jobs.AcquireWriter(ctx, e.Dir, command, wait, e.Logger)
 	if err != nil {
 		return nil, err
 	}

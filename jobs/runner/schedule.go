@@ -90,7 +90,7 @@ func (r *Schedule) Run(ctx context.Context) error {
 		return err
 	}
 	// Bookkeeping deferred while the warehouse was busy is written before exit.
-	fctx, cancel := context.WithTimeout(context.Background(), DefaultLockWait+10*time.Second)
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), DefaultLockWait+10*time.Second)
 	defer cancel()
 	if err := r.q.acquire(fctx); err != nil {
 		return fmt.Errorf("writing job state before exit: %w", err)

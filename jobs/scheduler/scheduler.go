@@ -221,7 +221,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	<-ctx.Done()
 	s.shutdown(loopDone)
 	if srv != nil {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		_ = srv.Shutdown(sctx)
 		cancel()
 	}

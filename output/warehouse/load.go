@@ -38,7 +38,7 @@ func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.
 	if err != nil {
 		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
 	}
-	defer ingest.DropStaging(conn)
+	defer ingest.DropStaging(ctx, conn)
 
 	// A source that reads the same data twice is first fingerprinted: if
 	// it matches current history group by group, nothing needs staging.

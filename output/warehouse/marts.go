@@ -40,7 +40,7 @@ func (w *Warehouse) RebuildMarts(ctx context.Context, st etl.LoadStats, all bool
 	defer conn.Close()
 	// The scope table is created inside the transaction, so a rollback
 	// removes it too; this drop covers a commit that failed half way.
-	defer conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS mart_scope") //nolint:errcheck
+	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS mart_scope") //nolint:errcheck
 
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {

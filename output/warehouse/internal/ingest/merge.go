@@ -18,8 +18,9 @@ import (
 
 // DropStaging removes the load's TEMP tables and returns conn to the pool;
 // if that fails the connection is discarded so no stale staging survives.
-func DropStaging(conn *sql.Conn) {
-	ctx := context.Background()
+// It runs even when ctx is cancelled: a cancelled load cleans up too.
+func DropStaging(ctx context.Context, conn *sql.Conn) {
+	ctx = context.WithoutCancel(ctx)
 	qs := []string{"DROP TABLE IF EXISTS " + stageRejected, "DROP TABLE IF EXISTS " + stageRepeats}
 	for _, t := range []string{dupKeys, stageGroups, changedGroups, changedRows, directBatches, dupRows, dupRowIDs} {
 		qs = append(qs, "DROP TABLE IF EXISTS "+t)
