@@ -161,7 +161,7 @@ func TestOpenWaitsForLock(t *testing.T) {
 
 	// Once the other process lets go, a waiting Open succeeds.
 	time.AfterFunc(300*time.Millisecond, func() { stdin.Close() })
-	w, err := Open(ctx, Options{Dir: dir, OpenTimeout: 20 * time.Second})
+	w, err := Open(ctx, Options{Dir: dir, OpenTimeout: time.Minute})
 	if err != nil {
 		t.Fatalf("open after the lock was released: %v", err)
 	}

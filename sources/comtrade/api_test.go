@@ -218,10 +218,10 @@ func TestAPIRetriesThenLoads(t *testing.T) {
 		case 1:
 			w.WriteHeader(http.StatusInternalServerError)
 			return true
-		case 2: // too slow: the attempt times out
+		case 2: // too slow: the attempt times out (a minute is far beyond it)
 			select {
 			case <-r.Context().Done():
-			case <-time.After(3 * time.Second):
+			case <-time.After(time.Minute):
 			}
 			return true
 		}
@@ -230,7 +230,7 @@ func TestAPIRetriesThenLoads(t *testing.T) {
 	srv := httptest.NewServer(api)
 	defer srv.Close()
 	start := time.Now()
-	sink, err := etltest.Extract(t, etltest.Build(t, KindAPI, apiConfig(srv.URL, map[string]any{"timeout": "200ms"}), etl.Runtime{RawDir: t.TempDir()}))
+	sink, err := etltest.Extract(t, etltest.Build(t, KindAPI, apiConfig(srv.URL, map[string]any{"timeout": "2s"}), etl.Runtime{RawDir: t.TempDir()}))
 	if err != nil {
 		t.Fatal(err)
 	}
