@@ -93,7 +93,7 @@ func config(base string, extra map[string]any) map[string]any {
 	cfg := map[string]any{
 		"base_url": base, "commodities": []any{"gallium_germanium"}, "from": "2024-01", "to": "2024-12",
 		"flows": []any{"import"}, "api_key_env": testKeyEnv, "rate_per_second": 1000.0,
-		"retry_wait": "10ms", "timeout": "2s",
+		"retry_wait": "10ms", "timeout": "1m",
 	}
 	for k, v := range extra {
 		if v == nil {

@@ -85,7 +85,7 @@ func apiConfig(base string, extra map[string]any) map[string]any {
 	cfg := map[string]any{
 		"base_url": base, "reporters": []any{"USA"}, "partners": []any{"CHN", "WLD"},
 		"commodities": []any{"rare_earths"}, "from": "2023", "api_key_env": testKeyEnv,
-		"rate_per_second": 1000.0, "retry_wait": "10ms", "timeout": "2s",
+		"rate_per_second": 1000.0, "retry_wait": "10ms", "timeout": "1m",
 	}
 	for k, v := range extra {
 		cfg[k] = v
