@@ -1,0 +1,145 @@
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/etl/measures"
+)
+
+// MergeMeasures writes ms as current versions where they differ from the
+// current ones, then rewrites trade_measures and trade_measure_codes.
+// With defaults, a current version from a user's file wins over ms, and
+// current default versions missing from ms are closed.
+func MergeMeasures(ctx context.Context, tx *sql.Tx, ms []measures.Measure, runID sql.NullInt64, defaults bool, now time.Time) (etl.LoadStats, error) {
+	st := etl.LoadStats{RowsIn: int64(len(ms))}
+	type cur struct{ origin, hash string }
+	current := map[string]cur{}
+	rows, err := tx.QueryContext(ctx, `SELECT measure_id, origin, content_hash FROM trade_measures_history WHERE valid_to IS NULL`)
+	if err != nil {
+		return st, err
+	}
+	for rows.Next() {
+		var id string
+		var c cur
+		if err := rows.Scan(&id, &c.origin, &c.hash); err != nil {
+			rows.Close()
+			return st, err
+		}
+		current[id] = c
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return st, err
+	}
+	now = now.Truncate(time.Microsecond)
+	var last sql.NullTime
+	if err := tx.QueryRowContext(ctx, `SELECT max(valid_from) FROM trade_measures_history`).Scan(&last); err != nil {
+		return st, err
+	}
+	if last.Valid && !now.After(last.Time.UTC()) {
+		now = last.Time.UTC().Add(time.Microsecond)
+	}
+	changed := false
+	listed := map[string]bool{}
+	for _, m := range ms {
+		listed[m.ID] = true
+		c, ok := current[m.ID]
+		if ok && defaults && c.origin != measures.DefaultOrigin {
+			st.Unchanged++ // overridden by the user's own version
+			continue
+		}
+		h := m.Hash()
+		if ok && c.hash == h {
+			st.Unchanged++
+			continue
+		}
+		if ok {
+			if _, err := tx.ExecContext(ctx, `UPDATE trade_measures_history SET valid_to = ? WHERE measure_id = ? AND valid_to IS NULL`, now, m.ID); err != nil {
+				return st, err
+			}
+			st.Revised++
+		}
+		if err := insertMeasure(ctx, tx, m, h, runID, now); err != nil {
+			return st, fmt.Errorf("measure %s: %w", m.ID, err)
+		}
+		st.Loaded++
+		changed = true
+	}
+	if defaults {
+		for id, c := range current {
+			if c.origin == measures.DefaultOrigin && !listed[id] {
+				if _, err := tx.ExecContext(ctx, `UPDATE trade_measures_history SET valid_to = ? WHERE measure_id = ? AND valid_to IS NULL`, now, id); err != nil {
+					return st, err
+				}
+				changed = true
+			}
+		}
+	}
+	var empty bool
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) = 0 FROM trade_measures`).Scan(&empty); err != nil {
+		return st, err
+	}
+	if !changed && !empty {
+		return st, nil
+	}
+	for _, q := range []string{
+		`DELETE FROM trade_measure_codes`,
+		`DELETE FROM trade_measures`,
+		`INSERT INTO trade_measures BY NAME SELECT * EXCLUDE (codes, source_row, content_hash, run_id, valid_to)
+			FROM trade_measures_history WHERE valid_to IS NULL`,
+		`INSERT INTO trade_measure_codes SELECT measure_id, c.hs_code, c.hs_revision
+			FROM (SELECT measure_id, unnest(codes) AS c FROM trade_measures_history WHERE valid_to IS NULL)`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return st, fmt.Errorf("rewrite current measures: %w", err)
+		}
+	}
+	return st, nil
+}
+
+func insertMeasure(ctx context.Context, tx *sql.Tx, m measures.Measure, hash string, runID sql.NullInt64, ts time.Time) error {
+	var targets any
+	if len(m.Targets) > 0 {
+		targets = join31(m.Targets)
+	}
+	codes := make([]string, len(m.Codes))
+	revs := make([]string, len(m.Codes))
+	for i, c := range m.Codes {
+		codes[i], revs[i] = c.HS, c.Revision
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO trade_measures_history
+		SELECT ?, ?, CASE WHEN ? IS NULL THEN NULL ELSE string_split(?, chr(31)) END, ?, ?, ?,
+		       CAST(? AS DATE), CAST(? AS DATE), CAST(? AS DATE), ?, ?, ?, ?,
+		       list_transform(list_zip(string_split(?, chr(31)), string_split(?, chr(31))),
+		           x -> {'hs_code': x[1], 'hs_revision': nullif(x[2], '')}),
+		       ?, ?, ?, ?, ?, NULL`,
+		m.ID, m.Imposing, targets, targets, m.Type, nullString(m.Commodity), m.Title,
+		dateOrNil(m.Announced), dateOrNil(m.Effective), dateOrNil(m.End), m.Status, nullString(m.Suspends),
+		m.Citation, nullString(m.Unsourced), join31(codes), join31(revs),
+		m.Origin, m.Line, hash, runID, ts)
+	return err
+}
+
+func join31(l []string) string {
+	out := ""
+	for i, s := range l {
+		if i > 0 {
+			out += "\x1f"
+		}
+		out += s
+	}
+	return out
+}
+
+func dateOrNil(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.Format(time.DateOnly)
+}
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
