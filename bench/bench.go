@@ -279,6 +279,9 @@ func child(ctx context.Context, o Options, args ...string) (childResult, int64, 
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &res); err != nil {
 		return res, 0, fmt.Errorf("child printed no result (%v): %s", err, stdout.String())
 	}
+	if res.PeakRSS > 0 {
+		return res, res.PeakRSS, nil
+	}
 	return res, peakRSS(cmd.ProcessState), nil
 }
 

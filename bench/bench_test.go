@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -112,5 +114,38 @@ func TestRunOnGivenFile(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("no %q in\n%s", want, out.String())
 		}
+	}
+}
+
+// A child's peak RSS is its own. wait4 would report at least the parent's
+// peak (the child starts in the parent's address space), as it did for
+// every A round after the first once B's read_csv had grown this process.
+func TestChildPeakRSSIsItsOwn(t *testing.T) {
+	if selfPeakRSS() == 0 {
+		t.Skip("no /proc/self/status: peak RSS comes from wait4 alone here")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	o := Options{Rows: 20_000, Rounds: 1, Dir: dir, Seed: 3}
+	if err := o.defaults(); err != nil {
+		t.Fatal(err)
+	}
+	file, _, err := generate(dir, o, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ballastSize = 768 << 20
+	ballast := make([]byte, ballastSize)
+	for i := 0; i < len(ballast); i += 4096 {
+		ballast[i] = 1
+	}
+	res, rss, err := child(ctx, o, "--warehouse", filepath.Join(dir, "wh"), "--file", file, "--hs", "all")
+	runtime.KeepAlive(ballast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Loaded != 20_000 || rss <= 0 || rss >= ballastSize/2 {
+		t.Errorf("child loaded %d rows with a peak RSS of %d MiB; want 20000 and its own peak, well under this process's %d MiB",
+			res.Loaded, rss>>20, ballastSize>>20)
 	}
 }

@@ -32,6 +32,9 @@ type childResult struct {
 	Loaded    int64   `json:"loaded"`
 	Unchanged int64   `json:"unchanged"`
 	Rejected  int64   `json:"rejected"`
+	// PeakRSS is the child's own high-water resident set in bytes (0
+	// where the OS does not say; see selfPeakRSS).
+	PeakRSS int64 `json:"peak_rss,omitempty"`
 }
 
 // RunChild runs one step in this process and writes its result as JSON
@@ -62,6 +65,7 @@ func RunChild(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 	}
+	res.PeakRSS = selfPeakRSS()
 	return json.NewEncoder(out).Encode(res)
 }
 
