@@ -38,16 +38,15 @@ concern AS (
 areas AS (
     SELECT iso3 FROM countries WHERE is_area AND iso3 <> 'WLD'
 ),
--- One value per flow key: should a source ever deliver a key twice, its
--- parts add up rather than showing as two rows of the same partner.
+-- One value per flow key: trade_flows holds one current version per key
+-- (a load rejects a key's repeats), so the flows are read as they are.
+-- Grouping them again cost a third of this statement.
 imports AS (
-    SELECT source, freq, period, reporter_iso3, partner_iso3, hs_code,
-           max(commodity) AS commodity, sum(value_usd) AS value_usd,
-           min(hs_revision) AS hs_revision_min, max(hs_revision) AS hs_revision_max
+    SELECT source, freq, period, reporter_iso3, partner_iso3, hs_code, commodity, value_usd,
+           hs_revision AS hs_revision_min, hs_revision AS hs_revision_max
     FROM trade_flows
     WHERE flow = 'import'
       AND (freq, period) IN (SELECT freq, period FROM mart_scope)
-    GROUP BY source, freq, period, reporter_iso3, partner_iso3, hs_code
 ),
 partners AS (
     SELECT source, freq, period, reporter_iso3, partner_iso3, hs_code, commodity, value_usd,

@@ -32,16 +32,14 @@ no_mirror AS (
     UNION
     SELECT 'WLD'
 ),
--- One value per flow key, as in import_shares.
+-- One value per flow key, as in import_shares: read as they are.
 flows AS (
-    SELECT source, freq, period, reporter_iso3, partner_iso3, flow, hs_code,
-           max(commodity) AS commodity, sum(value_usd) AS value_usd
+    SELECT source, freq, period, reporter_iso3, partner_iso3, flow, hs_code, commodity, value_usd
     FROM trade_flows
     WHERE flow IN ('import', 'export')
       AND (freq, period) IN (SELECT freq, period FROM mart_scope)
       AND reporter_iso3 NOT IN (SELECT iso3 FROM no_mirror)
       AND partner_iso3 NOT IN (SELECT iso3 FROM no_mirror)
-    GROUP BY ALL
 ),
 imports AS (
     SELECT source, freq, period, hs_code, commodity,
