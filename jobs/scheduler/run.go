@@ -170,6 +170,8 @@ func (s *Scheduler) finish(job Job, out outcome, dur time.Duration) {
 		return s.opts.State.RecordFailure(ctx, name, at, out.err)
 	})
 	// A run cut short by an operator's shutdown is not worth paging anyone.
+	// The alert has its own timeout, as the bookkeeping above: it is sent
+	// even while the scheduler shuts down.
 	if s.opts.Alert != nil && !errors.Is(out.err, ErrInterrupted) {
 		ctx, cancel := context.WithTimeout(context.Background(), stateTimeout)
 		defer cancel()

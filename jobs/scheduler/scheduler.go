@@ -154,6 +154,8 @@ func New(o Options) (*Scheduler, error) {
 	}
 	s.metrics = newMetrics(s.order)
 	s.handler = s.newHandler()
+	// Jobs get a context of their own, not Run's: a shutdown lets them
+	// finish for the grace period before cancelling them (see shutdown).
 	s.jobCtx, s.cancelJob = context.WithCancel(context.Background())
 	s.stopping = make(chan struct{})
 	return s, nil
