@@ -2,11 +2,12 @@ package jobs
 
 import (
 	"errors"
-	"github.com/tradewh/tradewh/etl"
 	"strings"
 	"testing"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/tradewh/tradewh/etl"
 )
 
 // The real source kinds are not registered in this package's tests, so

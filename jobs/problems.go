@@ -2,11 +2,12 @@ package jobs
 
 import (
 	"fmt"
-	"github.com/tradewh/tradewh/etl"
 	"sort"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
+
+	"github.com/tradewh/tradewh/etl"
 )
 
 // pos is where a path's key and value start in the file.

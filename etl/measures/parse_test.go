@@ -2,9 +2,10 @@ package measures
 
 import (
 	"errors"
-	"github.com/tradewh/tradewh/etl"
 	"strings"
 	"testing"
+
+	"github.com/tradewh/tradewh/etl"
 )
 
 func TestDefaultCoversTheChinaMeasures(t *testing.T) {
