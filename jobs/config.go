@@ -16,6 +16,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/internal/yamlpos"
 )
 
 // Config is a validated job config file.
@@ -112,7 +113,7 @@ func Parse(name string, data []byte) (*Config, error) {
 		return nil, etl.FileProblems{syntaxProblem(name, err)}
 	}
 	if len(f.Docs) > 1 {
-		l, col := nodeStart(f.Docs[1])
+		l, col := yamlpos.Start(f.Docs[1])
 		if st := f.Docs[1].Start; st != nil {
 			l, col = st.Position.Line, st.Position.Column
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/internal/yamlpos"
 )
 
 // pos is where a path's key and value start in the file.
@@ -28,32 +29,18 @@ func indexPositions(n ast.Node, path string, idx map[string]pos) {
 				continue
 			}
 			p := join(path, k.Value)
-			vl, vc := nodeStart(mv.Value)
+			vl, vc := yamlpos.Start(mv.Value)
 			idx[p] = pos{k.Position.Line, k.Position.Column, vl, vc}
 			indexPositions(mv.Value, p, idx)
 		}
 	case *ast.SequenceNode:
 		for i, v := range n.Values {
 			p := fmt.Sprintf("%s[%d]", path, i)
-			l, c := nodeStart(v)
+			l, c := yamlpos.Start(v)
 			idx[p] = pos{l, c, l, c}
 			indexPositions(v, p, idx)
 		}
 	}
-}
-
-// nodeStart is where a node's text begins: for a block mapping the parser's
-// token is the first ':' so the first key is used instead.
-func nodeStart(n ast.Node) (int, int) {
-	if m, ok := n.(*ast.MappingNode); ok && len(m.Values) > 0 && !m.IsFlowStyle {
-		if t := m.Values[0].Key.GetToken(); t != nil {
-			return t.Position.Line, t.Position.Column
-		}
-	}
-	if t := n.GetToken(); t != nil {
-		return t.Position.Line, t.Position.Column
-	}
-	return 1, 1
 }
 
 func join(path, key string) string {

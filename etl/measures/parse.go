@@ -17,6 +17,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/internal/yamlpos"
 )
 
 //go:embed default.csv
@@ -204,14 +205,14 @@ func yamlRecords(name string, data []byte) ([]record, etl.FileProblems) {
 		seq = s
 	}
 	if seq == nil {
-		l, c := start(body)
+		l, c := yamlpos.Start(body)
 		return nil, etl.FileProblems{prob(name, l, c, "measures", "want a list of measures under measures:")}
 	}
 	var out []record
 	var probs etl.FileProblems
 	for _, item := range seq.Values {
 		m, ok := unwrap(item).(*ast.MappingNode)
-		l, c := start(item)
+		l, c := yamlpos.Start(item)
 		if !ok {
 			probs = append(probs, prob(name, l, c, "", "a measure is a mapping of its fields"))
 			continue
@@ -227,7 +228,7 @@ func yamlRecords(name string, data []byte) ([]record, etl.FileProblems) {
 				probs = append(probs, prob(name, k.Position.Line, k.Position.Column, key, "unknown field (known: "+strings.Join(Fields, ", ")+")"))
 				continue
 			}
-			vl, vc := start(mv.Value)
+			vl, vc := yamlpos.Start(mv.Value)
 			rd.pos[key] = [2]int{vl, vc}
 			switch v := unwrap(mv.Value).(type) {
 			case *ast.SequenceNode:
@@ -275,18 +276,6 @@ func scalar(n ast.Node) string {
 		return t.Value
 	}
 	return ""
-}
-
-func start(n ast.Node) (int, int) {
-	if m, ok := n.(*ast.MappingNode); ok && len(m.Values) > 0 && !m.IsFlowStyle {
-		if t := m.Values[0].Key.GetToken(); t != nil {
-			return t.Position.Line, t.Position.Column
-		}
-	}
-	if t := n.GetToken(); t != nil {
-		return t.Position.Line, t.Position.Column
-	}
-	return 1, 1
 }
 
 // checker accumulates the problems of one file.
