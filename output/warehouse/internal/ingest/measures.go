@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tradewh/tradewh/etl"
@@ -35,13 +36,8 @@ func MergeMeasures(ctx context.Context, tx *sql.Tx, ms []measures.Measure, runID
 	if err := rows.Err(); err != nil {
 		return st, err
 	}
-	now = now.Truncate(time.Microsecond)
-	var last sql.NullTime
-	if err := tx.QueryRowContext(ctx, `SELECT max(valid_from) FROM trade_measures_history`).Scan(&last); err != nil {
+	if now, err = stampAfter(ctx, tx, now, `SELECT max(valid_from) FROM trade_measures_history`); err != nil {
 		return st, err
-	}
-	if last.Valid && !now.After(last.Time.UTC()) {
-		now = last.Time.UTC().Add(time.Microsecond)
 	}
 	changed := false
 	listed := map[string]bool{}
@@ -124,16 +120,8 @@ func insertMeasure(ctx context.Context, tx *sql.Tx, m measures.Measure, hash str
 	return err
 }
 
-func join31(l []string) string {
-	out := ""
-	for i, s := range l {
-		if i > 0 {
-			out += "\x1f"
-		}
-		out += s
-	}
-	return out
-}
+// join31 joins l with the unit separator (chr(31)), which the insert splits on.
+func join31(l []string) string { return strings.Join(l, "\x1f") }
 
 func dateOrNil(t time.Time) any {
 	if t.IsZero() {

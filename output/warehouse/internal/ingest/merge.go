@@ -176,13 +176,22 @@ func (s steps) count(what, q string) (int64, error) {
 // LoadTime is now (UTC, microseconds), pushed past the newest
 // valid_from so versions of two quick loads never tie.
 func LoadTime(ctx context.Context, tx *sql.Tx, now time.Time) (time.Time, error) {
-	ts := now.UTC().Truncate(time.Microsecond)
-	var last sql.NullTime
-	err := tx.QueryRowContext(ctx, `SELECT greatest(
+	ts, err := stampAfter(ctx, tx, now, `SELECT greatest(
 		(SELECT max(valid_from) FROM `+idcode.PartsTable+`),
-		(SELECT max(valid_from) FROM mineral_statistics_history))`).Scan(&last)
+		(SELECT max(valid_from) FROM mineral_statistics_history))`)
 	if err != nil {
 		return ts, fmt.Errorf("read last load time: %w", err)
+	}
+	return ts, nil
+}
+
+// stampAfter is now (UTC, microseconds), pushed past the time lastQuery
+// reads (the newest valid_from of what the stamp is for), if any.
+func stampAfter(ctx context.Context, tx *sql.Tx, now time.Time, lastQuery string) (time.Time, error) {
+	ts := now.UTC().Truncate(time.Microsecond)
+	var last sql.NullTime
+	if err := tx.QueryRowContext(ctx, lastQuery).Scan(&last); err != nil {
+		return ts, err
 	}
 	if last.Valid && !ts.After(last.Time.UTC()) {
 		ts = last.Time.UTC().Add(time.Microsecond)
