@@ -31,15 +31,7 @@ type monthlyRow struct {
 // load does not reject).
 func readChinaMonthly(t *testing.T, path string) ([]monthlyRow, int) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := etltest.ReadCSV(t, path)
 	var out []monthlyRow
 	unresolved := 0
 	for _, r := range recs[1:] {
@@ -419,33 +411,10 @@ func diversionRecords() []comtradeRecord {
 	return out
 }
 
-func queryLines(t *testing.T, db *sql.DB, q string) []string {
-	t.Helper()
-	_, rows := etltest.Query(t, db, q)
-	var out []string
-	for _, vals := range rows {
-		parts := make([]string, len(vals))
-		for i, v := range vals {
-			switch v := v.(type) {
-			case nil:
-				parts[i] = "NULL"
-			case float64:
-				parts[i] = strconv.FormatFloat(math.Round(v*1e6)/1e6, 'f', -1, 64)
-			default:
-				parts[i] = fmt.Sprint(v)
-			}
-		}
-		out = append(out, strings.Join(parts, " "))
-	}
-	return out
-}
-
+// checkLines compares q's rows, floats to 6 decimals, with want.
 func checkLines(t *testing.T, db *sql.DB, q string, want []string) {
 	t.Helper()
-	got := queryLines(t, db, q)
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("%s\ngot:\n  %s\nwant:\n  %s", q, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
-	}
+	etltest.CheckLines(t, db, q, 6, want)
 }
 
 func TestDiversionOnComtradeMonthly(t *testing.T) {

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
@@ -267,33 +266,12 @@ func rebuild(t *testing.T, db *gosql.DB, scope [][2]string) {
 // nulls, dates as YYYY-MM-DD, floats rounded to 9 decimals.
 func rows(t *testing.T, db *gosql.DB, query string) []string {
 	t.Helper()
-	_, rs := etltest.Query(t, db, query)
-	var out []string
-	for _, vals := range rs {
-		parts := make([]string, len(vals))
-		for i, v := range vals {
-			switch v := v.(type) {
-			case nil:
-				parts[i] = "NULL"
-			case float64:
-				parts[i] = strconv.FormatFloat(math.Round(v*1e9)/1e9, 'f', -1, 64)
-			case time.Time:
-				parts[i] = v.Format("2006-01-02")
-			default:
-				parts[i] = fmt.Sprint(v)
-			}
-		}
-		out = append(out, strings.Join(parts, " "))
-	}
-	return out
+	return etltest.Lines(t, db, query, 9)
 }
 
 func checkRows(t *testing.T, db *gosql.DB, query string, want []string) {
 	t.Helper()
-	got := rows(t, db, query)
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("%s\ngot:\n  %s\nwant:\n  %s", query, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
-	}
+	etltest.CheckLines(t, db, query, 9, want)
 }
 
 func TestMarts(t *testing.T) {
