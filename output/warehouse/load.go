@@ -57,7 +57,9 @@ func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.
 	if err := ingest.CreateStaging(ctx, conn); err != nil {
 		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
 	}
-	tx, err := conn.BeginTx(ctx, nil)
+	// Not ctx: a cancelled ctx would have database/sql roll back on its own
+	// goroutine while a statement reads an Arrow stream (see ingest.Env).
+	tx, err := conn.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return etl.LoadStats{}, fmt.Errorf("load: %w", err)
 	}

@@ -24,8 +24,12 @@ const VersionsTable = idcode.VersionsTable
 
 // Env is what one load needs from the warehouse that runs it.
 type Env struct {
-	Conn  *sql.Conn // the load's connection, holding its staging tables
-	Tx    *sql.Tx   // the load's transaction on Conn, committed by Load
+	Conn *sql.Conn // the load's connection, holding its staging tables
+	// Tx is the load's transaction on Conn, committed by Load or rolled
+	// back by it on failure. Begin it with a context that is never
+	// cancelled: database/sql rolls back a cancelled one on a goroutine of
+	// its own, under a statement's feet.
+	Tx    *sql.Tx
 	Log   *slog.Logger
 	RunID int64
 	At    time.Time // the load time: valid_from of the rows it writes (see LoadTime)
@@ -65,9 +69,24 @@ func Load(ctx context.Context, env Env, src etl.Source) (etl.LoadStats, time.Tim
 	defer l.releaseHeld()
 	sg, err := l.stage(ctx, src)
 	if err != nil {
-		return etl.LoadStats{}, time.Time{}, err
+		return etl.LoadStats{}, time.Time{}, l.rollBack(err)
 	}
 	staged := time.Now()
 	st, err := l.merge(ctx, sg)
-	return st, staged, err
+	if err != nil {
+		return etl.LoadStats{}, time.Time{}, l.rollBack(err)
+	}
+	return st, staged, nil
+}
+
+// rollBack ends a failed load's transaction, then releases the Arrow
+// streams its views still named: DuckDB may read a view's stream until
+// the rollback has removed the view.
+func (l *loader) rollBack(err error) error {
+	l.tx.Rollback() //nolint:errcheck // the load's error is the one to report
+	for _, release := range l.afterRollback {
+		release()
+	}
+	l.afterRollback = nil
+	return err
 }

@@ -38,6 +38,9 @@ type loader struct {
 	// rows diverted from history as possible repeats, not yet staged
 	held     []arrow.RecordBatch
 	heldRows int
+	// Arrow streams of views a failed statement left in the transaction,
+	// released once it has rolled back.
+	afterRollback []func()
 }
 
 // next is the next item of the source, pending first.

@@ -256,7 +256,6 @@ func (l *loader) insertReader(ctx context.Context, rdr array.RecordReader, table
 	if err != nil {
 		return 0, err
 	}
-	defer release()
 	into := table
 	if cols != nil {
 		into += " (" + strings.Join(cols, ", ") + ")"
@@ -265,12 +264,17 @@ func (l *loader) insertReader(ctx context.Context, rdr array.RecordReader, table
 	res, err := l.tx.ExecContext(ctx, q)
 	// The view points at the stream released below: never leave it behind.
 	_, dropErr := l.tx.ExecContext(context.WithoutCancel(ctx), "DROP VIEW IF EXISTS "+view)
+	if err == nil {
+		err = dropErr
+	}
 	if err != nil {
+		// A failed statement aborts the transaction, and the view stays
+		// until the rollback, which may still read its stream: release
+		// the stream only after that (see Load).
+		l.afterRollback = append(l.afterRollback, release)
 		return 0, err
 	}
-	if dropErr != nil {
-		return 0, dropErr
-	}
+	release()
 	return res.RowsAffected()
 }
 
