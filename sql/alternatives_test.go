@@ -1,6 +1,19 @@
 package sql_test
 
-import "testing"
+import (
+	gosql "database/sql"
+	"fmt"
+	"math"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/etl/etltest"
+	"github.com/tradewh/tradewh/sources/usgsmcs"
+)
 
 // TestSupplierAlternativesIncremental: a revised flow of one year rebuilds
 // that year (and the year three later) to what a full rebuild gives, and
@@ -59,4 +72,134 @@ func TestSupplierAlternativesIncremental(t *testing.T) {
 		UNION ALL
 		(SELECT * FROM supplier_alternatives EXCEPT ALL SELECT * FROM incremental))`, []string{"0"})
 	checkRows(t, db, `SELECT count(*) > 0 FROM supplier_alternatives`, []string{"true"})
+}
+
+// insertStats writes mineral statistics rows as a load would.
+func insertStats(t *testing.T, db *gosql.DB, stats []etl.MineralStat) {
+	t.Helper()
+	for i, m := range stats {
+		var q any
+		if m.Qualifier != "" {
+			q = m.Qualifier
+		}
+		if _, err := db.Exec(`INSERT INTO mineral_statistics_history (edition, commodity, year, country_iso3, measure,
+			product, value, unit, qualifier, source, source_ref, source_row, source_column, run_id, valid_from)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'usgs-mcs', ?, ?, ?, 1, now())`,
+			m.Edition, m.Commodity, m.Year, m.Country, m.Measure, m.Product, m.Value, m.Unit, q,
+			m.Ref, m.Row, m.Column); err != nil {
+			t.Fatalf("statistic %d %+v: %v", i, m, err)
+		}
+	}
+}
+
+// loadWorldTables reads real MCS world tables with the loader into db.
+func loadWorldTables(t *testing.T, db *gosql.DB, paths ...string) {
+	t.Helper()
+	var ps []any
+	for _, p := range paths {
+		ps = append(ps, p)
+	}
+	sink, err := etltest.Extract(t, etltest.Build(t, usgsmcs.Kind, map[string]any{"paths": ps}, etl.Runtime{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	insertStats(t, db, etltest.MineralStats(t, sink))
+}
+
+// worldProducers reads a real MCS world table with encoding/csv alone: the
+// countries' production in the latest year of the table (rows of residuals
+// and totals left out), ranked with ties sharing a rank, and the World
+// total.
+func worldProducers(t *testing.T, path string) (year int, value map[string]float64, rank map[string]int, world float64) {
+	t.Helper()
+	recs := etltest.ReadCSV(t, path)
+	col := -1
+	for i, h := range recs[0] {
+		if strings.HasPrefix(h, "Prod_") {
+			if y, err := strconv.Atoi(h[len(h)-4:]); err == nil && y > year {
+				col, year = i, y
+			}
+		}
+	}
+	value, rank = map[string]float64{}, map[string]int{}
+	for _, r := range recs[1:] {
+		if len(r) <= col || r[1] == "" {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.ReplaceAll(r[col], ",", ""), 64)
+		if err != nil {
+			continue
+		}
+		name := strings.ToLower(r[1])
+		switch {
+		case strings.HasPrefix(name, "world"):
+			world = v
+			continue
+		case strings.HasPrefix(name, "other"):
+			continue
+		}
+		c, ok := etl.CountryByName(r[1])
+		if !ok {
+			t.Fatalf("%s: %q is not a country", path, r[1])
+		}
+		if v > 0 {
+			value[c.ISO3] = v
+		}
+	}
+	for iso, v := range value {
+		rank[iso] = 1
+		for _, w := range value {
+			if w > v {
+				rank[iso]++
+			}
+		}
+	}
+	return year, value, rank, world
+}
+
+// TestSupplierAlternativesCountriesOnly: on the real MCS 2024 world tables,
+// the producers among the alternatives are the tables' countries with the
+// rank and share the tables give them; "Other countries" (tungsten's 1,100
+// t would rank seventh) and the World total are never suppliers nor ranked.
+func TestSupplierAlternativesCountriesOnly(t *testing.T) {
+	world := filepath.Join(etltest.SharedData(t), "usgs", "mcs2024", "world")
+	cases := []struct{ reporter, commodity, file string }{
+		{"CAN", "tungsten", "mcs2024-tungs_world.csv"},
+		{"KOR", "antimony", "mcs2024-antim_world.csv"},
+		{"JPN", "rare_earths", "mcs2024-raree_world.csv"},
+		{"USA", "gallium_germanium", "mcs2024-galli_world.csv"},
+	}
+	db := openWarehouse(t)
+	var paths []string
+	for _, c := range cases {
+		paths = append(paths, filepath.Join(world, c.file))
+	}
+	loadWorldTables(t, db, append(paths, filepath.Join(world, "mcs2024-germa_world.csv"), filepath.Join(world, "mcs2024-abras_world.csv"))...)
+	// Every row names a code of the countries table; the residuals and the
+	// group of abrasives' table are areas.
+	checkRows(t, db, `SELECT DISTINCT m.country_iso3, c.is_area FROM mineral_statistics m
+		LEFT JOIN countries c ON c.iso3 = m.country_iso3 WHERE c.is_area IS DISTINCT FROM false ORDER BY 1`,
+		[]string{"OTH true", "WLD true", "XGR true"})
+	rebuild(t, db, nil)
+	for _, c := range cases {
+		t.Run(c.commodity, func(t *testing.T) {
+			year, value, rank, wld := worldProducers(t, filepath.Join(world, c.file))
+			var want []string
+			for iso, v := range value {
+				if iso != "CHN" && iso != c.reporter {
+					want = append(want, fmt.Sprintf("%s %d %d %s", iso, year, rank[iso],
+						strconv.FormatFloat(math.Round(v/wld*1e9)/1e9, 'f', -1, 64)))
+				}
+			}
+			sort.Strings(want)
+			if len(want) < 3 {
+				t.Fatalf("only %d producers in %s", len(want), c.file)
+			}
+			checkRows(t, db, `SELECT supplier_iso3, production_year, production_rank, production_share FROM supplier_alternatives
+				WHERE source = 'comtrade' AND reporter_iso3 = '`+c.reporter+`' AND commodity = '`+c.commodity+`' AND hs_code IS NULL AND year = 2023
+				AND production_rank IS NOT NULL ORDER BY supplier_iso3`, want)
+		})
+	}
+	checkRows(t, db, `SELECT count(*) FROM supplier_alternatives
+		WHERE supplier_iso3 IN (SELECT iso3 FROM countries WHERE is_area)`, []string{"0"})
 }
