@@ -203,3 +203,84 @@ func TestSupplierAlternativesCountriesOnly(t *testing.T) {
 	checkRows(t, db, `SELECT count(*) FROM supplier_alternatives
 		WHERE supplier_iso3 IN (SELECT iso3 FROM countries WHERE is_area)`, []string{"0"})
 }
+
+// TestSupplierAlternativesOneEdition: a year's production and reserves come
+// from the newest edition that covers them. MCS2025 revises 2023 and folds
+// Austria into "Other countries"; Austria keeps no MCS2024 figure beside
+// it, and the ranks and shares are MCS2025's. Reserves at the end of 2023
+// are MCS2024's alone.
+func TestSupplierAlternativesOneEdition(t *testing.T) {
+	type fig struct {
+		edition, measure string
+		year             int
+		country          string
+		value            float64
+	}
+	in := []fig{
+		{"MCS2024", "mine_production", 2022, "CHN", 66000}, {"MCS2024", "mine_production", 2022, "AUT", 900},
+		{"MCS2024", "mine_production", 2022, "WLD", 79800},
+		{"MCS2024", "mine_production", 2023, "CHN", 63000}, {"MCS2024", "mine_production", 2023, "VNM", 3500},
+		{"MCS2024", "mine_production", 2023, "RUS", 2000}, {"MCS2024", "mine_production", 2023, "AUT", 910},
+		{"MCS2024", "mine_production", 2023, "OTH", 1100}, {"MCS2024", "mine_production", 2023, "WLD", 78000},
+		{"MCS2024", "reserves", 2023, "VNM", 74000}, {"MCS2024", "reserves", 2023, "RUS", 400000},
+		{"MCS2024", "reserves", 2023, "AUT", 10000}, {"MCS2024", "reserves", 2023, "WLD", 4400000},
+		{"MCS2025", "mine_production", 2023, "CHN", 64000}, {"MCS2025", "mine_production", 2023, "VNM", 3400},
+		{"MCS2025", "mine_production", 2023, "RUS", 2100}, {"MCS2025", "mine_production", 2023, "OTH", 2000},
+		{"MCS2025", "mine_production", 2023, "WLD", 79000},
+		{"MCS2025", "mine_production", 2024, "CHN", 67000}, {"MCS2025", "mine_production", 2024, "VNM", 3000},
+		{"MCS2025", "mine_production", 2024, "WLD", 81000},
+		{"MCS2025", "reserves", 2024, "VNM", 70000}, {"MCS2025", "reserves", 2024, "WLD", 4500000},
+	}
+	db := openWarehouse(t)
+	var stats []etl.MineralStat
+	for i, f := range in {
+		stats = append(stats, etl.MineralStat{Edition: f.edition, Commodity: "tungsten", Year: f.year, Country: f.country,
+			Measure: f.measure, Value: etl.F(f.value), Unit: "t", Ref: "f", Row: int64(i + 1), Column: "c"})
+	}
+	insertStats(t, db, stats)
+	rebuild(t, db, nil)
+
+	// Expected for CAN's 2023 imports: per measure, the newest edition with
+	// a figure of 2023; countries ranked by production, shares of World.
+	newest := map[string]string{}
+	for _, f := range in {
+		if f.year == 2023 && f.edition > newest[f.measure] {
+			newest[f.measure] = f.edition
+		}
+	}
+	prod, res := map[string]float64{}, map[string]float64{}
+	for _, f := range in {
+		if f.year != 2023 || f.edition != newest[f.measure] {
+			continue
+		}
+		if f.measure == "reserves" {
+			res[f.country] = f.value
+		} else {
+			prod[f.country] = f.value
+		}
+	}
+	num := func(v float64) string { return strconv.FormatFloat(math.Round(v*1e9)/1e9, 'f', -1, 64) }
+	want := []string{"USA NULL NULL NULL NULL"} // CAN's trade partner, no producer here
+	for iso, v := range prod {
+		if iso == "CHN" || iso == "OTH" || iso == "WLD" {
+			continue
+		}
+		rank := 1
+		for o, w := range prod {
+			if o != "OTH" && o != "WLD" && w > v {
+				rank++
+			}
+		}
+		r := "NULL"
+		if x, ok := res[iso]; ok {
+			r = num(x)
+		}
+		want = append(want, fmt.Sprintf("%s %s %d %s %s", iso, num(v), rank, num(v/prod["WLD"]), r))
+	}
+	sort.Strings(want)
+	checkRows(t, db, `SELECT supplier_iso3, mine_production, production_rank, production_share, reserves
+		FROM supplier_alternatives WHERE reporter_iso3 = 'CAN' AND commodity = 'tungsten' AND hs_code IS NULL AND year = 2023
+		ORDER BY supplier_iso3`, want)
+	checkRows(t, db, `SELECT DISTINCT production_year FROM supplier_alternatives
+		WHERE reporter_iso3 = 'CAN' AND commodity = 'tungsten' AND year = 2023`, []string{"2023"})
+}

@@ -175,17 +175,25 @@ world_best AS MATERIALIZED (
 ),
 -- USGS world tables: per group, the USGS commodity with the most
 -- producing countries (gallium for gallium and germanium); production by
--- stage; the latest year up to the trade year.
-usgs AS MATERIALIZED (
-    SELECT cu.commodity, m.commodity AS usgs_commodity, m.year, m.country_iso3,
+-- stage; the latest year up to the trade year. A year's production, and
+-- its reserves, come from one edition, the newest that covers them: a
+-- country a later edition folded into "Other countries" keeps no older
+-- figure beside it.
+usgs_editions AS (
+    SELECT cu.commodity, m.commodity AS usgs_commodity, m.edition, m.year, m.country_iso3, m.value, m.unit,
            CASE WHEN m.measure = 'mine_production' THEN 'mine'
                 WHEN m.measure IN ('refinery_production', 'smelter_production', 'unspecified_production', 'plant_production') THEN 'refinery'
-                WHEN m.measure = 'reserves' THEN 'reserves' END AS what,
-           max(m.value) AS value, any_value(m.unit) AS unit, m.country_iso3 IN (SELECT iso3 FROM areas) AS is_area
-    FROM mineral_statistics_latest m
+                WHEN m.measure = 'reserves' THEN 'reserves' END AS what
+    FROM mineral_statistics m
     JOIN commodity_usgs cu ON cu.usgs_commodity = m.commodity
     WHERE m.measure IN ('mine_production', 'refinery_production', 'smelter_production', 'unspecified_production',
                         'plant_production', 'reserves')
+    QUALIFY m.edition = max(m.edition) OVER (PARTITION BY m.commodity, m.year, m.measure = 'reserves')
+),
+usgs AS MATERIALIZED (
+    SELECT commodity, usgs_commodity, year, country_iso3, what, max(value) AS value, any_value(unit) AS unit,
+           country_iso3 IN (SELECT iso3 FROM areas) AS is_area
+    FROM usgs_editions
     GROUP BY ALL
 ),
 usgs_pick AS (
