@@ -1,8 +1,10 @@
 package sql_test
 
 import (
+	"context"
 	gosql "database/sql"
 	"fmt"
+	"log/slog"
 	"math"
 	"path/filepath"
 	"sort"
@@ -12,6 +14,8 @@ import (
 
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/etl/etltest"
+	"github.com/tradewh/tradewh/output/warehouse"
+	"github.com/tradewh/tradewh/sources/comtrade"
 	"github.com/tradewh/tradewh/sources/usgsmcs"
 )
 
@@ -283,4 +287,149 @@ func TestSupplierAlternativesOneEdition(t *testing.T) {
 		ORDER BY supplier_iso3`, want)
 	checkRows(t, db, `SELECT DISTINCT production_year FROM supplier_alternatives
 		WHERE reporter_iso3 = 'CAN' AND commodity = 'tungsten' AND year = 2023`, []string{"2023"})
+}
+
+// fixtureHHI recomputes a key's HHI from the fixture flows alone: shares
+// of the World total where there is one, else of the partners' sum; NULL
+// ("NULL") when a World total exists and the countries among the partners
+// cover less than minCoverage of it.
+func fixtureHHI(t *testing.T, reporter, hs, period string, minCoverage float64) string {
+	t.Helper()
+	var world, countries, all float64
+	hasWorld := false
+	var values []float64
+	for _, f := range append(append([]flow{}, fixtureFlows...), coverageFlows...) {
+		if f.source != "comtrade" || f.freq != "A" || f.flow != "import" || f.reporter != reporter || f.hs != hs || f.period != period {
+			continue
+		}
+		c, ok := etl.CountryByISO3(f.partner)
+		switch {
+		case !ok:
+			t.Fatalf("fixture partner %s unknown", f.partner)
+		case f.partner == etl.WorldISO3:
+			world, hasWorld = world+f.value, true
+		case c.IsArea:
+			all += f.value
+		default:
+			all += f.value
+			countries += f.value
+			values = append(values, f.value)
+		}
+	}
+	den := all
+	if hasWorld {
+		if countries/world < minCoverage {
+			return "NULL"
+		}
+		den = world
+	}
+	hhi := 0.0
+	for _, v := range values {
+		hhi += math.Pow(v/den*100, 2)
+	}
+	return strconv.FormatFloat(math.Round(hhi*1e9)/1e9, 'f', -1, 64)
+}
+
+// TestSupplierAlternativesCoverage: hhi and hhi_if_replaces_concern follow
+// dependency_trends' coverage rule: NULL when the pulled partners cover
+// less than min_coverage of the World total, kept when there is no World
+// total to fall short of.
+func TestSupplierAlternativesCoverage(t *testing.T) {
+	db := openWarehouse(t)
+	// Producers, so that every gallium importer has alternatives.
+	var stats []etl.MineralStat
+	for i, p := range []struct {
+		iso string
+		v   float64
+	}{{"JPN", 3000}, {"RUS", 5000}, {"CHN", 600000}, {"WLD", 610000}} {
+		stats = append(stats, etl.MineralStat{Edition: "MCS2024", Commodity: "gallium", Year: 2023, Country: p.iso,
+			Measure: "unspecified_production", Value: etl.F(p.v), Unit: "kg", Ref: "f", Row: int64(i + 1), Column: "c"})
+	}
+	insertStats(t, db, stats)
+	keys := []struct{ reporter, hs string }{
+		{"USA", "811292"}, // World 1000, countries 900
+		{"GBR", "811292"}, // World 750, CHN 460 only
+		{"CAN", "2611"},   // no World total
+	}
+	for _, minCoverage := range []float64{0.8, 0.5, 0.95} {
+		t.Run(strconv.FormatFloat(minCoverage, 'f', -1, 64), func(t *testing.T) {
+			if _, err := db.Exec(`UPDATE settings SET value = ? WHERE name = 'min_coverage'`,
+				strconv.FormatFloat(minCoverage, 'f', -1, 64)); err != nil {
+				t.Fatal(err)
+			}
+			rebuild(t, db, nil)
+			var want []string
+			nulls := 0
+			for _, k := range keys {
+				h := fixtureHHI(t, k.reporter, k.hs, "2023-01-01", minCoverage)
+				if h == "NULL" {
+					nulls++
+				}
+				want = append(want, k.reporter+" "+h+" "+strconv.FormatBool(h == "NULL"))
+			}
+			sort.Strings(want)
+			if minCoverage == 0.8 && nulls != 1 {
+				t.Fatalf("fixture: %d keys of partial coverage, want 1", nulls)
+			}
+			checkRows(t, db, `SELECT reporter_iso3, any_value(hhi), bool_and(hhi_if_replaces_concern IS NULL)
+				FROM supplier_alternatives WHERE source = 'comtrade' AND year = 2023
+				AND (reporter_iso3, hs_code) IN (('USA', '811292'), ('GBR', '811292'), ('CAN', '2611'))
+				GROUP BY ALL HAVING count(DISTINCT hhi) <= 1 ORDER BY reporter_iso3`, want)
+		})
+	}
+}
+
+// TestSupplierAlternativesRealGalliumCoverage: the real US imports of HS
+// 811292 were pulled with China and World only; China covers 7 to 19 % of
+// the World total, so the HHI is unknown, not China's share squared (about
+// 100, "unconcentrated"). With min_coverage below China's share it is.
+func TestSupplierAlternativesRealGalliumCoverage(t *testing.T) {
+	data := etltest.SharedData(t)
+	csvPath := filepath.Join(data, "comtrade", "comtrade_gallium_usa_chn_2020_2024.csv")
+	raw := etltest.RawUSGalliumShares(t, csvPath)
+	ctx := context.Background()
+	dir := t.TempDir()
+	wh, err := warehouse.Open(ctx, warehouse.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wh.Close()
+	p := &etl.Pipeline{Store: wh, Runtime: etl.Runtime{RawDir: filepath.Join(dir, "raw"), Logger: slog.New(slog.DiscardHandler)}}
+	for _, job := range []etl.JobSpec{
+		{Name: "load-comtrade-csv", Kind: comtrade.KindCSV, Config: map[string]any{"paths": []any{csvPath}}},
+		{Name: "load-usgs-mcs", Kind: usgsmcs.Kind, Config: map[string]any{"paths": []any{
+			filepath.Join(data, "usgs", "mcs2024", "world", "mcs2024-galli_world.csv")}}},
+	} {
+		if _, err := p.Run(ctx, job); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := wh.DB()
+	query := `SELECT year, round(concern_share, 9), hhi, bool_and(hhi_if_replaces_concern IS NOT DISTINCT FROM hhi)
+		FROM supplier_alternatives WHERE reporter_iso3 = 'USA' AND hs_code = '811292' GROUP BY ALL ORDER BY year`
+	for _, c := range []struct {
+		minCoverage string
+		known       bool
+	}{{"0.8", false}, {"0.05", true}} {
+		if _, err := db.Exec(`UPDATE settings SET value = ? WHERE name = 'min_coverage'`, c.minCoverage); err != nil {
+			t.Fatal(err)
+		}
+		rebuild(t, db, nil)
+		// The alternatives (Japan, Korea, Russia: USGS producers of 2022
+		// and 2023) supplied the US nothing: their HHI if they replaced
+		// China is the HHI itself.
+		var want []string
+		for y := 2022; y <= 2024; y++ {
+			s := raw[y]
+			if s < 0.05 || s >= 0.8 {
+				t.Fatalf("raw China share %v in %d: the case needs 0.05-0.8", s, y)
+			}
+			hhi := "NULL"
+			if c.known {
+				hhi = strconv.FormatFloat(math.Round(s*100*s*100*1e9)/1e9, 'f', -1, 64)
+			}
+			want = append(want, fmt.Sprintf("%d %s %s true", y, strconv.FormatFloat(math.Round(s*1e9)/1e9, 'f', -1, 64), hhi))
+		}
+		checkRows(t, db, query, want)
+	}
 }

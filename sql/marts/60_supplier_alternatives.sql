@@ -5,7 +5,8 @@
 -- producers), with its share then and now, its exports to the world, its
 -- unit value against the importer's average, its production and reserves
 -- from the USGS world tables, whether a trade measure restricts it, and
--- the importer's HHI if it took over the concern country's share. Areas (World,
+-- the importer's HHI if it took over the concern country's share (both
+-- NULL under partial coverage, as in dependency_trends). Areas (World,
 -- "Other countries", groups) are never suppliers nor ranked. Ranked by a
 -- documented score (README). Built from import_shares (10_). A year's
 -- rows read that year's flows and shares and those of three years before,
@@ -41,7 +42,7 @@ CREATE TABLE IF NOT EXISTS supplier_alternatives (
     reserves_unit           VARCHAR,
     restricted              BOOLEAN NOT NULL,
     restricting_measures    VARCHAR,
-    hhi                     DOUBLE,   -- the importer's HHI now (0-10000)
+    hhi                     DOUBLE,   -- the importer's HHI now (0-10000); NULL when coverage is partial
     hhi_if_replaces_concern DOUBLE,
     score                   DOUBLE,
     rank                    INTEGER NOT NULL
@@ -93,12 +94,21 @@ concern AS (
 top_exporters AS (
     SELECT coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'alternatives_world_exporters'), 20) AS n
 ),
+-- The coverage rule of dependency_trends: under partial coverage the
+-- partners not pulled are unknown, and so is the HHI.
+min_coverage AS (
+    SELECT coalesce((SELECT CASE WHEN TRY_CAST(value AS DOUBLE) IS NULL
+                                 THEN error('settings: min_coverage = ''' || value || ''' is not a number')
+                                 ELSE CAST(value AS DOUBLE) END
+                     FROM settings WHERE name = 'min_coverage'), 0.8) AS v
+),
 -- World, "Other countries", the groups of a USGS table: never suppliers.
 areas AS (
     SELECT iso3 FROM countries WHERE is_area
 ),
 shares AS MATERIALIZED (
-    SELECT source, reporter_iso3, commodity, hs_code, year, partner_iso3, value_usd, share, total_value_usd
+    SELECT source, reporter_iso3, commodity, hs_code, year, partner_iso3, value_usd, share, total_value_usd,
+           coverage_ratio, coverage_basis
     FROM import_shares
     -- Areas and groups are no suppliers, and a World total alone has no partner.
     WHERE freq = 'A' AND commodity IS NOT NULL AND NOT coalesce(is_area, false) AND NOT coalesce(no_partner_rows, false)
@@ -108,7 +118,9 @@ keys AS MATERIALIZED (
     SELECT s.source, s.reporter_iso3, s.commodity, s.hs_code, s.year, c.iso3 AS concern_iso3,
            any_value(s.total_value_usd) AS total_value_usd,
            coalesce(sum(s.share) FILTER (WHERE s.partner_iso3 = c.iso3), 0) AS concern_share,
-           sum(power(s.share * 100, 2)) AS hhi
+           CASE WHEN any_value(s.coverage_basis) = 'partner_sum'
+                  OR any_value(s.coverage_ratio) >= (SELECT v FROM min_coverage)
+                THEN sum(power(s.share * 100, 2)) END AS hhi
     FROM shares s, concern c
     WHERE s.year IN (SELECT year FROM alternatives_years)
     GROUP BY ALL
