@@ -109,18 +109,20 @@ func lookupCountry(name string) (etl.Country, bool) {
 	return etl.Country{}, false
 }
 
-// namesCountries reports whether name lists two or more countries, each of
-// which the country table knows.
+// namesCountries reports whether name lists two or more different
+// countries, each of which the country table knows.
 func namesCountries(name string) bool {
 	parts := groupSeparator.Split(name, -1)
 	if len(parts) < 2 {
 		return false
 	}
+	seen := map[string]bool{}
 	for _, p := range parts {
 		co, ok := lookupCountry(p)
-		if p == "" || !ok || co.IsArea {
+		if p == "" || !ok || co.IsArea || seen[co.ISO3] {
 			return false
 		}
+		seen[co.ISO3] = true
 	}
 	return true
 }

@@ -30,6 +30,9 @@ func TestAreaNames(t *testing.T) {
 		{"Korea, North", "PRK", "", ""},
 		{"Atlantis and Canada", "", "", `unknown country "Atlantis and Canada"`},
 		{"Canada and World", "", "", `unknown country`},
+		{"Canada and Canada", "", "", `unknown country`},
+		{"and", "", "", `unknown country`},
+		{"Canada and", "", "", `unknown country`},
 	} {
 		iso, err := resolveCountry(c.raw)
 		if c.errPart != "" {
