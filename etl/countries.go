@@ -172,7 +172,8 @@ func (t *countryTable) add(rec []string, fail func(col, format string, a ...any)
 		}
 	}
 	// An empty m49 marks a project-only area with no numeric code
-	// (OTH: USGS's "Other countries").
+	// (OTH: USGS's "Other countries"; XGR: a USGS row naming countries
+	// together, "United States and Canada").
 	m49 := -1
 	if rec[2] != "" {
 		n, err := strconv.Atoi(rec[2])

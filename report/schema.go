@@ -109,8 +109,8 @@ func prepareAsOf(ctx context.Context, conn *sql.Conn, ts time.Time) error {
 		`CREATE OR REPLACE TEMP VIEW trade_flows AS SELECT * FROM main.trade_flows_as_of(` + lit + `)`,
 		`CREATE OR REPLACE TEMP VIEW mineral_statistics AS SELECT * FROM main.mineral_statistics_as_of(` + lit + `)`,
 		`CREATE OR REPLACE TEMP VIEW mineral_statistics_latest AS SELECT * FROM temp.mineral_statistics
-		 QUALIFY row_number() OVER (PARTITION BY commodity, year, country_iso3, measure, product, unit
-		                            ORDER BY edition DESC) = 1`,
+		 QUALIFY row_number() OVER (PARTITION BY commodity, year, country_iso3, measure, product
+		                            ORDER BY edition DESC, unit IN ('usd_per_lb', 'usd_per_short_ton'), unit) = 1`,
 		`CREATE OR REPLACE TEMP TABLE mart_scope AS SELECT DISTINCT freq, period FROM temp.trade_flows`,
 	}
 	stored, err := readSchema(ctx, conn)

@@ -1,6 +1,23 @@
 package sql_test
 
-import "testing"
+import (
+	"context"
+	gosql "database/sql"
+	"fmt"
+	"log/slog"
+	"math"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/etl/etltest"
+	"github.com/tradewh/tradewh/output/warehouse"
+	"github.com/tradewh/tradewh/sources/comtrade"
+	"github.com/tradewh/tradewh/sources/usgsmcs"
+)
 
 // TestSupplierAlternativesIncremental: a revised flow of one year rebuilds
 // that year (and the year three later) to what a full rebuild gives, and
@@ -59,4 +76,360 @@ func TestSupplierAlternativesIncremental(t *testing.T) {
 		UNION ALL
 		(SELECT * FROM supplier_alternatives EXCEPT ALL SELECT * FROM incremental))`, []string{"0"})
 	checkRows(t, db, `SELECT count(*) > 0 FROM supplier_alternatives`, []string{"true"})
+}
+
+// insertStats writes mineral statistics rows as a load would.
+func insertStats(t *testing.T, db *gosql.DB, stats []etl.MineralStat) {
+	t.Helper()
+	for i, m := range stats {
+		var q any
+		if m.Qualifier != "" {
+			q = m.Qualifier
+		}
+		if _, err := db.Exec(`INSERT INTO mineral_statistics_history (edition, commodity, year, country_iso3, measure,
+			product, value, unit, qualifier, source, source_ref, source_row, source_column, run_id, valid_from)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'usgs-mcs', ?, ?, ?, 1, now())`,
+			m.Edition, m.Commodity, m.Year, m.Country, m.Measure, m.Product, m.Value, m.Unit, q,
+			m.Ref, m.Row, m.Column); err != nil {
+			t.Fatalf("statistic %d %+v: %v", i, m, err)
+		}
+	}
+}
+
+// loadWorldTables reads real MCS world tables with the loader into db.
+func loadWorldTables(t *testing.T, db *gosql.DB, paths ...string) {
+	t.Helper()
+	var ps []any
+	for _, p := range paths {
+		ps = append(ps, p)
+	}
+	sink, err := etltest.Extract(t, etltest.Build(t, usgsmcs.Kind, map[string]any{"paths": ps}, etl.Runtime{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	insertStats(t, db, etltest.MineralStats(t, sink))
+}
+
+// worldProducers reads a real MCS world table with encoding/csv alone: the
+// countries' production in the latest year of the table (rows of residuals
+// and totals left out), ranked with ties sharing a rank, and the World
+// total.
+func worldProducers(t *testing.T, path string) (year int, value map[string]float64, rank map[string]int, world float64) {
+	t.Helper()
+	recs := etltest.ReadCSV(t, path)
+	col := -1
+	for i, h := range recs[0] {
+		if strings.HasPrefix(h, "Prod_") {
+			if y, err := strconv.Atoi(h[len(h)-4:]); err == nil && y > year {
+				col, year = i, y
+			}
+		}
+	}
+	value, rank = map[string]float64{}, map[string]int{}
+	for _, r := range recs[1:] {
+		if len(r) <= col || r[1] == "" {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.ReplaceAll(r[col], ",", ""), 64)
+		if err != nil {
+			continue
+		}
+		name := strings.ToLower(r[1])
+		switch {
+		case strings.HasPrefix(name, "world"):
+			world = v
+			continue
+		case strings.HasPrefix(name, "other"):
+			continue
+		}
+		c, ok := etl.CountryByName(r[1])
+		if !ok {
+			t.Fatalf("%s: %q is not a country", path, r[1])
+		}
+		if v > 0 {
+			value[c.ISO3] = v
+		}
+	}
+	for iso, v := range value {
+		rank[iso] = 1
+		for _, w := range value {
+			if w > v {
+				rank[iso]++
+			}
+		}
+	}
+	return year, value, rank, world
+}
+
+// TestSupplierAlternativesCountriesOnly: on the real MCS 2024 world tables,
+// the producers among the alternatives are the tables' countries with the
+// rank and share the tables give them; "Other countries" (tungsten's 1,100
+// t would rank seventh) and the World total are never suppliers nor ranked.
+func TestSupplierAlternativesCountriesOnly(t *testing.T) {
+	world := filepath.Join(etltest.SharedData(t), "usgs", "mcs2024", "world")
+	cases := []struct{ reporter, commodity, file string }{
+		{"CAN", "tungsten", "mcs2024-tungs_world.csv"},
+		{"KOR", "antimony", "mcs2024-antim_world.csv"},
+		{"JPN", "rare_earths", "mcs2024-raree_world.csv"},
+		{"USA", "gallium_germanium", "mcs2024-galli_world.csv"},
+	}
+	db := openWarehouse(t)
+	var paths []string
+	for _, c := range cases {
+		paths = append(paths, filepath.Join(world, c.file))
+	}
+	loadWorldTables(t, db, append(paths, filepath.Join(world, "mcs2024-germa_world.csv"), filepath.Join(world, "mcs2024-abras_world.csv"))...)
+	// Every row names a code of the countries table; the residuals and the
+	// group of abrasives' table are areas.
+	checkRows(t, db, `SELECT DISTINCT m.country_iso3, c.is_area FROM mineral_statistics m
+		LEFT JOIN countries c ON c.iso3 = m.country_iso3 WHERE c.is_area IS DISTINCT FROM false ORDER BY 1`,
+		[]string{"OTH true", "WLD true", "XGR true"})
+	rebuild(t, db, nil)
+	for _, c := range cases {
+		t.Run(c.commodity, func(t *testing.T) {
+			year, value, rank, wld := worldProducers(t, filepath.Join(world, c.file))
+			var want []string
+			for iso, v := range value {
+				if iso != "CHN" && iso != c.reporter {
+					want = append(want, fmt.Sprintf("%s %d %d %s", iso, year, rank[iso],
+						strconv.FormatFloat(math.Round(v/wld*1e9)/1e9, 'f', -1, 64)))
+				}
+			}
+			sort.Strings(want)
+			if len(want) < 3 {
+				t.Fatalf("only %d producers in %s", len(want), c.file)
+			}
+			checkRows(t, db, `SELECT supplier_iso3, production_year, production_rank, production_share FROM supplier_alternatives
+				WHERE source = 'comtrade' AND reporter_iso3 = '`+c.reporter+`' AND commodity = '`+c.commodity+`' AND hs_code IS NULL AND year = 2023
+				AND production_rank IS NOT NULL ORDER BY supplier_iso3`, want)
+		})
+	}
+	checkRows(t, db, `SELECT count(*) FROM supplier_alternatives
+		WHERE supplier_iso3 IN (SELECT iso3 FROM countries WHERE is_area)`, []string{"0"})
+}
+
+// TestSupplierAlternativesOneEdition: a year's production and reserves come
+// from the newest edition that covers them. MCS2025 revises 2023 and folds
+// Austria into "Other countries"; Austria keeps no MCS2024 figure beside
+// it, and the ranks and shares are MCS2025's. Reserves at the end of 2023
+// are MCS2024's alone.
+func TestSupplierAlternativesOneEdition(t *testing.T) {
+	type fig struct {
+		edition, measure string
+		year             int
+		country          string
+		value            float64
+	}
+	in := []fig{
+		{"MCS2024", "mine_production", 2022, "CHN", 66000}, {"MCS2024", "mine_production", 2022, "AUT", 900},
+		{"MCS2024", "mine_production", 2022, "WLD", 79800},
+		{"MCS2024", "mine_production", 2023, "CHN", 63000}, {"MCS2024", "mine_production", 2023, "VNM", 3500},
+		{"MCS2024", "mine_production", 2023, "RUS", 2000}, {"MCS2024", "mine_production", 2023, "AUT", 910},
+		{"MCS2024", "mine_production", 2023, "OTH", 1100}, {"MCS2024", "mine_production", 2023, "WLD", 78000},
+		{"MCS2024", "reserves", 2023, "VNM", 74000}, {"MCS2024", "reserves", 2023, "RUS", 400000},
+		{"MCS2024", "reserves", 2023, "AUT", 10000}, {"MCS2024", "reserves", 2023, "WLD", 4400000},
+		{"MCS2025", "mine_production", 2023, "CHN", 64000}, {"MCS2025", "mine_production", 2023, "VNM", 3400},
+		{"MCS2025", "mine_production", 2023, "RUS", 2100}, {"MCS2025", "mine_production", 2023, "OTH", 2000},
+		{"MCS2025", "mine_production", 2023, "WLD", 79000},
+		{"MCS2025", "mine_production", 2024, "CHN", 67000}, {"MCS2025", "mine_production", 2024, "VNM", 3000},
+		{"MCS2025", "mine_production", 2024, "WLD", 81000},
+		{"MCS2025", "reserves", 2024, "VNM", 70000}, {"MCS2025", "reserves", 2024, "WLD", 4500000},
+	}
+	db := openWarehouse(t)
+	var stats []etl.MineralStat
+	for i, f := range in {
+		stats = append(stats, etl.MineralStat{Edition: f.edition, Commodity: "tungsten", Year: f.year, Country: f.country,
+			Measure: f.measure, Value: etl.F(f.value), Unit: "t", Ref: "f", Row: int64(i + 1), Column: "c"})
+	}
+	insertStats(t, db, stats)
+	rebuild(t, db, nil)
+
+	// Expected for CAN's 2023 imports: per measure, the newest edition with
+	// a figure of 2023; countries ranked by production, shares of World.
+	newest := map[string]string{}
+	for _, f := range in {
+		if f.year == 2023 && f.edition > newest[f.measure] {
+			newest[f.measure] = f.edition
+		}
+	}
+	prod, res := map[string]float64{}, map[string]float64{}
+	for _, f := range in {
+		if f.year != 2023 || f.edition != newest[f.measure] {
+			continue
+		}
+		if f.measure == "reserves" {
+			res[f.country] = f.value
+		} else {
+			prod[f.country] = f.value
+		}
+	}
+	num := func(v float64) string { return strconv.FormatFloat(math.Round(v*1e9)/1e9, 'f', -1, 64) }
+	want := []string{"USA NULL NULL NULL NULL"} // CAN's trade partner, no producer here
+	for iso, v := range prod {
+		if iso == "CHN" || iso == "OTH" || iso == "WLD" {
+			continue
+		}
+		rank := 1
+		for o, w := range prod {
+			if o != "OTH" && o != "WLD" && w > v {
+				rank++
+			}
+		}
+		r := "NULL"
+		if x, ok := res[iso]; ok {
+			r = num(x)
+		}
+		want = append(want, fmt.Sprintf("%s %s %d %s %s", iso, num(v), rank, num(v/prod["WLD"]), r))
+	}
+	sort.Strings(want)
+	checkRows(t, db, `SELECT supplier_iso3, mine_production, production_rank, production_share, reserves
+		FROM supplier_alternatives WHERE reporter_iso3 = 'CAN' AND commodity = 'tungsten' AND hs_code IS NULL AND year = 2023
+		ORDER BY supplier_iso3`, want)
+	checkRows(t, db, `SELECT DISTINCT production_year FROM supplier_alternatives
+		WHERE reporter_iso3 = 'CAN' AND commodity = 'tungsten' AND year = 2023`, []string{"2023"})
+}
+
+// fixtureHHI recomputes a key's HHI from the fixture flows alone: shares
+// of the World total where there is one, else of the partners' sum; NULL
+// ("NULL") when a World total exists and the countries among the partners
+// cover less than minCoverage of it.
+func fixtureHHI(t *testing.T, reporter, hs, period string, minCoverage float64) string {
+	t.Helper()
+	var world, countries, all float64
+	hasWorld := false
+	var values []float64
+	for _, f := range append(append([]flow{}, fixtureFlows...), coverageFlows...) {
+		if f.source != "comtrade" || f.freq != "A" || f.flow != "import" || f.reporter != reporter || f.hs != hs || f.period != period {
+			continue
+		}
+		c, ok := etl.CountryByISO3(f.partner)
+		switch {
+		case !ok:
+			t.Fatalf("fixture partner %s unknown", f.partner)
+		case f.partner == etl.WorldISO3:
+			world, hasWorld = world+f.value, true
+		case c.IsArea:
+			all += f.value
+		default:
+			all += f.value
+			countries += f.value
+			values = append(values, f.value)
+		}
+	}
+	den := all
+	if hasWorld {
+		if countries/world < minCoverage {
+			return "NULL"
+		}
+		den = world
+	}
+	hhi := 0.0
+	for _, v := range values {
+		hhi += math.Pow(v/den*100, 2)
+	}
+	return strconv.FormatFloat(math.Round(hhi*1e9)/1e9, 'f', -1, 64)
+}
+
+// TestSupplierAlternativesCoverage: hhi and hhi_if_replaces_concern follow
+// dependency_trends' coverage rule: NULL when the pulled partners cover
+// less than min_coverage of the World total, kept when there is no World
+// total to fall short of.
+func TestSupplierAlternativesCoverage(t *testing.T) {
+	db := openWarehouse(t)
+	// Producers, so that every gallium importer has alternatives.
+	var stats []etl.MineralStat
+	for i, p := range []struct {
+		iso string
+		v   float64
+	}{{"JPN", 3000}, {"RUS", 5000}, {"CHN", 600000}, {"WLD", 610000}} {
+		stats = append(stats, etl.MineralStat{Edition: "MCS2024", Commodity: "gallium", Year: 2023, Country: p.iso,
+			Measure: "unspecified_production", Value: etl.F(p.v), Unit: "kg", Ref: "f", Row: int64(i + 1), Column: "c"})
+	}
+	insertStats(t, db, stats)
+	keys := []struct{ reporter, hs string }{
+		{"USA", "811292"}, // World 1000, countries 900
+		{"GBR", "811292"}, // World 750, CHN 460 only
+		{"CAN", "2611"},   // no World total
+	}
+	for _, minCoverage := range []float64{0.8, 0.5, 0.95} {
+		t.Run(strconv.FormatFloat(minCoverage, 'f', -1, 64), func(t *testing.T) {
+			if _, err := db.Exec(`UPDATE settings SET value = ? WHERE name = 'min_coverage'`,
+				strconv.FormatFloat(minCoverage, 'f', -1, 64)); err != nil {
+				t.Fatal(err)
+			}
+			rebuild(t, db, nil)
+			var want []string
+			nulls := 0
+			for _, k := range keys {
+				h := fixtureHHI(t, k.reporter, k.hs, "2023-01-01", minCoverage)
+				if h == "NULL" {
+					nulls++
+				}
+				want = append(want, k.reporter+" "+h+" "+strconv.FormatBool(h == "NULL"))
+			}
+			sort.Strings(want)
+			if minCoverage == 0.8 && nulls != 1 {
+				t.Fatalf("fixture: %d keys of partial coverage, want 1", nulls)
+			}
+			checkRows(t, db, `SELECT reporter_iso3, any_value(hhi), bool_and(hhi_if_replaces_concern IS NULL)
+				FROM supplier_alternatives WHERE source = 'comtrade' AND year = 2023
+				AND (reporter_iso3, hs_code) IN (('USA', '811292'), ('GBR', '811292'), ('CAN', '2611'))
+				GROUP BY ALL HAVING count(DISTINCT hhi) <= 1 ORDER BY reporter_iso3`, want)
+		})
+	}
+}
+
+// TestSupplierAlternativesRealGalliumCoverage: the real US imports of HS
+// 811292 were pulled with China and World only; China covers 7 to 19 % of
+// the World total, so the HHI is unknown, not China's share squared (about
+// 100, "unconcentrated"). With min_coverage below China's share it is.
+func TestSupplierAlternativesRealGalliumCoverage(t *testing.T) {
+	data := etltest.SharedData(t)
+	csvPath := filepath.Join(data, "comtrade", "comtrade_gallium_usa_chn_2020_2024.csv")
+	raw := etltest.RawUSGalliumShares(t, csvPath)
+	ctx := context.Background()
+	dir := t.TempDir()
+	wh, err := warehouse.Open(ctx, warehouse.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wh.Close()
+	p := &etl.Pipeline{Store: wh, Runtime: etl.Runtime{RawDir: filepath.Join(dir, "raw"), Logger: slog.New(slog.DiscardHandler)}}
+	for _, job := range []etl.JobSpec{
+		{Name: "load-comtrade-csv", Kind: comtrade.KindCSV, Config: map[string]any{"paths": []any{csvPath}}},
+		{Name: "load-usgs-mcs", Kind: usgsmcs.Kind, Config: map[string]any{"paths": []any{
+			filepath.Join(data, "usgs", "mcs2024", "world", "mcs2024-galli_world.csv")}}},
+	} {
+		if _, err := p.Run(ctx, job); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := wh.DB()
+	query := `SELECT year, round(concern_share, 9), hhi, bool_and(hhi_if_replaces_concern IS NOT DISTINCT FROM hhi)
+		FROM supplier_alternatives WHERE reporter_iso3 = 'USA' AND hs_code = '811292' GROUP BY ALL ORDER BY year`
+	for _, c := range []struct {
+		minCoverage string
+		known       bool
+	}{{"0.8", false}, {"0.05", true}} {
+		if _, err := db.Exec(`UPDATE settings SET value = ? WHERE name = 'min_coverage'`, c.minCoverage); err != nil {
+			t.Fatal(err)
+		}
+		rebuild(t, db, nil)
+		// The alternatives (Japan, Korea, Russia: USGS producers of 2022
+		// and 2023) supplied the US nothing: their HHI if they replaced
+		// China is the HHI itself.
+		var want []string
+		for y := 2022; y <= 2024; y++ {
+			s := raw[y]
+			if s < 0.05 || s >= 0.8 {
+				t.Fatalf("raw China share %v in %d: the case needs 0.05-0.8", s, y)
+			}
+			hhi := "NULL"
+			if c.known {
+				hhi = strconv.FormatFloat(math.Round(s*100*s*100*1e9)/1e9, 'f', -1, 64)
+			}
+			want = append(want, fmt.Sprintf("%d %s %s true", y, strconv.FormatFloat(math.Round(s*1e9)/1e9, 'f', -1, 64), hhi))
+		}
+		checkRows(t, db, query, want)
+	}
 }

@@ -97,7 +97,11 @@
 // Countries in world tables: "World total..." is WLD; "Other countries" is
 // OTH only if the country table knows that code, else a rejection; other
 // names go through etl.CountryByName after footnote digits (and a glued
-// "e" estimate mark) are removed. A repeated column name (two Consump_t in
+// "e" estimate mark) are removed. A name that is no country but lists
+// known countries ("United States and Canada", "Belgium-Luxembourg") is
+// the area XGR, and one starting "Other " ("Other Europe") the area OTH;
+// both carry their name in the product, so that two of them in one table
+// stay apart. Areas are never rejected as unknown countries. A repeated column name (two Consump_t in
 // one table) and a statistic already read from another file in the same
 // load are rejected, as they cannot be told apart in the warehouse key.
 package usgsmcs

@@ -413,7 +413,7 @@ func (x *extractor) readWorld(ctx context.Context, t *table) error {
 			}
 			continue
 		}
-		typ := cell(row, typeCol)
+		typ, label := cell(row, typeCol), areaLabel(cell(row, countryCol))
 		for i := range cols {
 			c := &cols[i]
 			m := etl.MineralStat{Edition: ed, Commodity: com, Country: iso, Year: c.year}
@@ -435,6 +435,7 @@ func (x *extractor) readWorld(ctx context.Context, t *table) error {
 			if perType[iso+"|"+typeProduct(typ)] > 1 {
 				parts = append(parts, countryQualifier(cell(row, countryCol)))
 			}
+			parts = append(parts, label)
 			m.Product = productOf(parts)
 			if err := x.emitCell(ctx, t, rowNo, c, cell(row, c.idx), m); err != nil {
 				return err

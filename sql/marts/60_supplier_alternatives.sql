@@ -5,8 +5,10 @@
 -- producers), with its share then and now, its exports to the world, its
 -- unit value against the importer's average, its production and reserves
 -- from the USGS world tables, whether a trade measure restricts it, and
--- the importer's HHI if it took over the concern country's share. Ranked
--- by a documented score (README). Built from import_shares (10_). A year's
+-- the importer's HHI if it took over the concern country's share (both
+-- NULL under partial coverage, as in dependency_trends). Areas (World,
+-- "Other countries", groups) are never suppliers nor ranked. Ranked by a
+-- documented score (README). Built from import_shares (10_). A year's
 -- rows read that year's flows and shares and those of three years before,
 -- so the years in mart_scope and the years three later are rebuilt; a
 -- change of the measures, of the USGS statistics or of the settings
@@ -40,7 +42,7 @@ CREATE TABLE IF NOT EXISTS supplier_alternatives (
     reserves_unit           VARCHAR,
     restricted              BOOLEAN NOT NULL,
     restricting_measures    VARCHAR,
-    hhi                     DOUBLE,   -- the importer's HHI now (0-10000)
+    hhi                     DOUBLE,   -- the importer's HHI now (0-10000); NULL when coverage is partial
     hhi_if_replaces_concern DOUBLE,
     score                   DOUBLE,
     rank                    INTEGER NOT NULL
@@ -92,8 +94,21 @@ concern AS (
 top_exporters AS (
     SELECT coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'alternatives_world_exporters'), 20) AS n
 ),
+-- The coverage rule of dependency_trends: under partial coverage the
+-- partners not pulled are unknown, and so is the HHI.
+min_coverage AS (
+    SELECT coalesce((SELECT CASE WHEN TRY_CAST(value AS DOUBLE) IS NULL
+                                 THEN error('settings: min_coverage = ''' || value || ''' is not a number')
+                                 ELSE CAST(value AS DOUBLE) END
+                     FROM settings WHERE name = 'min_coverage'), 0.8) AS v
+),
+-- World, "Other countries", the groups of a USGS table: never suppliers.
+areas AS (
+    SELECT iso3 FROM countries WHERE is_area
+),
 shares AS MATERIALIZED (
-    SELECT source, reporter_iso3, commodity, hs_code, year, partner_iso3, value_usd, share, total_value_usd
+    SELECT source, reporter_iso3, commodity, hs_code, year, partner_iso3, value_usd, share, total_value_usd,
+           coverage_ratio, coverage_basis
     FROM import_shares
     -- Areas and groups are no suppliers, and a World total alone has no partner.
     WHERE freq = 'A' AND commodity IS NOT NULL AND NOT coalesce(is_area, false) AND NOT coalesce(no_partner_rows, false)
@@ -103,7 +118,9 @@ keys AS MATERIALIZED (
     SELECT s.source, s.reporter_iso3, s.commodity, s.hs_code, s.year, c.iso3 AS concern_iso3,
            any_value(s.total_value_usd) AS total_value_usd,
            coalesce(sum(s.share) FILTER (WHERE s.partner_iso3 = c.iso3), 0) AS concern_share,
-           sum(power(s.share * 100, 2)) AS hhi
+           CASE WHEN any_value(s.coverage_basis) = 'partner_sum'
+                  OR any_value(s.coverage_ratio) >= (SELECT v FROM min_coverage)
+                THEN sum(power(s.share * 100, 2)) END AS hhi
     FROM shares s, concern c
     WHERE s.year IN (SELECT year FROM alternatives_years)
     GROUP BY ALL
@@ -159,36 +176,47 @@ world_exports_by AS (
     FROM world_exports
     GROUP BY ALL
 ),
+-- Areas count in the world's exports, never in the exporters' ranks.
 world_best AS MATERIALIZED (
     SELECT w.*, w.value_usd / nullif(sum(w.value_usd) OVER (PARTITION BY w.source, w.year, w.commodity, w.hs_code), 0) AS share,
-           row_number() OVER (PARTITION BY w.source, w.year, w.commodity, w.hs_code ORDER BY w.value_usd DESC NULLS LAST, w.exporter_iso3) AS export_rank
+           w.exporter_iso3 IN (SELECT iso3 FROM areas) AS is_area,
+           row_number() OVER (PARTITION BY w.source, w.year, w.commodity, w.hs_code, w.exporter_iso3 IN (SELECT iso3 FROM areas)
+                              ORDER BY w.value_usd DESC NULLS LAST, w.exporter_iso3) AS export_rank
     FROM world_exports_by w
     QUALIFY dense_rank() OVER (PARTITION BY year, commodity, hs_code ORDER BY reporters DESC, source) = 1
 ),
 -- USGS world tables: per group, the USGS commodity with the most
 -- producing countries (gallium for gallium and germanium); production by
--- stage; the latest year up to the trade year.
-usgs AS MATERIALIZED (
-    SELECT cu.commodity, m.commodity AS usgs_commodity, m.year, m.country_iso3,
+-- stage; the latest year up to the trade year. A year's production, and
+-- its reserves, come from one edition, the newest that covers them: a
+-- country a later edition folded into "Other countries" keeps no older
+-- figure beside it.
+usgs_editions AS (
+    SELECT cu.commodity, m.commodity AS usgs_commodity, m.edition, m.year, m.country_iso3, m.value, m.unit,
            CASE WHEN m.measure = 'mine_production' THEN 'mine'
                 WHEN m.measure IN ('refinery_production', 'smelter_production', 'unspecified_production', 'plant_production') THEN 'refinery'
-                WHEN m.measure = 'reserves' THEN 'reserves' END AS what,
-           max(m.value) AS value, any_value(m.unit) AS unit
-    FROM mineral_statistics_latest m
+                WHEN m.measure = 'reserves' THEN 'reserves' END AS what
+    FROM mineral_statistics m
     JOIN commodity_usgs cu ON cu.usgs_commodity = m.commodity
     WHERE m.measure IN ('mine_production', 'refinery_production', 'smelter_production', 'unspecified_production',
                         'plant_production', 'reserves')
+    QUALIFY m.edition = max(m.edition) OVER (PARTITION BY m.commodity, m.year, m.measure = 'reserves')
+),
+usgs AS MATERIALIZED (
+    SELECT commodity, usgs_commodity, year, country_iso3, what, max(value) AS value, any_value(unit) AS unit,
+           country_iso3 IN (SELECT iso3 FROM areas) AS is_area
+    FROM usgs_editions
     GROUP BY ALL
 ),
 usgs_pick AS (
     SELECT commodity, usgs_commodity
     FROM usgs
-    WHERE what IN ('mine', 'refinery') AND value > 0 AND country_iso3 <> 'WLD'
+    WHERE what IN ('mine', 'refinery') AND value > 0 AND NOT is_area
     GROUP BY commodity, usgs_commodity
     QUALIFY row_number() OVER (PARTITION BY commodity ORDER BY count(DISTINCT country_iso3) DESC, usgs_commodity) = 1
 ),
 production AS (
-    SELECT u.commodity, u.usgs_commodity, u.year, u.country_iso3,
+    SELECT u.commodity, u.usgs_commodity, u.year, u.country_iso3, u.is_area,
            max(u.value) FILTER (WHERE u.what = 'mine') AS mine_production,
            max(u.value) FILTER (WHERE u.what = 'refinery') AS refinery_production,
            coalesce(any_value(u.unit) FILTER (WHERE u.what = 'mine'), any_value(u.unit) FILTER (WHERE u.what = 'refinery')) AS production_unit,
@@ -198,14 +226,16 @@ production AS (
     JOIN usgs_pick p USING (commodity, usgs_commodity)
     GROUP BY ALL
 ),
--- The table's stage: mine where the table has mine production, else refinery.
+-- The table's stage: mine where the table has mine production, else
+-- refinery. Ranked among countries only: "Other countries" and groups
+-- are areas.
 ranked AS MATERIALIZED (
     SELECT p.*, coalesce(p.mine_production, p.refinery_production) AS produced,
            coalesce(p.mine_production, p.refinery_production)
                / nullif(max(coalesce(p.mine_production, p.refinery_production)) FILTER (WHERE p.country_iso3 = 'WLD')
                         OVER (PARTITION BY p.commodity, p.year), 0) AS production_share,
-           CASE WHEN p.country_iso3 <> 'WLD' AND coalesce(p.mine_production, p.refinery_production) > 0
-                THEN CAST(rank() OVER (PARTITION BY p.commodity, p.year, p.country_iso3 = 'WLD',
+           CASE WHEN NOT p.is_area AND coalesce(p.mine_production, p.refinery_production) > 0
+                THEN CAST(rank() OVER (PARTITION BY p.commodity, p.year, p.is_area,
                                                     coalesce(p.mine_production, p.refinery_production) > 0
                                        ORDER BY coalesce(p.mine_production, p.refinery_production) DESC) AS INTEGER) END AS production_rank
     FROM production p
@@ -242,13 +272,13 @@ candidates AS (
     UNION
     SELECT k.source, k.reporter_iso3, k.commodity, k.hs_code, k.year, w.exporter_iso3
     FROM keys k JOIN world_best w ON w.year = k.year AND w.commodity = k.commodity AND w.hs_code IS NOT DISTINCT FROM k.hs_code
-    WHERE w.export_rank <= (SELECT n FROM top_exporters)
+    WHERE w.export_rank <= (SELECT n FROM top_exporters) AND NOT w.is_area
     UNION
     SELECT k.source, k.reporter_iso3, k.commodity, k.hs_code, k.year, r.country_iso3
     FROM keys k
     JOIN key_prod_year y ON y.commodity = k.commodity AND y.year = k.year
     JOIN ranked r ON r.commodity = k.commodity AND r.year = y.production_year
-    WHERE r.produced > 0
+    WHERE r.produced > 0 AND NOT r.is_area
 ),
 rows AS MATERIALIZED (
     SELECT k.*, c.supplier_iso3,
@@ -265,7 +295,7 @@ rows AS MATERIALIZED (
         AND old_s.year = k.year - 3 AND old_s.partner_iso3 = c.supplier_iso3
     LEFT JOIN old_totals old_k ON old_k.source = k.source AND old_k.reporter_iso3 = k.reporter_iso3
         AND old_k.commodity = k.commodity AND old_k.hs_code IS NOT DISTINCT FROM k.hs_code AND old_k.year = k.year - 3
-    WHERE c.supplier_iso3 NOT IN (k.concern_iso3, k.reporter_iso3, 'WLD')
+    WHERE c.supplier_iso3 NOT IN (k.concern_iso3, k.reporter_iso3) AND c.supplier_iso3 NOT IN (SELECT iso3 FROM areas)
 ),
 -- The measures covering each key's code (or group): a small join, so the
 -- join with the rows is on equalities.
