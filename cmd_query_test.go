@@ -159,6 +159,10 @@ func TestQueryOutputRefusesTheWarehouseAndExistingFiles(t *testing.T) {
 	if err := os.Symlink(wh, link); err != nil {
 		t.Fatal(err)
 	}
+	fileLink := filepath.Join(t.TempDir(), "out.csv")
+	if err := os.Symlink(db, fileLink); err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	existing := filepath.Join(dir, "old.csv")
 	if err := os.WriteFile(existing, []byte("old\n"), 0o644); err != nil {
@@ -175,6 +179,7 @@ func TestQueryOutputRefusesTheWarehouseAndExistingFiles(t *testing.T) {
 		{[]string{"--output", filepath.Join(wh, "new.csv")}, "inside the warehouse folder"},
 		{[]string{"--output", filepath.Join(wh, "..", filepath.Base(wh), "new.csv")}, "inside the warehouse folder"},
 		{[]string{"--output", filepath.Join(link, "new.csv")}, "inside the warehouse folder"},
+		{[]string{"--output", fileLink, "--force"}, "inside the warehouse folder"},
 		{[]string{"--output", existing}, "exists: give --force"},
 		{[]string{"--output", dir, "--format", "csv"}, "is a folder"},
 	} {
