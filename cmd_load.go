@@ -108,8 +108,9 @@ Source kinds (--source):
 	cmd.Flags().BoolVar(&noMarts, "no-marts", false, "leave the marts of the loaded periods for later: the next load, run or\n"+
 		"tradewh marts rebuilds them (bulk loads of several files rebuild once)")
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "a setting of the source kind as KEY=VALUE, as in a job config (repeatable;\n"+
-		"a list is comma-separated or YAML): --set 'hs_codes=*' loads every product of a BACI file\n"+
-		"(tradewh jobs lists each kind's settings)")
+		"true/false and numbers as in YAML, a list comma-separated or YAML): --set 'hs_codes=*'\n"+
+		"loads every product of a BACI file, --set strict=true makes a usgs-mcs load all or nothing\n"+
+		"(tradewh validate --help lists each kind's settings)")
 	return cmd
 }
 
@@ -173,6 +174,15 @@ func sourceSettings(k etl.Kind, sets []string) (map[string]any, error) {
 				return nil, usagef("--set %s: %v", key, err)
 			}
 			cfg[key] = v
+		case field != nil && (field.Type == etl.TypeBool || field.Type == etl.TypeInt || field.Type == etl.TypeFloat):
+			// Typed as YAML types it in a job config; text that is no
+			// scalar of the kind is left for the spec to name.
+			var v any
+			if err := yaml.Unmarshal([]byte(val), &v); err == nil && v != nil {
+				cfg[key] = v
+			} else {
+				cfg[key] = val
+			}
 		case field != nil && field.Type == etl.TypeStrings:
 			var items []any
 			for _, s := range strings.Split(val, ",") {

@@ -24,17 +24,24 @@ func (g *globals) openReader(ctx context.Context) (*warehouse.Warehouse, error) 
 // openReaderWithin opens the warehouse read-only, waiting up to wait while
 // a writer holds it.
 func (g *globals) openReaderWithin(ctx context.Context, wait time.Duration) (*warehouse.Warehouse, error) {
+	return g.openRead(ctx, wait, false)
+}
+
+// openRead opens the warehouse read-only; sealed, the SQL run on it
+// touches no file outside the database (see warehouse.Options.Sealed).
+func (g *globals) openRead(ctx context.Context, wait time.Duration, sealed bool) (*warehouse.Warehouse, error) {
 	if _, err := os.Stat(filepath.Join(g.warehouse, warehouse.FileName)); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("no warehouse at %s: build the demo one with %s", g.warehouse, g.commandLine("run"))
 	}
-	return warehouse.Open(ctx, warehouse.Options{Dir: g.warehouse, ReadOnly: true, Logger: g.logger, OpenTimeout: wait})
+	return warehouse.Open(ctx, warehouse.Options{Dir: g.warehouse, ReadOnly: true, Sealed: sealed, Logger: g.logger, OpenTimeout: wait})
 }
 
 func newQueryCmd(g *globals) *cobra.Command {
 	var format, output string
+	var force bool
 	var wait time.Duration
 	cmd := &cobra.Command{
-		Use:   "query [--format table|csv|json|jsonl] [--output FILE] SQL",
+		Use:   "query [--format table|csv|json|jsonl] [--output FILE [--force]] SQL",
 		Short: "Run SQL against the warehouse (read-only)",
 		Long: `Run SQL against the warehouse, opened read-only, and print each result. SQL may be a
 script of several statements separated by semicolons, or - to read it from standard input: every
@@ -42,10 +49,20 @@ statement is checked before the first runs, and each result is printed in turn. 
 not held, and numbers are printed exactly: the shortest text that reads back as the same value, no
 exponent for ordinary magnitudes, decimals and HUGEINTs digit for digit.
 
+A query reads the warehouse's tables and views and nothing else: DuckDB's external access is off
+and its configuration locked, so statements that touch files fail with "file system operations
+are disabled by configuration" (COPY … TO and COPY … FROM, EXPORT DATABASE, ATTACH, read_csv,
+read_parquet, read_json, read_text, glob and the like, INSTALL and LOAD), and SET and RESET of
+DuckDB's settings fail with "the configuration has been locked". The database is read-only too,
+so CREATE, INSERT, UPDATE and DELETE fail. DuckDB spills a large query to a private temporary
+folder, removed when query ends. The Parquet exports are for DuckDB itself and BI tools (README,
+"Parquet for BI tools").
+
 --output FILE writes the results to FILE instead, whole or not at all (a failed query leaves no
 file and an existing one untouched); its format follows the extension (.csv, .jsonl or .ndjson,
-.json, .parquet, .txt for a table) unless --format says otherwise. Parquet is written by DuckDB and
-holds one statement's result.
+.json, .parquet, .txt for a table) unless --format says otherwise. Parquet holds one statement's
+result. FILE may not be inside the warehouse folder, and an existing FILE is replaced only with
+--force.
 
 While a load or run writes the warehouse, DuckDB lets no reader in: query then says who holds it
 and since when, and how to read the Parquet exports meanwhile; --wait waits for the writer instead.
@@ -62,6 +79,11 @@ commodity_codes, settings.`,
   tradewh query "SELECT count(*) FROM trade_flows; SELECT count(*) FROM rejected_rows"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if output != "" {
+				if err := g.checkOutput(output, force); err != nil {
+					return err
+				}
+			}
 			if !cmd.Flags().Changed("format") && output != "" {
 				if format = sqlout.FormatOf(output); format == "" {
 					return usagef("--output %s: name a .csv, .jsonl, .json, .parquet or .txt file, or give --format", output)
@@ -90,7 +112,7 @@ commodity_codes, settings.`,
 			if cmd.Flags().Changed("wait") {
 				within = wait
 			}
-			wh, err := g.openReaderWithin(ctx, within)
+			wh, err := g.openRead(ctx, within, true)
 			if errors.Is(err, etl.ErrLocked) && !cmd.Flags().Changed("wait") {
 				var flags []string
 				if cmd.Flags().Changed("format") {
@@ -99,6 +121,9 @@ commodity_codes, settings.`,
 				if output != "" {
 					flags = append(flags, "--output", output)
 				}
+				if force {
+					flags = append(flags, "--force")
+				}
 				return g.busyError(args[0], flags)
 			}
 			if err != nil {
@@ -106,17 +131,62 @@ commodity_codes, settings.`,
 			}
 			defer wh.Close()
 			if output != "" {
-				return sqlout.RunToFile(ctx, wh.DB(), stmts, output, format)
+				return sqlout.RunToFile(ctx, wh.DB(), stmts, output, format, wh.TempDir())
 			}
 			return sqlout.Run(ctx, wh.DB(), stmts, g.stdout, format)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv, json, jsonl (JSON lines), or parquet with --output")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the results to FILE (format from its extension unless --format is given)")
+	cmd.Flags().BoolVar(&force, "force", false, "let --output replace a file that exists")
 	cmd.Flags().DurationVar(&wait, "wait", 0, "while a writer holds the warehouse, wait for it: --wait alone waits until it is free,\n"+
 		"--wait=10m at most that long (without --wait, query says who holds it and stops)")
 	cmd.Flags().Lookup("wait").NoOptDefVal = foreverText
 	return cmd
+}
+
+// checkOutput refuses an --output inside the warehouse folder, where a
+// result could replace the database or an export, and without force one
+// that exists.
+func (g *globals) checkOutput(output string, force bool) error {
+	dir, err := realPath(g.warehouse)
+	if err != nil {
+		return err
+	}
+	path, err := realPath(output)
+	if err != nil {
+		return err
+	}
+	if rel, err := filepath.Rel(dir, path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return usagef("--output %s is inside the warehouse folder %s: write the results elsewhere", output, g.warehouse)
+	}
+	switch fi, err := os.Stat(output); {
+	case err != nil:
+	case fi.IsDir():
+		return usagef("--output %s is a folder: name a file", output)
+	case !force:
+		return usagef("--output %s exists: give --force to replace it", output)
+	}
+	return nil
+}
+
+// realPath is p made absolute with the symbolic links of its longest
+// existing prefix resolved.
+func realPath(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	var rest []string
+	for cur := abs; ; cur = filepath.Dir(cur) {
+		if r, err := filepath.EvalSymlinks(cur); err == nil {
+			return filepath.Join(append([]string{r}, rest...)...), nil
+		}
+		if filepath.Dir(cur) == cur {
+			return abs, nil
+		}
+		rest = append([]string{filepath.Base(cur)}, rest...)
+	}
 }
 
 func contains(l []string, s string) bool {

@@ -69,9 +69,10 @@ func WriteFile(path string, fill func(tmp string, w io.Writer) error) (err error
 }
 
 // RunToFile runs a script into path in format, whole or not at all. A
-// Parquet file is written by DuckDB (COPY … TO … (FORMAT parquet)) and
-// takes exactly one statement.
-func RunToFile(ctx context.Context, db *sql.DB, stmts []string, path, format string) error {
+// Parquet file takes exactly one statement and is written by DuckDB (COPY
+// … TO … (FORMAT parquet)) into scratch, a folder the connection may write
+// when nothing else (a sealed warehouse's spill folder), then copied.
+func RunToFile(ctx context.Context, db *sql.DB, stmts []string, path, format, scratch string) error {
 	if format != Parquet {
 		return WriteFile(path, func(_ string, w io.Writer) error {
 			return Run(ctx, db, stmts, w, format)
@@ -80,11 +81,24 @@ func RunToFile(ctx context.Context, db *sql.DB, stmts []string, path, format str
 	if len(stmts) != 1 {
 		return fmt.Errorf("a Parquet file holds one result: give one statement, got %d", len(stmts))
 	}
-	return WriteFile(path, func(tmp string, _ io.Writer) error {
-		q := fmt.Sprintf("COPY (%s) TO '%s' (FORMAT parquet, COMPRESSION zstd)", stmts[0], strings.ReplaceAll(tmp, "'", "''"))
+	return WriteFile(path, func(_ string, w io.Writer) error {
+		f, err := os.CreateTemp(scratch, "query-*.parquet")
+		if err != nil {
+			return err
+		}
+		name := f.Name()
+		f.Close()
+		defer os.Remove(name)
+		q := fmt.Sprintf("COPY (%s) TO '%s' (FORMAT parquet, COMPRESSION zstd)", stmts[0], strings.ReplaceAll(name, "'", "''"))
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			return errors.Join(errors.New("writing Parquet"), err)
 		}
-		return nil
+		f, err = os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = io.Copy(w, f)
+		return err
 	})
 }

@@ -152,7 +152,7 @@ func TestRunToFileWholeOrNothing(t *testing.T) {
 	dir := t.TempDir()
 
 	pq := filepath.Join(dir, "out.parquet")
-	if err := RunToFile(ctx, db, Split("SELECT range AS i, (12345678901.5 + range)::DOUBLE AS v FROM range(5000)"), pq, FormatOf(pq)); err != nil {
+	if err := RunToFile(ctx, db, Split("SELECT range AS i, (12345678901.5 + range)::DOUBLE AS v FROM range(5000)"), pq, FormatOf(pq), t.TempDir()); err != nil {
 		t.Fatal(err)
 	}
 	var n int
@@ -160,7 +160,7 @@ func TestRunToFileWholeOrNothing(t *testing.T) {
 	if err := db.QueryRow(`SELECT count(*), max(v) FROM read_parquet('`+pq+`')`).Scan(&n, &v); err != nil || n != 5000 || v != 12345678901.5+4999 {
 		t.Fatalf("parquet read back: %d rows, max %v, %v", n, v, err)
 	}
-	if err := RunToFile(ctx, db, Split("SELECT 1; SELECT 2"), pq, Parquet); err == nil {
+	if err := RunToFile(ctx, db, Split("SELECT 1; SELECT 2"), pq, Parquet, ""); err == nil {
 		t.Error("two statements into one Parquet file: want an error")
 	}
 
@@ -169,14 +169,14 @@ func TestRunToFileWholeOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The error comes from the second statement, at run time after rows of the first were written.
-	err := RunToFile(ctx, db, Split("SELECT range FROM range(3); SELECT CAST('x' || range AS INTEGER) FROM range(3)"), csvPath, CSV)
+	err := RunToFile(ctx, db, Split("SELECT range FROM range(3); SELECT CAST('x' || range AS INTEGER) FROM range(3)"), csvPath, CSV, "")
 	if err == nil {
 		t.Fatal("want a conversion error")
 	}
 	if b, _ := os.ReadFile(csvPath); string(b) != "old\n" {
 		t.Errorf("a failed query changed the output file: %q", b)
 	}
-	if err := RunToFile(ctx, db, Split("SELECT 12345678901.5::DOUBLE AS v"), csvPath, CSV); err != nil {
+	if err := RunToFile(ctx, db, Split("SELECT 12345678901.5::DOUBLE AS v"), csvPath, CSV, ""); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(csvPath); string(b) != "v\n12345678901.5\n" {

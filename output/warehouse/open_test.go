@@ -105,6 +105,43 @@ func TestOpenReadOnly(t *testing.T) {
 	}
 }
 
+// A sealed reader reads the tables but no file outside them; its spill
+// folder, the one it may write, is its own and goes with Close.
+func TestOpenSealed(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	w := openTest(t, dir)
+	mustLoad(t, w, &testSource{flows: []etl.TradeFlow{flow(year(2023), "811292", 100, 1)}})
+	w.Close()
+	if _, err := Open(ctx, Options{Dir: dir, Sealed: true}); err == nil {
+		t.Fatal("a writable sealed open succeeded")
+	}
+
+	ro, err := Open(ctx, Options{Dir: dir, ReadOnly: true, Sealed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if got := queryInt(t, ro, "SELECT count(*) FROM trade_flows"); got != 1 {
+		t.Errorf("sealed reader sees %d trade flows, want 1", got)
+	}
+	outside := filepath.Join(t.TempDir(), "x.csv")
+	if _, err := ro.DB().Exec("COPY (SELECT 1) TO '" + outside + "'"); err == nil || !strings.Contains(err.Error(), "disabled by configuration") {
+		t.Errorf("COPY TO a file outside: %v", err)
+	}
+	spill := ro.TempDir()
+	if rel, err := filepath.Rel(dir, spill); err != nil || !strings.HasPrefix(rel, "..") {
+		t.Errorf("spill folder %s is inside the warehouse folder %s", spill, dir)
+	}
+	if _, err := ro.DB().Exec("COPY (SELECT 1) TO '" + filepath.Join(spill, "x.csv") + "'"); err != nil {
+		t.Errorf("COPY TO the spill folder: %v", err)
+	}
+	ro.Close()
+	if _, err := os.Stat(spill); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Close left the spill folder %s: %v", spill, err)
+	}
+}
+
 // TestHoldLock is the helper process of TestOpenWaitsForLock: it holds the
 // warehouse open until its standard input closes.
 func TestHoldLock(t *testing.T) {

@@ -48,6 +48,13 @@ type Options struct {
 	// Now is the clock that stamps runs, row versions, migrations and job
 	// state; nil is the wall clock.
 	Now func() time.Time
+	// Sealed (with ReadOnly) keeps the SQL run on the connection inside the
+	// database: DuckDB's external access is off, so no statement reads or
+	// writes a file (COPY … TO, EXPORT DATABASE, ATTACH, read_csv, glob,
+	// INSTALL all fail), and the configuration is locked so no SET turns it
+	// back on. DuckDB always lets its spill folder be written, so a sealed
+	// warehouse spills to a private folder removed by Close, not TempDir.
+	Sealed bool
 }
 
 // DefaultMemoryLimit is DuckDB's buffer pool during a load. Batches stream
@@ -78,6 +85,8 @@ type Warehouse struct {
 
 	memLimit, martMemLimit string
 	clock                  func() time.Time
+	tempDir                string
+	privateTemp            string // a sealed warehouse's spill folder, removed by Close
 }
 
 // now is the warehouse clock's time in UTC.
@@ -121,7 +130,16 @@ func Open(ctx context.Context, o Options) (*Warehouse, error) {
 	if o.MemoryLimit == "" {
 		o.MemoryLimit = DefaultMemoryLimit
 	}
-	if o.TempDir == "" {
+	var privateTemp string
+	switch {
+	case o.Sealed && !o.ReadOnly:
+		return nil, errors.New("warehouse: only a read-only open can be sealed")
+	case o.Sealed:
+		if privateTemp, err = os.MkdirTemp("", "tradewh-query-"); err != nil {
+			return nil, fmt.Errorf("warehouse: spill folder: %w", err)
+		}
+		o.TempDir = privateTemp
+	case o.TempDir == "":
 		o.TempDir = filepath.Join(dir, TempDirName)
 	}
 	cfg.Set("temp_directory", o.TempDir)
@@ -133,15 +151,37 @@ func Open(ctx context.Context, o Options) (*Warehouse, error) {
 	}
 	connector, err := connect(ctx, path+"?"+cfg.Encode(), o.OpenTimeout, o.Logger)
 	if err != nil {
+		removeTemp(privateTemp)
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	w := &Warehouse{db: sql.OpenDB(connector), dir: dir, readOnly: o.ReadOnly, log: o.Logger,
-		memLimit: o.MemoryLimit, martMemLimit: o.MartMemoryLimit, clock: o.Now}
-	if err := w.init(ctx); err != nil {
-		w.db.Close()
+		memLimit: o.MemoryLimit, martMemLimit: o.MartMemoryLimit, clock: o.Now, tempDir: o.TempDir, privateTemp: privateTemp}
+	if err := w.init(ctx); err == nil && o.Sealed {
+		err = w.seal(ctx)
+	}
+	if err != nil {
+		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return w, nil
+}
+
+// seal turns DuckDB's external access off and locks the configuration.
+// Both settings are global: every connection of the pool is sealed.
+func (w *Warehouse) seal(ctx context.Context) error {
+	for _, q := range []string{"SET enable_external_access = false", "SET lock_configuration = true"} {
+		if _, err := w.db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("sealing the connection: %w", err)
+		}
+	}
+	return nil
+}
+
+// removeTemp removes a private spill folder ("" is none).
+func removeTemp(dir string) {
+	if dir != "" {
+		os.RemoveAll(dir)
+	}
 }
 
 // connect opens the database, retrying while another process holds its lock.
@@ -208,11 +248,19 @@ func (w *Warehouse) init(ctx context.Context) error {
 // DB is the underlying database, for queries.
 func (w *Warehouse) DB() *sql.DB { return w.db }
 
+// TempDir is DuckDB's spill folder, the one folder a sealed connection
+// may write (query writes its Parquet files there first).
+func (w *Warehouse) TempDir() string { return w.tempDir }
+
 // Dir is the warehouse folder (absolute).
 func (w *Warehouse) Dir() string { return w.dir }
 
 // Close closes the database and releases the file lock.
-func (w *Warehouse) Close() error { return w.db.Close() }
+func (w *Warehouse) Close() error {
+	err := w.db.Close()
+	removeTemp(w.privateTemp)
+	return err
+}
 
 // setMemoryLimit sets DuckDB's (global) buffer limit.
 func (w *Warehouse) setMemoryLimit(ctx context.Context, limit string) error {
