@@ -268,6 +268,9 @@ func (b *builder) group(g *Group) error {
 		if s.Missing != "" && s.Headline == "" {
 			s.Headline = s.Missing
 		}
+		for _, c := range s.Charts {
+			c.layoutMarkers()
+		}
 		g.Sections = append(g.Sections, s)
 	}
 	g.Headline = gc.headline(b)
@@ -439,8 +442,7 @@ func (b *builder) dependency(gc *groupCtx) (*Section, error) {
 	for y := math.Ceil(xlo); y <= xhi; y += step {
 		xt = append(xt, y)
 	}
-	sx, _ := c.lineChart(ss, xlo, xhi, 0, math.Max(ymax, 10), xt,
-		func(v float64) string { return strconv.Itoa(int(v)) }, func(v float64) string { return fmt.Sprintf("%.0f", v) })
+	sx, _ := c.lineChart(ss, xlo, xhi, 0, math.Max(ymax, 10), xt, func(v float64) string { return strconv.Itoa(int(v)) })
 	c.markMeasures(gc.measures, sx, xlo)
 	s.Charts = append(s.Charts, c)
 
@@ -458,8 +460,7 @@ func (b *builder) dependency(gc *groupCtx) (*Section, error) {
 		}
 	}
 	if len(hs.pts) > 0 {
-		_, hy := h.lineChart([]series{hs}, xlo, xhi, 0, hmax, xt,
-			func(v float64) string { return strconv.Itoa(int(v)) }, func(v float64) string { return thousands(v) })
+		_, hy := h.lineChart([]series{hs}, xlo, xhi, 0, hmax, xt, func(v float64) string { return strconv.Itoa(int(v)) })
 		h.Refs = append(h.Refs, Ref{Y: hy.at(b.moderate), Label: "moderately concentrated ≥ " + thousands(b.moderate)},
 			Ref{Y: hy.at(b.high), Label: "highly concentrated ≥ " + thousands(b.high)})
 		h.markMeasures(gc.measures, sx, xlo)
@@ -627,14 +628,19 @@ func (c *Chart) attrs(b *builder, gc *groupCtx, table string) {
 	c.From = chartSource{Table: table, Reporter: b.o.Reporter, Commodity: gc.Slug, Source: gc.source}
 }
 
+// markMeasures draws each measure as a vertical line numbered in date
+// order; the key under the chart says what each number stands for (words
+// at the lines would run into each other where measures are close).
 func (c *Chart) markMeasures(ms []measure, sx scale, xlo float64) {
 	for _, m := range ms {
 		x := decimalYear(m.eff)
 		if x < xlo {
 			continue
 		}
-		c.Markers = append(c.Markers, Marker{X: sx.at(x), Label: strings.ReplaceAll(m.typ, "_", " "), Date: m.effective, Measure: m.id,
+		n := len(c.Markers) + 1
+		c.Markers = append(c.Markers, Marker{X: sx.at(x), Label: strconv.Itoa(n), Date: m.effective, Measure: m.id,
 			Title: fmt.Sprintf("%s — effective %s", m.title, m.effective)})
+		c.Key = append(c.Key, KeyItem{Num: n, Text: fmt.Sprintf("%s, effective %s: %s", strings.ReplaceAll(m.typ, "_", " "), m.effective, m.title)})
 	}
 }
 
@@ -709,19 +715,16 @@ func (b *builder) partners(gc *groupCtx) (*Section, error) {
 		ps = ps[:5]
 	}
 	top := map[string]bool{}
-	colors := map[string]string{}
+	var legend []LegendItem
 	c := newChart(s.idFor(gc, "partners"), "partner_shares", fmt.Sprintf("Partners' shares of %s imports of %s", b.r.ReporterName, strings.ToLower(gc.Name)),
 		"year", "share of imports, %")
 	c.attrs(b, gc, "import_shares")
 	for i, p := range ps {
 		top[p] = true
-		colors[p] = palette[i]
-		c.Legend = append(c.Legend, LegendItem{Label: b.name(p), Color: colors[p]})
+		legend = append(legend, LegendItem{Series: p, Label: b.name(p), Color: palette[i]})
 	}
-	colors["others"] = "#b8c2cc"
-	colors["unallocated"] = "#ffffff"
-	c.Legend = append(c.Legend, LegendItem{Label: "others", Color: colors["others"]},
-		LegendItem{Label: "not allocated to a partner (partial detail)", Color: colors["unallocated"], Hatch: true})
+	legend = append(legend, LegendItem{Series: "others", Label: "others", Color: "#b8c2cc"},
+		LegendItem{Series: "unallocated", Label: "not allocated to a partner (partial detail)", Color: "#ffffff", Hatch: true})
 	head := []string{"year"}
 	for _, p := range ps {
 		head = append(head, b.name(p))
@@ -780,7 +783,7 @@ func (b *builder) partners(gc *groupCtx) (*Section, error) {
 		tab.Rows = append(tab.Rows, row)
 		stacks = append(stacks, st)
 	}
-	c.stackedBars(stacks, colors)
+	c.stackedBars(stacks, legend)
 	s.Charts = append(s.Charts, c)
 	s.Tables = append(s.Tables, tab)
 	last := years[len(years)-1]
@@ -873,7 +876,12 @@ func (b *builder) nir(gc *groupCtx) (*Section, error) {
 	for y := math.Ceil(xlo); y <= xhi; y++ {
 		xt = append(xt, y)
 	}
-	c.lineChart(ss, xlo, xhi, 0, 100, xt, func(v float64) string { return strconv.Itoa(int(v)) }, func(v float64) string { return fmt.Sprintf("%.0f", v) })
+	c.lineChart(ss, xlo, xhi, 0, 100, xt, func(v float64) string { return strconv.Itoa(int(v)) })
+	for _, sr := range ss {
+		if len(sr.pts) == 0 {
+			c.Notes = append(c.Notes, fmt.Sprintf("Not drawn: %s, no figure to plot (see the table).", sr.label))
+		}
+	}
 	s.Charts = append(s.Charts, c)
 	s.Tables = append(s.Tables, tab)
 	s.Notes = append(s.Notes, "Qualifiers as USGS prints them: '>95' is plotted at 95; 'E' marks a net exporter.")

@@ -112,8 +112,7 @@ func (b *builder) events(gc *groupCtx) (*Section, error) {
 		for v := tlo; v <= thi; v += step {
 			xt = append(xt, v)
 		}
-		sx, sy := c.lineChart(ss, tlo-0.5, thi+0.5, 0, ymax, xt, func(v float64) string { return fmt.Sprintf("%+d", int(v)) },
-			func(v float64) string { return fmt.Sprintf("%.0f", v) })
+		sx, sy := c.lineChart(ss, tlo-0.5, thi+0.5, 0, ymax, xt, func(v float64) string { return fmt.Sprintf("%+d", int(v)) })
 		c.Refs = append(c.Refs, Ref{Y: sy.at(100), Label: "baseline 100"})
 		c.Markers = append(c.Markers, Marker{X: sx.at(0), Label: "effective", Date: m.effective, Measure: m.id, Title: m.title + " — effective " + m.effective})
 		s.Charts = append(s.Charts, c)
@@ -249,8 +248,7 @@ func (b *builder) alternatives(gc *groupCtx) (*Section, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	c.groupedBars(groups, []string{"share", "world_export_share"}, []string{"share of imports", "share of world exports"},
-		func(v float64) string { return fmt.Sprintf("%.0f", v) })
+	c.groupedBars(groups, []string{"share", "world_export_share"}, []string{"share of imports", "share of world exports"})
 	s.Charts = append(s.Charts, c)
 	s.Tables = append(s.Tables, tab)
 	return s, nil
@@ -331,7 +329,7 @@ func (b *builder) diversion(gc *groupCtx) (*Section, error) {
 		}
 		heads = append(heads, fmt.Sprintf("%s: %s first of %d candidates", shortTitle(m), b.name(groups[0].period), len(groups)))
 		c.groupedBars(groups, []string{"change_to_third", "change_third_to_target"},
-			[]string{"imposing country's exports to it", "its exports to the target"}, func(v float64) string { return fmt.Sprintf("%.0f", v) })
+			[]string{"imposing country's exports to it", "its exports to the target"})
 		s.Charts = append(s.Charts, c)
 		s.Tables = append(s.Tables, tab)
 	}
