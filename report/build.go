@@ -819,14 +819,9 @@ func (b *builder) nir(gc *groupCtx) (*Section, error) {
 		return nil, fmt.Errorf("mineral_statistics_latest: %w", err)
 	}
 	defer rows.Close()
-	type nr struct {
-		comm, prod, qual, ed string
-		year                 int
-		v                    sql.NullFloat64
-	}
-	var all []nr
+	var all []nir
 	for rows.Next() {
-		var n nr
+		var n nir
 		if err := rows.Scan(&n.comm, &n.prod, &n.year, &n.v, &n.qual, &n.ed); err != nil {
 			return nil, err
 		}
@@ -870,8 +865,8 @@ func (b *builder) nir(gc *groupCtx) (*Section, error) {
 			trade = pctOrNA(v)
 		}
 		tab.Rows = append(tab.Rows, []string{key, strconv.Itoa(n.year), label, n.ed, trade})
-		s.Headline = fmt.Sprintf("%s %s in %d", key, label, n.year)
 	}
+	s.Headline = nirHeadline(all)
 	var xt []float64
 	for y := math.Ceil(xlo); y <= xhi; y++ {
 		xt = append(xt, y)
@@ -886,6 +881,77 @@ func (b *builder) nir(gc *groupCtx) (*Section, error) {
 	s.Tables = append(s.Tables, tab)
 	s.Notes = append(s.Notes, "Qualifiers as USGS prints them: '>95' is plotted at 95; 'E' marks a net exporter.")
 	return s, nil
+}
+
+// nir is one USGS net import reliance figure.
+type nir struct {
+	comm, prod, qual, ed string
+	year                 int
+	v                    sql.NullFloat64
+}
+
+// reliance orders figures by how import-reliant they say the country is:
+// '>95' above 95, '<1' below 1, a net exporter below every figure; false
+// for a figure USGS withholds or does not give.
+func (n nir) reliance() (float64, bool) {
+	switch {
+	case n.qual == "E":
+		return math.Inf(-1), true
+	case !n.v.Valid:
+		return 0, false
+	case n.qual == ">":
+		return n.v.Float64 + 0.5, true
+	case n.qual == "<":
+		return n.v.Float64 - 0.5, true
+	}
+	return n.v.Float64, true
+}
+
+func (n nir) name() string {
+	s := strings.ReplaceAll(n.comm, "_", " ")
+	if n.prod != "" {
+		s += ", " + n.prod
+	}
+	return s
+}
+
+// nirHeadline states the figure an analyst would quote: the most
+// import-reliant form in the latest year with a figure, its qualifier
+// kept, and the year's other forms after it.
+func nirHeadline(all []nir) string {
+	year := 0
+	for _, n := range all {
+		if _, ok := n.reliance(); ok && n.year > year {
+			year = n.year
+		}
+	}
+	var forms []nir
+	for _, n := range all {
+		if _, ok := n.reliance(); ok && n.year == year {
+			forms = append(forms, n)
+		}
+	}
+	if len(forms) == 0 {
+		return "no net import reliance figure (USGS withholds or does not give one)"
+	}
+	sort.SliceStable(forms, func(i, j int) bool {
+		ri, _ := forms[i].reliance()
+		rj, _ := forms[j].reliance()
+		return ri > rj
+	})
+	h := fmt.Sprintf("%s %s in %d", forms[0].name(), nirLabel(forms[0].v, forms[0].qual), year)
+	var rest []string
+	for _, n := range forms[1:] {
+		name := n.name()
+		if n.comm == forms[0].comm && n.prod != "" {
+			name = n.prod
+		}
+		rest = append(rest, name+" "+nirLabel(n.v, n.qual))
+	}
+	if len(rest) > 0 {
+		h += "; " + strings.Join(rest, ", ")
+	}
+	return h
 }
 
 func nirLabel(v sql.NullFloat64, q string) string {
