@@ -852,7 +852,7 @@ func (b *builder) nir(gc *groupCtx) (*Section, error) {
 		}
 		if _, ok := idx[key]; !ok {
 			idx[key] = len(ss)
-			ss = append(ss, series{name: key, label: strings.ReplaceAll(key, "/", ", ")})
+			ss = append(ss, series{name: key, label: n.name()})
 		}
 		xlo, xhi = math.Min(xlo, float64(n.year)), math.Max(xhi, float64(n.year)+1)
 		label := nirLabel(n.v, n.qual)
@@ -874,7 +874,7 @@ func (b *builder) nir(gc *groupCtx) (*Section, error) {
 	c.lineChart(ss, xlo, xhi, 0, 100, xt, func(v float64) string { return strconv.Itoa(int(v)) })
 	for _, sr := range ss {
 		if len(sr.pts) == 0 {
-			c.Notes = append(c.Notes, fmt.Sprintf("Not drawn: %s, no figure to plot (see the table).", sr.label))
+			c.Notes = append(c.Notes, fmt.Sprintf("Not drawn: %s, for which USGS gives a qualifier but no figure (see the table).", sr.label))
 		}
 	}
 	s.Charts = append(s.Charts, c)
