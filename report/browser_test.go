@@ -2,11 +2,13 @@ package report
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -38,6 +40,7 @@ type pageState struct {
 	Banner   bool
 	Groups   int
 	Charts   []pageChart
+	Figures  []pageFigure
 	Sections []struct {
 		ID       string
 		Height   float64
@@ -60,6 +63,23 @@ const readPage = `JSON.stringify({
     Points: [...s.querySelectorAll('[data-value]')].map(e => ({Series: e.dataset.series, Period: e.dataset.period, Value: e.dataset.value})),
     Markers: [...s.querySelectorAll('g.marker')].map(g => ({Measure: g.dataset.measure, Date: g.dataset.date})),
   })),
+  Figures: [...document.querySelectorAll('figure.chart')].map(f => {
+    const box = e => { const r = e.getBoundingClientRect(); return {L: r.left, T: r.top, R: r.right, B: r.bottom}; };
+    const s = f.querySelector('svg[data-chart]');
+    if (!s) return {ID: f.dataset.emptyChart || '', Empty: (f.querySelector('p.empty') || {}).textContent || ''};
+    const axes = [...s.querySelectorAll('line.axis')].map(box);
+    const drawn = new Set();
+    s.querySelectorAll('[data-value]').forEach(e => { const r = e.getBoundingClientRect(); if (r.width > 0 && r.height > 0) drawn.add(e.dataset.series); });
+    return {
+      ID: s.id,
+      Plot: {L: Math.min(...axes.map(a => a.L)), T: Math.min(...axes.map(a => a.T)), R: Math.max(...axes.map(a => a.R)), B: Math.max(...axes.map(a => a.B))},
+      XTicks: [...s.querySelectorAll('text.tick.x')].map(e => e.textContent),
+      YTicks: [...s.querySelectorAll('text.tick.y')].map(e => e.textContent),
+      Labels: [...s.querySelectorAll('g.marker text')].map(e => ({Text: e.firstChild.textContent, Box: box(e)})),
+      Legend: [...f.querySelectorAll('ul.legend li')].map(e => e.dataset.series || e.textContent),
+      Drawn: [...drawn],
+    };
+  }),
   Sections: [...document.querySelectorAll('section.section')].map(s => ({
     ID: s.id,
     Height: s.getBoundingClientRect().height,
@@ -87,6 +107,7 @@ func TestReportInBrowser(t *testing.T) {
 	dir := demoWarehouse(t)
 	wh := openWH(t, dir, false)
 	policyFixture(t, wh.DB())
+	edgeFixture(t, wh.DB())
 	out := filepath.Join(t.TempDir(), "report.html")
 	if shot := os.Getenv("TRADEWH_REPORT_SCREENSHOT"); shot != "" {
 		out = strings.TrimSuffix(shot, filepath.Ext(shot)) + ".html" // kept beside the screenshot
@@ -187,6 +208,7 @@ func TestReportInBrowser(t *testing.T) {
 	}
 	mu.Unlock()
 	compareCharts(t, wh.DB(), st.Charts)
+	checkFigures(t, st.Figures)
 	// The browser read what the file holds, mark for mark.
 	b, _ := os.ReadFile(out)
 	if fromFile := chartsFromHTML(string(b)); len(fromFile) != len(st.Charts) {
@@ -217,5 +239,94 @@ func TestReportInBrowser(t *testing.T) {
 			t.Fatalf("the control page's request and console error went unseen: %v %v", requests, consoleErrs)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// pageFigure is a chart as the browser lays it out: boxes in page pixels.
+type pageFigure struct {
+	ID, Empty      string
+	Plot           box
+	XTicks, YTicks []string
+	Labels         []struct {
+		Text string
+		Box  box
+	}
+	Legend, Drawn []string
+}
+
+type box struct{ L, T, R, B float64 }
+
+func (a box) overlaps(b box) bool { return a.L < b.R && b.L < a.R && a.T < b.B && b.T < a.B }
+func (a box) inside(b box) bool   { return a.L >= b.L && a.R <= b.R && a.T >= b.T && a.B <= b.B }
+
+// edgeFixture adds charts at the edges: suppliers whose shares are all 0
+// (tungsten), and shares under 3 % (antimony), whose axis must not read
+// 0, 0, 1, 2, 2.
+func edgeFixture(t testing.TB, db *sql.DB) {
+	t.Helper()
+	if _, err := db.Exec(`INSERT INTO supplier_alternatives BY NAME SELECT *, 'test' AS source, 'CHN' AS concern_iso3 FROM (VALUES
+		('USA', 'tungsten', NULL::VARCHAR, 2030, 'VNM', 0.0, 0.0, false, 1),
+		('USA', 'tungsten', NULL::VARCHAR, 2030, 'RWA', 0.0, NULL::DOUBLE, false, 2),
+		('USA', 'antimony', NULL::VARCHAR, 2030, 'TJK', 0.0045, 0.025, false, 1),
+		('USA', 'antimony', NULL::VARCHAR, 2030, 'TUR', 0.003, 0.012, false, 2))
+		AS v(reporter_iso3, commodity, hs_code, year, supplier_iso3, share, world_export_share, restricted, rank)`); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkFigures reads the charts as drawn: a chart with nothing to show
+// says so in words, each axis' labels are distinct, the measures' labels
+// neither overlap nor leave the plot, and the legend names exactly the
+// series drawn (a mark of positive area).
+func checkFigures(t *testing.T, figs []pageFigure) {
+	t.Helper()
+	empty := map[string]string{}
+	for _, f := range figs {
+		if f.Plot == (box{}) {
+			if f.Empty == "" {
+				t.Errorf("figure %q: neither a chart nor words", f.ID)
+			}
+			empty[f.ID] = f.Empty
+			continue
+		}
+		if len(f.Drawn) == 0 {
+			t.Errorf("chart %s: an empty frame (no mark drawn)", f.ID)
+		}
+		for _, ticks := range [][]string{f.XTicks, f.YTicks} {
+			seen := map[string]bool{}
+			for _, l := range ticks {
+				if seen[l] {
+					t.Errorf("chart %s: tick label %q repeated in %q", f.ID, l, ticks)
+				}
+				seen[l] = true
+			}
+		}
+		if len(f.YTicks) < 2 {
+			t.Errorf("chart %s: y ticks %q", f.ID, f.YTicks)
+		}
+		for i, a := range f.Labels {
+			if !a.Box.inside(f.Plot) {
+				t.Errorf("chart %s: marker label %q at %+v runs off the plot %+v", f.ID, a.Text, a.Box, f.Plot)
+			}
+			for _, b := range f.Labels[i+1:] {
+				if a.Box.overlaps(b.Box) {
+					t.Errorf("chart %s: marker labels %q and %q overlap (%+v, %+v)", f.ID, a.Text, b.Text, a.Box, b.Box)
+				}
+			}
+		}
+		legend, drawn := append([]string(nil), f.Legend...), append([]string(nil), f.Drawn...)
+		sort.Strings(legend)
+		sort.Strings(drawn)
+		if strings.Join(legend, ",") != strings.Join(drawn, ",") {
+			t.Errorf("chart %s: the legend names %q, the chart draws %q", f.ID, legend, drawn)
+		}
+	}
+	if w := empty["tungsten-alternatives"]; !strings.Contains(w, "Nothing to draw") {
+		t.Errorf("tungsten's alternatives (every share 0): %q, want words saying there is nothing to draw", w)
+	}
+	for _, id := range []string{"antimony-share", "antimony-alternatives", "rare_earths-nir"} {
+		if _, ok := empty[id]; ok {
+			t.Errorf("chart %s has values but is not drawn", id)
+		}
 	}
 }

@@ -268,6 +268,9 @@ func (b *builder) group(g *Group) error {
 		if s.Missing != "" && s.Headline == "" {
 			s.Headline = s.Missing
 		}
+		for _, c := range s.Charts {
+			c.layoutMarkers()
+		}
 		g.Sections = append(g.Sections, s)
 	}
 	g.Headline = gc.headline(b)
@@ -439,8 +442,7 @@ func (b *builder) dependency(gc *groupCtx) (*Section, error) {
 	for y := math.Ceil(xlo); y <= xhi; y += step {
 		xt = append(xt, y)
 	}
-	sx, _ := c.lineChart(ss, xlo, xhi, 0, math.Max(ymax, 10), xt,
-		func(v float64) string { return strconv.Itoa(int(v)) }, func(v float64) string { return fmt.Sprintf("%.0f", v) })
+	sx, _ := c.lineChart(ss, xlo, xhi, 0, math.Max(ymax, 10), xt, func(v float64) string { return strconv.Itoa(int(v)) })
 	c.markMeasures(gc.measures, sx, xlo)
 	s.Charts = append(s.Charts, c)
 
@@ -458,8 +460,7 @@ func (b *builder) dependency(gc *groupCtx) (*Section, error) {
 		}
 	}
 	if len(hs.pts) > 0 {
-		_, hy := h.lineChart([]series{hs}, xlo, xhi, 0, hmax, xt,
-			func(v float64) string { return strconv.Itoa(int(v)) }, func(v float64) string { return thousands(v) })
+		_, hy := h.lineChart([]series{hs}, xlo, xhi, 0, hmax, xt, func(v float64) string { return strconv.Itoa(int(v)) })
 		h.Refs = append(h.Refs, Ref{Y: hy.at(b.moderate), Label: "moderately concentrated ≥ " + thousands(b.moderate)},
 			Ref{Y: hy.at(b.high), Label: "highly concentrated ≥ " + thousands(b.high)})
 		h.markMeasures(gc.measures, sx, xlo)
@@ -627,14 +628,19 @@ func (c *Chart) attrs(b *builder, gc *groupCtx, table string) {
 	c.From = chartSource{Table: table, Reporter: b.o.Reporter, Commodity: gc.Slug, Source: gc.source}
 }
 
+// markMeasures draws each measure as a vertical line numbered in date
+// order; the key under the chart says what each number stands for (words
+// at the lines would run into each other where measures are close).
 func (c *Chart) markMeasures(ms []measure, sx scale, xlo float64) {
 	for _, m := range ms {
 		x := decimalYear(m.eff)
 		if x < xlo {
 			continue
 		}
-		c.Markers = append(c.Markers, Marker{X: sx.at(x), Label: strings.ReplaceAll(m.typ, "_", " "), Date: m.effective, Measure: m.id,
+		n := len(c.Markers) + 1
+		c.Markers = append(c.Markers, Marker{X: sx.at(x), Label: strconv.Itoa(n), Date: m.effective, Measure: m.id,
 			Title: fmt.Sprintf("%s — effective %s", m.title, m.effective)})
+		c.Key = append(c.Key, KeyItem{Num: n, Text: fmt.Sprintf("%s, effective %s: %s", strings.ReplaceAll(m.typ, "_", " "), m.effective, m.title)})
 	}
 }
 
@@ -709,19 +715,16 @@ func (b *builder) partners(gc *groupCtx) (*Section, error) {
 		ps = ps[:5]
 	}
 	top := map[string]bool{}
-	colors := map[string]string{}
+	var legend []LegendItem
 	c := newChart(s.idFor(gc, "partners"), "partner_shares", fmt.Sprintf("Partners' shares of %s imports of %s", b.r.ReporterName, strings.ToLower(gc.Name)),
 		"year", "share of imports, %")
 	c.attrs(b, gc, "import_shares")
 	for i, p := range ps {
 		top[p] = true
-		colors[p] = palette[i]
-		c.Legend = append(c.Legend, LegendItem{Label: b.name(p), Color: colors[p]})
+		legend = append(legend, LegendItem{Series: p, Label: b.name(p), Color: palette[i]})
 	}
-	colors["others"] = "#b8c2cc"
-	colors["unallocated"] = "#ffffff"
-	c.Legend = append(c.Legend, LegendItem{Label: "others", Color: colors["others"]},
-		LegendItem{Label: "not allocated to a partner (partial detail)", Color: colors["unallocated"], Hatch: true})
+	legend = append(legend, LegendItem{Series: "others", Label: "others", Color: "#b8c2cc"},
+		LegendItem{Series: "unallocated", Label: "not allocated to a partner (partial detail)", Color: "#ffffff", Hatch: true})
 	head := []string{"year"}
 	for _, p := range ps {
 		head = append(head, b.name(p))
@@ -780,7 +783,7 @@ func (b *builder) partners(gc *groupCtx) (*Section, error) {
 		tab.Rows = append(tab.Rows, row)
 		stacks = append(stacks, st)
 	}
-	c.stackedBars(stacks, colors)
+	c.stackedBars(stacks, legend)
 	s.Charts = append(s.Charts, c)
 	s.Tables = append(s.Tables, tab)
 	last := years[len(years)-1]
@@ -816,14 +819,9 @@ func (b *builder) nir(gc *groupCtx) (*Section, error) {
 		return nil, fmt.Errorf("mineral_statistics_latest: %w", err)
 	}
 	defer rows.Close()
-	type nr struct {
-		comm, prod, qual, ed string
-		year                 int
-		v                    sql.NullFloat64
-	}
-	var all []nr
+	var all []nir
 	for rows.Next() {
-		var n nr
+		var n nir
 		if err := rows.Scan(&n.comm, &n.prod, &n.year, &n.v, &n.qual, &n.ed); err != nil {
 			return nil, err
 		}
@@ -854,7 +852,7 @@ func (b *builder) nir(gc *groupCtx) (*Section, error) {
 		}
 		if _, ok := idx[key]; !ok {
 			idx[key] = len(ss)
-			ss = append(ss, series{name: key, label: strings.ReplaceAll(key, "/", ", ")})
+			ss = append(ss, series{name: key, label: n.name()})
 		}
 		xlo, xhi = math.Min(xlo, float64(n.year)), math.Max(xhi, float64(n.year)+1)
 		label := nirLabel(n.v, n.qual)
@@ -867,17 +865,93 @@ func (b *builder) nir(gc *groupCtx) (*Section, error) {
 			trade = pctOrNA(v)
 		}
 		tab.Rows = append(tab.Rows, []string{key, strconv.Itoa(n.year), label, n.ed, trade})
-		s.Headline = fmt.Sprintf("%s %s in %d", key, label, n.year)
 	}
+	s.Headline = nirHeadline(all)
 	var xt []float64
 	for y := math.Ceil(xlo); y <= xhi; y++ {
 		xt = append(xt, y)
 	}
-	c.lineChart(ss, xlo, xhi, 0, 100, xt, func(v float64) string { return strconv.Itoa(int(v)) }, func(v float64) string { return fmt.Sprintf("%.0f", v) })
+	c.lineChart(ss, xlo, xhi, 0, 100, xt, func(v float64) string { return strconv.Itoa(int(v)) })
+	for _, sr := range ss {
+		if len(sr.pts) == 0 {
+			c.Notes = append(c.Notes, fmt.Sprintf("Not drawn: %s, for which USGS gives a qualifier but no figure (see the table).", sr.label))
+		}
+	}
 	s.Charts = append(s.Charts, c)
 	s.Tables = append(s.Tables, tab)
 	s.Notes = append(s.Notes, "Qualifiers as USGS prints them: '>95' is plotted at 95; 'E' marks a net exporter.")
 	return s, nil
+}
+
+// nir is one USGS net import reliance figure.
+type nir struct {
+	comm, prod, qual, ed string
+	year                 int
+	v                    sql.NullFloat64
+}
+
+// reliance orders figures by how import-reliant they say the country is:
+// '>95' above 95, '<1' below 1, a net exporter below every figure; false
+// for a figure USGS withholds or does not give.
+func (n nir) reliance() (float64, bool) {
+	switch {
+	case n.qual == "E":
+		return math.Inf(-1), true
+	case !n.v.Valid:
+		return 0, false
+	case n.qual == ">":
+		return n.v.Float64 + 0.5, true
+	case n.qual == "<":
+		return n.v.Float64 - 0.5, true
+	}
+	return n.v.Float64, true
+}
+
+func (n nir) name() string {
+	s := strings.ReplaceAll(n.comm, "_", " ")
+	if n.prod != "" {
+		s += ", " + n.prod
+	}
+	return s
+}
+
+// nirHeadline states the figure an analyst would quote: the most
+// import-reliant form in the latest year with a figure, its qualifier
+// kept, and the year's other forms after it.
+func nirHeadline(all []nir) string {
+	year := 0
+	for _, n := range all {
+		if _, ok := n.reliance(); ok && n.year > year {
+			year = n.year
+		}
+	}
+	var forms []nir
+	for _, n := range all {
+		if _, ok := n.reliance(); ok && n.year == year {
+			forms = append(forms, n)
+		}
+	}
+	if len(forms) == 0 {
+		return "no net import reliance figure (USGS withholds or does not give one)"
+	}
+	sort.SliceStable(forms, func(i, j int) bool {
+		ri, _ := forms[i].reliance()
+		rj, _ := forms[j].reliance()
+		return ri > rj
+	})
+	h := fmt.Sprintf("%s %s in %d", forms[0].name(), nirLabel(forms[0].v, forms[0].qual), year)
+	var rest []string
+	for _, n := range forms[1:] {
+		name := n.name()
+		if n.comm == forms[0].comm && n.prod != "" {
+			name = n.prod
+		}
+		rest = append(rest, name+" "+nirLabel(n.v, n.qual))
+	}
+	if len(rest) > 0 {
+		h += "; " + strings.Join(rest, ", ")
+	}
+	return h
 }
 
 func nirLabel(v sql.NullFloat64, q string) string {

@@ -7,6 +7,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Sections 4-6 read the policy marts (trade_measures, event_windows,
@@ -46,26 +47,26 @@ func (b *builder) events(gc *groupCtx) (*Section, error) {
 			return nil, fmt.Errorf("event_windows: %w", err)
 		}
 		rows, err := b.q.QueryContext(b.ctx, `SELECT destination, t, strftime(period, '%Y-%m-%d'), value_usd, value_index, `+
-			b.sc.col("event_windows", "target_share", "DOUBLE")+`
+			b.sc.col("event_windows", "target_share", "DOUBLE")+`, coalesce(strftime(`+b.sc.col("event_windows", "event_date", "DATE")+`, '%Y-%m-%d'), '')
 			FROM event_windows WHERE measure_id = ? AND commodity = ? AND hs_code IS NOT DISTINCT FROM ? AND freq = ? AND side = ? AND event = ?
 			  AND `+srcCol(b.sc, "event_windows")+` = ?
 			ORDER BY t, destination`, m.id, gc.Slug, hs, freq, side, event, src)
 		if err != nil {
 			return nil, fmt.Errorf("event_windows: %w", err)
 		}
-		type ew struct {
-			dest, period         string
-			t                    int
-			value, index, tshare sql.NullFloat64
-		}
 		var all []ew
+		eventDate := m.effective
 		for rows.Next() {
 			var e ew
-			if err := rows.Scan(&e.dest, &e.t, &e.period, &e.value, &e.index, &e.tshare); err != nil {
+			var d string
+			if err := rows.Scan(&e.dest, &e.t, &e.period, &e.value, &e.index, &e.tshare, &d); err != nil {
 				rows.Close()
 				return nil, err
 			}
 			all = append(all, e)
+			if d != "" {
+				eventDate = d
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -112,8 +113,7 @@ func (b *builder) events(gc *groupCtx) (*Section, error) {
 		for v := tlo; v <= thi; v += step {
 			xt = append(xt, v)
 		}
-		sx, sy := c.lineChart(ss, tlo-0.5, thi+0.5, 0, ymax, xt, func(v float64) string { return fmt.Sprintf("%+d", int(v)) },
-			func(v float64) string { return fmt.Sprintf("%.0f", v) })
+		sx, sy := c.lineChart(ss, tlo-0.5, thi+0.5, 0, ymax, xt, func(v float64) string { return fmt.Sprintf("%+d", int(v)) })
 		c.Refs = append(c.Refs, Ref{Y: sy.at(100), Label: "baseline 100"})
 		c.Markers = append(c.Markers, Marker{X: sx.at(0), Label: "effective", Date: m.effective, Measure: m.id, Title: m.title + " — effective " + m.effective})
 		s.Charts = append(s.Charts, c)
@@ -126,14 +126,14 @@ func (b *builder) events(gc *groupCtx) (*Section, error) {
 			tab.Rows = append(tab.Rows, []string{fmt.Sprintf("%+d", e.t), e.period, e.dest, usdOrNA(e.value), idx, pctOrNA(e.tshare)})
 		}
 		s.Tables = append(s.Tables, tab)
-		// The headline: the last post-event value index to everyone the
-		// measure targets, or to all.
-		for i := len(all) - 1; i >= 0; i-- {
-			e := all[i]
-			if e.t > 0 && e.index.Valid && (e.dest == "target" || (e.dest == "world" && m.targets == "")) {
-				heads = append(heads, fmt.Sprintf("%s: index %.0f at t %+d", shortTitle(m), e.index.Float64, e.t))
-				break
-			}
+		// The headline: the window's before/after comparison of the flows
+		// to everyone the measure targets, or to all, not one period's index.
+		dest := "target"
+		if m.targets == "" {
+			dest = "world"
+		}
+		if h := windowChange(all, dest, freq, eventDate); h != "" {
+			heads = append(heads, shortTitle(m)+": exports "+labels[dest]+" "+h)
 		}
 	}
 	s.Headline = strings.Join(heads, "; ")
@@ -145,6 +145,100 @@ func (b *builder) events(gc *groupCtx) (*Section, error) {
 		s.Headline = "no figures after the measures took effect yet"
 	}
 	return s, nil
+}
+
+// ew is one row of an event window.
+type ew struct {
+	dest, period         string
+	t                    int
+	value, index, tshare sql.NullFloat64
+}
+
+// windowChange compares the value of the flows to dest in the n periods
+// from the event on with the n just before it ("+69 % in value, the 12
+// months from Aug 2023 on the 12 before"), n as many as both sides have
+// reported in full, at most the baseline's length; fewer than half the
+// baseline either side is too few to quote. The periods after start as the
+// diversion mart's do: the event's month, or the first full year on the
+// event (a measure in force from 1 August leaves its year out).
+func windowChange(all []ew, dest, freq, eventDate string) string {
+	v := map[int]float64{}
+	base := 0
+	for _, e := range all {
+		if e.dest != dest {
+			continue
+		}
+		if e.t < 0 {
+			base++
+		}
+		if e.value.Valid {
+			v[e.t] = e.value.Float64
+		}
+	}
+	first := 0
+	if freq == "A" && !strings.HasSuffix(eventDate, "-01-01") {
+		first = 1
+	}
+	var pre, post float64
+	n := 0
+	for ; n < base; n++ {
+		a, okA := v[first+n]
+		p, okP := v[-1-n]
+		if !okA || !okP {
+			break
+		}
+		post, pre = post+a, pre+p
+	}
+	if n == 0 {
+		return ""
+	}
+	unit := "month"
+	if freq == "A" {
+		unit = "year"
+	}
+	if 2*n < base {
+		return fmt.Sprintf("not compared: only %d of the window's %d %ss reported on both sides", n, base, unit)
+	}
+	var from string
+	if row := periodAt(all, dest, first); freq == "A" {
+		from = row[:4]
+	} else {
+		t, _ := time.Parse("2006-01-02", row)
+		from = t.Format("Jan 2006")
+	}
+	span := fmt.Sprintf("the %d %ss from %s on the %d before", n, unit, from, n)
+	if n == 1 {
+		span = fmt.Sprintf("the %s from %s on the one before", unit, from)
+	}
+	if n < base {
+		span += fmt.Sprintf(" (only %d of the window's %d %ss reported on both sides)", n, base, unit)
+	}
+	if pre == 0 {
+		return fmt.Sprintf("%s USD against none, %s", usd(post), span)
+	}
+	return fmt.Sprintf("%s in value, %s", pctChange(post/pre-1), span)
+}
+
+// periodAt is the period of a window's row at t.
+func periodAt(all []ew, dest string, t int) string {
+	for _, e := range all {
+		if e.dest == dest && e.t == t {
+			return e.period
+		}
+	}
+	return ""
+}
+
+// pctChange formats a relative change: "+69 %", "−80 %".
+func pctChange(r float64) string {
+	p := math.Round(r * 100)
+	switch {
+	case p > 0:
+		return "+" + grouped(p, 0) + " %"
+	case p < 0:
+		return grouped(p, 0) + " %"
+	}
+	return "±0 %"
 }
 
 // srcCol is a policy table's source column, or ” where it has none (the
@@ -249,8 +343,7 @@ func (b *builder) alternatives(gc *groupCtx) (*Section, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	c.groupedBars(groups, []string{"share", "world_export_share"}, []string{"share of imports", "share of world exports"},
-		func(v float64) string { return fmt.Sprintf("%.0f", v) })
+	c.groupedBars(groups, []string{"share", "world_export_share"}, []string{"share of imports", "share of world exports"})
 	s.Charts = append(s.Charts, c)
 	s.Tables = append(s.Tables, tab)
 	return s, nil
@@ -331,7 +424,7 @@ func (b *builder) diversion(gc *groupCtx) (*Section, error) {
 		}
 		heads = append(heads, fmt.Sprintf("%s: %s first of %d candidates", shortTitle(m), b.name(groups[0].period), len(groups)))
 		c.groupedBars(groups, []string{"change_to_third", "change_third_to_target"},
-			[]string{"imposing country's exports to it", "its exports to the target"}, func(v float64) string { return fmt.Sprintf("%.0f", v) })
+			[]string{"imposing country's exports to it", "its exports to the target"})
 		s.Charts = append(s.Charts, c)
 		s.Tables = append(s.Tables, tab)
 	}

@@ -8,13 +8,15 @@ import (
 
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/etl/etltest"
+	_ "github.com/tradewh/tradewh/sources/sheet"
 )
 
 // Real published files: US and Chinese Comtrade records of HS 811292
-// (World and each other only, so the partner detail is partial) and the
-// MCS 2024 salient tables. The report plots exactly the marts, shows the
-// uncovered part of the World total, carries no illustrative banner, and
-// gives USGS's NIR with its qualifiers.
+// (World and each other only, so the partner detail is partial), China's
+// monthly exports of 811292 by partner and the MCS 2024 salient tables.
+// The report plots exactly the marts, shows the uncovered part of the
+// World total, carries no illustrative banner, gives USGS's NIR with its
+// qualifiers, and its headlines state what the marts give.
 func TestReportOnRealData(t *testing.T) {
 	data := etltest.SharedData(t)
 	dir := t.TempDir()
@@ -25,6 +27,10 @@ func TestReportOnRealData(t *testing.T) {
 		{Name: "usgs", Kind: "usgs-mcs", Config: map[string]any{"paths": []any{
 			filepath.Join(data, "usgs", "mcs2024", "salient", "mcs2024-galli_salient.csv"),
 			filepath.Join(data, "usgs", "mcs2024", "salient", "mcs2024-germa_salient.csv")}}},
+		{Name: "china-811292", Kind: "sheet", Config: map[string]any{
+			"paths": []any{filepath.Join(data, "monthly", "china_exports_811292_by_partner_monthly.csv")}, "table": "trade_flows",
+			"columns":   map[string]any{"period": "period_dt", "partner_iso3": "partner_name", "hs_code": "hs6", "value_usd": "val", "net_weight_kg": "qty"},
+			"constants": map[string]any{"freq": "M", "flow": "export", "reporter_iso3": "CHN"}}},
 	} {
 		if _, err := p.Run(context.Background(), j); err != nil {
 			t.Fatalf("%s: %v", j.Name, err)
@@ -73,4 +79,12 @@ func TestReportOnRealData(t *testing.T) {
 		t.Errorf("no qualified NIR (>50, E, ...) in %v", s.Tables[0].Rows)
 	}
 	t.Logf("qualified NIR rows: %v", quals)
+	checkHeadlines(t, wh.DB(), r)
+	// The licensing's twelve months from August 2023 on the twelve before,
+	// not the index of one month.
+	if h := section(t, r, "gallium_germanium", 4).Headline; !strings.Contains(h, "licensing Aug 2023: exports to the world") ||
+		!strings.Contains(h, "the 12 months from Aug 2023 on the 12 before") {
+		t.Errorf("section 4 headline %q", h)
+	}
+	t.Logf("headlines: %q, %q", section(t, r, "gallium_germanium", 3).Headline, section(t, r, "gallium_germanium", 4).Headline)
 }
