@@ -836,3 +836,46 @@ func TestRevisionColumns(t *testing.T) {
 		WHERE source = 'comtrade' AND reporter_iso3 = 'USA' AND commodity = 'gallium_germanium' ORDER BY ALL`,
 		[]string{"2022 811292 HS2017 NULL", "2022 NULL HS2017 NULL", "2023 811292 HS2017,HS2022 true", "2023 NULL HS2017,HS2022 true"})
 }
+
+// TestFirstPeriodInForce: t = 0 is the first month or year a measure is in
+// force for at least half of, as 40_event_windows.sql defines it.
+func TestFirstPeriodInForce(t *testing.T) {
+	var script string
+	for _, m := range sql.Marts() {
+		if m.Name == "40_event_windows.sql" {
+			script = m.SQL
+		}
+	}
+	start := strings.Index(script, "CREATE OR REPLACE TEMP MACRO t0_period")
+	if start < 0 {
+		t.Fatal("40_event_windows.sql defines no t0_period")
+	}
+	end := strings.Index(script[start:], ";\n")
+	db := memoryDB(t)
+	if _, err := db.Exec(script[start : start+end]); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ date, month, year string }{
+		{"2024-01-01", "2024-01-01", "2024-01-01"},
+		{"2024-12-03", "2024-12-01", "2025-01-01"}, // the US ban: December, then 2025
+		{"2023-08-01", "2023-08-01", "2024-01-01"}, // 153 of 365 days in 2023
+		{"2023-07-02", "2023-07-01", "2023-01-01"}, // 183 of 365 days
+		{"2023-07-03", "2023-07-01", "2024-01-01"}, // 182 of 365
+		{"2024-07-02", "2024-07-01", "2024-01-01"}, // 183 of 366: exactly half
+		{"2024-07-03", "2024-07-01", "2025-01-01"},
+		{"2023-02-15", "2023-02-01", "2023-01-01"}, // 14 of 28 days
+		{"2023-02-16", "2023-03-01", "2023-01-01"},
+		{"2023-01-16", "2023-01-01", "2023-01-01"}, // 16 of 31
+		{"2023-01-17", "2023-02-01", "2023-01-01"},
+		{"2024-12-31", "2025-01-01", "2025-01-01"},
+	} {
+		var m, y string
+		if err := db.QueryRow(`SELECT strftime(t0_period(CAST(? AS DATE), 'month'), '%Y-%m-%d'),
+			strftime(t0_period(CAST(? AS DATE), 'year'), '%Y-%m-%d')`, c.date, c.date).Scan(&m, &y); err != nil {
+			t.Fatal(err)
+		}
+		if m != c.month || y != c.year {
+			t.Errorf("in force from %s: t = 0 in %s and %s, want %s and %s", c.date, m, y, c.month, c.year)
+		}
+	}
+}

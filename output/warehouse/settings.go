@@ -44,8 +44,10 @@ var MartSettings = []MartSetting{
 	{"event_baseline_months", Count, "12", 1, 48, "event_windows: the baseline (index 100) is the mean of t -N ... -1 months"},
 	{"event_window_years", Count, "3", 1, 10, "event_windows: t runs -N ... +N years"},
 	{"event_baseline_years", Count, "3", 1, 10, "event_windows: the baseline is the mean of t -N ... -1 years"},
-	{"diversion_months", Count, "12", 1, 48, "diversion: pre t -N ... -1, post t 0 ... N-1 months"},
-	{"diversion_years", Count, "1", 1, 10, "diversion: the last N full years before the effective date and the first N on it"},
+	{"diversion_months", Count, "12", 1, 48, "diversion: pre t -N ... -1, post t 0 ... N-1 months (both cut to the months the data reach after t = 0)"},
+	{"diversion_years", Count, "1", 1, 10, "diversion: pre t -N ... -1, post t 0 ... N-1 years (likewise)"},
+	{"diversion_min_post_months", Count, "12", 1, 48, "diversion: a comparison with fewer post months reported is incomplete, not ranked (at most diversion_months)"},
+	{"diversion_min_post_years", Count, "1", 1, 10, "diversion: likewise in years (at most diversion_years)"},
 	{"alternatives_world_exporters", Count, "20", 0, 1000, "supplier_alternatives: the code's largest exporters to the world listed as candidates"},
 }
 
@@ -106,6 +108,8 @@ func (w *Warehouse) seedMartSettings(ctx context.Context) error {
 // settingPairs must hold in every warehouse: the first is at most the second.
 var settingPairs = [][2]string{
 	{"hhi_moderately_concentrated", "hhi_highly_concentrated"},
+	{"diversion_min_post_months", "diversion_months"},
+	{"diversion_min_post_years", "diversion_years"},
 }
 
 // SetMartSettings checks and writes mart settings (NAME=VALUE each) and,

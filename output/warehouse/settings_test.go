@@ -82,6 +82,7 @@ func TestSetMartSettings(t *testing.T) {
 	}{
 		{"event_baseline_months=6", "6", ""},
 		{"concern_iso3= usa ", "USA", ""},
+		{"diversion_min_post_months=3", "3", ""},
 		{"alternatives_world_exporters=25", "25", ""},
 		{"min_coverage=0.75", "0.75", ""},
 		{"event_baseline_months=6.5", "", "event_baseline_months = \"6.5\": want a whole number from 1 to 48"},
@@ -91,6 +92,9 @@ func TestSetMartSettings(t *testing.T) {
 		{"concern_iso3=ZZZ", "", `concern_iso3 = "ZZZ": want a country's ISO3 code`},
 		{"concern_iso3=WLD", "", "want a country's ISO3 code"},
 		{"concern_iso3=", "", "want a country's ISO3 code"},
+		{"diversion_min_post_months=13", "", "diversion_min_post_months (13) is above diversion_months (12)"},
+		{"diversion_months=2", "", "diversion_min_post_months (3) is above diversion_months (2)"},
+		{"diversion_min_post_years=2", "", "diversion_min_post_years (2) is above diversion_years (1)"},
 		{"event_baseline_monthz=6", "", `"event_baseline_monthz" is unknown`},
 	} {
 		t.Run(c.set, func(t *testing.T) {

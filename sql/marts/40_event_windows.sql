@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS event_windows (
     freq                  VARCHAR NOT NULL,
     side                  VARCHAR NOT NULL, -- reported_exports or partner_imports
     destination           VARCHAR NOT NULL, -- target, others or world
-    t                     INTEGER NOT NULL, -- months (M) or years (A) from the event
+    t                     INTEGER NOT NULL, -- months (M) or years (A) from t = 0 (see t0_period)
     period                DATE NOT NULL,
     year                  INTEGER NOT NULL,
     value_usd             DOUBLE,           -- NULL: nothing reported for the period
@@ -32,6 +32,17 @@ CREATE TABLE IF NOT EXISTS event_windows (
     baseline_value_usd    DOUBLE,
     baseline_weight_kg    DOUBLE
 );
+
+-- t = 0 is the first period (month or year) a measure is in force for at
+-- least half of: the month or year of its date when it takes effect by
+-- the middle of it, else the next one. A measure of 3 December 2024 has
+-- t = 0 in December 2024 (monthly) and in 2025 (annual); one of 1 August
+-- 2023 in August 2023 and in 2024. event_windows and diversion both use it.
+CREATE OR REPLACE TEMP MACRO t0_period(d, unit) AS
+    CAST(CASE WHEN 2 * datediff('day', d, date_trunc(unit, d) + to_months(CASE unit WHEN 'month' THEN 1 ELSE 12 END))
+                 >= datediff('day', date_trunc(unit, d), date_trunc(unit, d) + to_months(CASE unit WHEN 'month' THEN 1 ELSE 12 END))
+              THEN date_trunc(unit, d)
+              ELSE date_trunc(unit, d) + to_months(CASE unit WHEN 'month' THEN 1 ELSE 12 END) END AS DATE);
 
 -- What the last rebuild saw: event_windows and diversion are rebuilt when
 -- the measures, the trade flows or the settings changed since (a load
@@ -100,8 +111,8 @@ code_rows AS (
            CASE f.flow WHEN 'export' THEN 'reported_exports' ELSE 'partner_imports' END AS side,
            CASE f.flow WHEN 'export' THEN f.partner_iso3 ELSE f.reporter_iso3 END AS dest,
            f.value_usd, f.weight_kg, f.weighed_usd,
-           CAST(CASE f.freq WHEN 'M' THEN datediff('month', date_trunc('month', e.event_date), f.period)
-                            ELSE year(f.period) - year(e.event_date) END AS INTEGER) AS t
+           CAST(CASE f.freq WHEN 'M' THEN datediff('month', t0_period(e.event_date, 'month'), f.period)
+                            ELSE year(f.period) - year(t0_period(e.event_date, 'year')) END AS INTEGER) AS t
     FROM events e
     JOIN trade_measure_codes c USING (measure_id)
     JOIN flows f ON f.hs_code = c.hs_code
@@ -200,10 +211,10 @@ indexed AS (
            wt AS (PARTITION BY measure_id, event, source, freq, side, commodity, hs_code, destination ORDER BY t)
 )
 SELECT measure_id, event, event_date, imposing_iso3, source, commodity, hs_code, freq, side, destination, t,
-       CAST(CASE freq WHEN 'M' THEN date_trunc('month', event_date) + to_months(t)
-                      ELSE make_date(CAST(year(event_date) + t AS INTEGER), 1, 1) END AS DATE) AS period,
-       CAST(year(CASE freq WHEN 'M' THEN date_trunc('month', event_date) + to_months(t)
-                           ELSE make_date(CAST(year(event_date) + t AS INTEGER), 1, 1) END) AS INTEGER) AS year,
+       CAST(CASE freq WHEN 'M' THEN t0_period(event_date, 'month') + to_months(t)
+                      ELSE t0_period(event_date, 'year') + to_years(t) END AS DATE) AS period,
+       CAST(year(CASE freq WHEN 'M' THEN t0_period(event_date, 'month') + to_months(t)
+                           ELSE t0_period(event_date, 'year') + to_years(t) END) AS INTEGER) AS year,
        value_usd, weight_kg,
        CASE WHEN weight_kg > 0 THEN weighed_usd / weight_kg END AS unit_value_usd_per_kg,
        CASE WHEN baseline_value_usd <> 0 THEN 100 * value_usd / baseline_value_usd END AS value_index,
