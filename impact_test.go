@@ -358,6 +358,10 @@ func TestEventWindowsOnRealChinaMonthly(t *testing.T) {
 			WHERE measure_id = '`+c.measure+`' AND freq = 'M' AND hs_code = '811292' AND side = 'reported_exports'
 			ORDER BY importer_iso3`, want)
 	}
+
+	// The file gives no World total: every row says so, and claims no coverage.
+	checkLines(t, db, `SELECT coverage_basis, count(coverage_ratio) FROM event_windows
+		WHERE source = 'sheet' AND value_usd IS NOT NULL GROUP BY ALL`, []string{"partner_sum 0"})
 }
 
 // comtradeRecord is one record of a Comtrade v1 get response.
@@ -581,6 +585,26 @@ func TestAnnualWindowsShareTZero(t *testing.T) {
 		FROM diversion_replacements WHERE freq = 'A' AND hs_code = '811292'
 		AND measure_id IN ('CHN-MOFCOM-2023-23', 'CHN-MOFCOM-2024-46') ORDER BY measure_id, importer_iso3`,
 		[]string{"CHN-MOFCOM-2023-23 USA 120 90 1 true", "CHN-MOFCOM-2024-46 USA 90 40 1 true"})
+}
+
+// TestEventWindowsCoverage: beside a reported World total, each row says
+// how much of it the destinations' detail covers (countries only, as in
+// import_shares), so an "others" of a few partners pulled is not read as
+// the rest of the world.
+func TestEventWindowsCoverage(t *testing.T) {
+	dir := t.TempDir()
+	resp := filepath.Join(dir, "comtrade_v1_get_A_811292.json")
+	writeComtradeResponse(t, resp, annualRecords())
+	wh := filepath.Join(dir, "wh")
+	mustCLI(t, "--warehouse", wh, "load", "--source", "comtrade-json", "--no-export", resp)
+	db := queryDB(t, wh)
+	// 2025: the US 40, Viet Nam 200 and the area 5 of a World total of 1000.
+	checkLines(t, db, `SELECT destination, value_usd, coverage_ratio, coverage_basis FROM event_windows
+		WHERE measure_id = 'CHN-MOFCOM-2024-46' AND event = 'effective' AND freq = 'A' AND hs_code = '811292'
+		AND side = 'reported_exports' AND t = 0 ORDER BY destination`,
+		[]string{"others 205 0.24 world_total", "target 40 0.24 world_total", "world 1000 0.24 world_total"})
+	checkLines(t, db, `SELECT count(*) FROM event_windows
+		WHERE side = 'reported_exports' AND value_usd IS NOT NULL AND coverage_basis IS DISTINCT FROM 'world_total'`, []string{"0"})
 }
 
 // baciRow is one BACI record: exporter, importer (BACI codes), product,

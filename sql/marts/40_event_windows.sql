@@ -30,8 +30,13 @@ CREATE TABLE IF NOT EXISTS event_windows (
     weight_index_tm1      DOUBLE,
     target_share          DOUBLE,           -- target / world at t (0-1)
     baseline_value_usd    DOUBLE,
-    baseline_weight_kg    DOUBLE
+    baseline_weight_kg    DOUBLE,
+    coverage_ratio        DOUBLE,           -- countries among the destinations / reported World total at t
+    coverage_basis        VARCHAR           -- world_total, or partner_sum: world is the sum over destinations
 );
+-- Columns added since the table was first made (it is rebuilt whole).
+ALTER TABLE event_windows ADD COLUMN IF NOT EXISTS coverage_ratio DOUBLE;
+ALTER TABLE event_windows ADD COLUMN IF NOT EXISTS coverage_basis VARCHAR;
 
 -- t = 0 is the first period (month or year) a measure is in force for at
 -- least half of: the month or year of its date when it takes effect by
@@ -153,7 +158,11 @@ per_t AS (
            CASE WHEN count(value_usd) FILTER (WHERE dest = 'WLD') > 0 THEN sum(weight_kg) FILTER (WHERE dest = 'WLD')
                 ELSE sum(weight_kg) FILTER (WHERE dest <> 'WLD') END AS world_kg,
            CASE WHEN count(value_usd) FILTER (WHERE dest = 'WLD') > 0 THEN sum(weighed_usd) FILTER (WHERE dest = 'WLD')
-                ELSE sum(weighed_usd) FILTER (WHERE dest <> 'WLD') END AS world_weighed
+                ELSE sum(weighed_usd) FILTER (WHERE dest <> 'WLD') END AS world_weighed,
+           -- How much of a reported World total the destinations' detail
+           -- accounts for (countries only, as in import_shares).
+           count(value_usd) FILTER (WHERE dest = 'WLD') > 0 AS has_world,
+           coalesce(sum(value_usd) FILTER (WHERE dest <> 'WLD' AND dest NOT IN (SELECT iso3 FROM countries WHERE is_area)), 0) AS country_usd
     FROM all_rows
     GROUP BY ALL
 ),
@@ -178,7 +187,7 @@ series AS (
 ),
 long AS (
     SELECT s.* EXCLUDE (target_usd, target_kg, target_weighed, others_usd, others_kg, others_weighed,
-                        world_usd, world_kg, world_weighed),
+                        world_usd, world_kg, world_weighed, has_world, country_usd),
            d.destination,
            CASE WHEN s.reported THEN CASE d.destination
                WHEN 'target' THEN coalesce(s.target_usd, 0)
@@ -190,7 +199,9 @@ long AS (
                ELSE s.world_kg END AS weight_kg,
            CASE d.destination WHEN 'target' THEN s.target_weighed WHEN 'others' THEN s.others_weighed ELSE s.world_weighed END AS weighed_usd,
            CASE WHEN s.target_iso3 IS NOT NULL AND s.reported AND s.world_usd <> 0
-                THEN coalesce(s.target_usd, 0) / s.world_usd END AS target_share
+                THEN coalesce(s.target_usd, 0) / s.world_usd END AS target_share,
+           CASE WHEN s.reported THEN CASE WHEN s.has_world THEN 'world_total' ELSE 'partner_sum' END END AS coverage_basis,
+           CASE WHEN s.has_world AND s.world_usd <> 0 THEN s.country_usd / s.world_usd END AS coverage_ratio
     FROM series s
     JOIN (VALUES ('target'), ('others'), ('world')) d(destination)
       ON d.destination = 'world' OR s.target_iso3 IS NOT NULL
@@ -223,7 +234,7 @@ SELECT measure_id, event, event_date, imposing_iso3, source, commodity, hs_code,
        CASE WHEN prev_kg <> 0 THEN 100 * weight_kg / prev_kg END AS weight_index_prev,
        CASE WHEN tm1_usd <> 0 THEN 100 * value_usd / tm1_usd END AS value_index_tm1,
        CASE WHEN tm1_kg <> 0 THEN 100 * weight_kg / tm1_kg END AS weight_index_tm1,
-       target_share, baseline_value_usd, baseline_weight_kg
+       target_share, baseline_value_usd, baseline_weight_kg, coverage_ratio, coverage_basis
 FROM indexed
 CROSS JOIN cfg
 WHERE t BETWEEN -(CASE freq WHEN 'M' THEN cfg.win_m ELSE cfg.win_y END) AND CASE freq WHEN 'M' THEN cfg.win_m ELSE cfg.win_y END
