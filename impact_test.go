@@ -420,9 +420,10 @@ const (
 	cJPN = 392
 )
 
-// diversionRecords: monthly 811292 around the US ban (in force 2024-12-03:
-// pre 2023-12 ... 2024-11, post 2024-12 ... 2025-11), one month in each
-// window, both sides of the mirror.
+// diversionRecords: monthly 811292 around the US ban (in force 2024-12-03),
+// June 2024 and May 2025: with the data from June 2024 to May 2025, the
+// windows are 2024-06 ... 2024-11 and 2024-12 ... 2025-05, one month
+// reported in each, both sides of the mirror.
 //
 // Exporters' reports: CHN -> VNM 100 -> 400 (+300), CHN -> KOR 50 -> 250
 // (+200), CHN -> DEU 200 -> 100 (-100), CHN -> USA 500 -> nothing (0);
@@ -443,7 +444,7 @@ func diversionRecords() []comtradeRecord {
 			out = append(out, comtradeRecord{"M", "202406", rep, par, flow, "811292", pre, pre / 100})
 		}
 		if post >= 0 {
-			out = append(out, comtradeRecord{"M", "202506", rep, par, flow, "811292", post, post / 100})
+			out = append(out, comtradeRecord{"M", "202505", rep, par, flow, "811292", post, post / 100})
 		}
 	}
 	add(cCHN, cVNM, "X", 100, 400)
@@ -476,15 +477,15 @@ func TestDiversionOnComtradeMonthly(t *testing.T) {
 	wh := filepath.Join(dir, "wh")
 	mustCLI(t, "--warehouse", wh, "load", "--source", "comtrade-json", "--no-export", resp)
 	db := queryDB(t, wh)
-	// The data end in June 2025: both windows span 7 months (2024-05 ...
-	// 2024-11 and 2024-12 ... 2025-06), with one reported in each, fewer
-	// than the 12 post months a complete comparison needs: none is ranked.
+	// Both windows span the 6 months the data allow, with one reported in
+	// each, fewer than the 12 post months a complete comparison needs: none
+	// is ranked.
 	checkLines(t, db, `SELECT 'diversion', window_periods, pre_periods, post_periods, complete, count(*), count(rank)
 		FROM diversion WHERE measure_id = 'CHN-MOFCOM-2024-46' AND hs_code = '811292' AND pre_periods > 0 GROUP BY ALL
 		UNION ALL
 		SELECT 'replacements', window_periods, pre_periods, post_periods, complete, count(*), count(rank)
 		FROM diversion_replacements WHERE measure_id = 'CHN-MOFCOM-2024-46' AND hs_code = '811292' GROUP BY ALL
-		ORDER BY 1`, []string{"diversion 7 1 1 false 5 0", "replacements 7 1 1 false 8 0"})
+		ORDER BY 1`, []string{"diversion 6 1 1 false 5 0", "replacements 6 1 1 false 8 0"})
 	db.Close()
 	// With one post month enough, they are ranked.
 	if out := mustCLI(t, "--warehouse", wh, "marts", "--set", "diversion_min_post_months=1"); !strings.Contains(out, "rebuilt the marts that rest on the settings") {
@@ -521,19 +522,19 @@ func TestDiversionOnComtradeMonthly(t *testing.T) {
 		"reported_exports USA 500 KOR 50 3",
 	})
 	// Event window of the ban on China's exports to the US: t = -6 is
-	// June 2024 (500), t = +6 June 2025, when China reported exports but
+	// June 2024 (500), t = +5 May 2025, when China reported exports but
 	// none to the US (0); the baseline is the one reported month.
 	checkLines(t, db, `SELECT t, value_usd, value_index, target_share FROM event_windows
 		WHERE measure_id = 'CHN-MOFCOM-2024-46' AND event = 'effective' AND hs_code = '811292'
 		AND side = 'reported_exports' AND destination = 'target' AND value_usd IS NOT NULL ORDER BY t`,
-		[]string{"-6 500 100 0.588235", "6 0 0 0"})
+		[]string{"-6 500 100 0.588235", "5 0 0 0"})
 	// The importers' side: the US reports 520 from China, the world (all
 	// reporting importers) 520 + 110 + 55.
 	checkLines(t, db, `SELECT t, destination, value_usd, target_share FROM event_windows
 		WHERE measure_id = 'CHN-MOFCOM-2024-46' AND event = 'effective' AND hs_code = '811292'
 		AND side = 'partner_imports' AND value_usd IS NOT NULL ORDER BY t, destination`,
 		[]string{"-6 others 165 0.759124", "-6 target 520 0.759124", "-6 world 685 0.759124",
-			"6 others 630 0", "6 target 0 0", "6 world 630 0"})
+			"5 others 630 0", "5 target 0 0", "5 world 630 0"})
 }
 
 // annualRecords: China's reported annual exports of 811292, 2021-2026,
@@ -585,6 +586,17 @@ func TestAnnualWindowsShareTZero(t *testing.T) {
 		FROM diversion_replacements WHERE freq = 'A' AND hs_code = '811292'
 		AND measure_id IN ('CHN-MOFCOM-2023-23', 'CHN-MOFCOM-2024-46') ORDER BY measure_id, importer_iso3`,
 		[]string{"CHN-MOFCOM-2023-23 USA 120 90 1 true", "CHN-MOFCOM-2024-46 USA 90 40 1 true"})
+	db.Close()
+
+	// Four-year windows, cut to one length by the data (2021 ... 2026): for
+	// the licensing 2021-2023 against 2024-2026 (3 years, where the data
+	// begin), for the ban 2023-2024 against 2025-2026 (2, where they end).
+	mustCLI(t, "--warehouse", wh, "marts", "--set", "diversion_years=4")
+	db = queryDB(t, wh)
+	checkLines(t, db, `SELECT measure_id, importer_iso3, pre_from_imposing_usd, post_from_imposing_usd, window_periods, pre_periods, post_periods
+		FROM diversion_replacements WHERE freq = 'A' AND hs_code = '811292'
+		AND measure_id IN ('CHN-MOFCOM-2023-23', 'CHN-MOFCOM-2024-46') ORDER BY measure_id, importer_iso3`,
+		[]string{"CHN-MOFCOM-2023-23 USA 330 160 3 3 3", "CHN-MOFCOM-2024-46 USA 210 70 2 2 2"})
 }
 
 // TestEventWindowsCoverage: beside a reported World total, each row says

@@ -44,7 +44,7 @@ var MartSettings = []MartSetting{
 	{"event_baseline_months", Count, "12", 1, 48, "event_windows: the baseline (index 100) is the mean of t -N ... -1 months"},
 	{"event_window_years", Count, "3", 1, 10, "event_windows: t runs -N ... +N years"},
 	{"event_baseline_years", Count, "3", 1, 10, "event_windows: the baseline is the mean of t -N ... -1 years"},
-	{"diversion_months", Count, "12", 1, 48, "diversion: pre t -N ... -1, post t 0 ... N-1 months (both cut to the months the data reach after t = 0)"},
+	{"diversion_months", Count, "12", 1, 48, "diversion: pre t -N ... -1, post t 0 ... N-1 months (both cut to one length where the data end or begin)"},
 	{"diversion_years", Count, "1", 1, 10, "diversion: pre t -N ... -1, post t 0 ... N-1 years (likewise)"},
 	{"diversion_min_post_months", Count, "12", 1, 48, "diversion: a comparison with fewer post months reported is incomplete, not ranked (at most diversion_months)"},
 	{"diversion_min_post_years", Count, "1", 1, 10, "diversion: likewise in years (at most diversion_years)"},

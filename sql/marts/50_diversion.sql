@@ -10,8 +10,9 @@
 -- event_windows is (see measure_marts_state there).
 --
 -- Like is compared with like: the post window runs from t = 0 (see
--- t0_period in 40_event_windows.sql) for n periods, cut where the source's
--- data end, and the pre window has as many periods just before t = 0. A
+-- t0_period in 40_event_windows.sql) for n periods and the pre window as
+-- many just before it, both cut to the same length where the source's
+-- data end or begin. A
 -- comparison whose post window holds fewer reported periods than the
 -- minimum (diversion_min_post_months, _years) is incomplete: shown, never
 -- ranked.
@@ -88,18 +89,20 @@ flows AS (
       AND reporter_iso3 <> 'WLD' AND partner_iso3 <> 'WLD'
     GROUP BY ALL
 ),
--- Post: t 0 ... n-1 months (years), cut at the source's last period of
--- the measures' codes; pre: as many periods before t = 0.
+-- Post: t 0 ... n-1 months (years), pre: t -n ... -1, both cut to the
+-- same length where the source's periods of the measures' codes end or
+-- begin.
 windows AS (
     SELECT m.measure_id, m.imposing_iso3, m.target_iso3, e.source, e.freq, w.n,
            CAST(w.t0 - to_months(w.n * w.step) AS DATE) AS pre_from,
            w.t0 AS post_from,
            CAST(w.t0 + to_months(w.n * w.step) AS DATE) AS post_to
     FROM trade_measures m
-    JOIN (SELECT source, freq, max(period) AS last_period FROM flows GROUP BY ALL) e ON true
+    JOIN (SELECT source, freq, min(period) AS first_period, max(period) AS last_period FROM flows GROUP BY ALL) e ON true
     CROSS JOIN cfg
     CROSS JOIN LATERAL (
         SELECT t0, step, CAST(least(greatest(datediff('month', t0, e.last_period) // step + 1, 0),
+                                    greatest(datediff('month', e.first_period, t0) // step, 0),
                                     CASE e.freq WHEN 'M' THEN cfg.n_m ELSE cfg.n_y END) AS INTEGER) AS n
         FROM (SELECT t0_period(m.effective_date, CASE e.freq WHEN 'M' THEN 'month' ELSE 'year' END) AS t0,
                      CASE e.freq WHEN 'M' THEN 1 ELSE 12 END AS step)
