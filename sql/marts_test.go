@@ -879,3 +879,45 @@ func TestFirstPeriodInForce(t *testing.T) {
 		}
 	}
 }
+
+// TestUpgradeMeasureMarts: a warehouse whose measure marts the scripts
+// made before they had their newer columns gets those columns, and its
+// next rebuild remakes the measure marts whole and fills them.
+func TestUpgradeMeasureMarts(t *testing.T) {
+	db := memoryDB(t)
+	applyMigrations(t, db, "", "011")
+	referenceTables(t, db)
+	insertFlows(t, db, []flow{
+		{"comtrade", "M", "2024-11-01", "CHN", "USA", "export", "811292", "gallium_germanium", 100},
+		{"comtrade", "M", "2024-12-01", "CHN", "USA", "export", "811292", "gallium_germanium", 50},
+	})
+	for _, q := range []string{
+		`CREATE TABLE event_windows (measure_id VARCHAR NOT NULL, event VARCHAR NOT NULL, event_date DATE NOT NULL,
+			imposing_iso3 VARCHAR NOT NULL, source VARCHAR NOT NULL, commodity VARCHAR, hs_code VARCHAR, freq VARCHAR NOT NULL,
+			side VARCHAR NOT NULL, destination VARCHAR NOT NULL, t INTEGER NOT NULL, period DATE NOT NULL, year INTEGER NOT NULL,
+			value_usd DOUBLE, weight_kg DOUBLE, unit_value_usd_per_kg DOUBLE, value_index DOUBLE, weight_index DOUBLE,
+			value_index_prev DOUBLE, weight_index_prev DOUBLE, value_index_tm1 DOUBLE, weight_index_tm1 DOUBLE,
+			target_share DOUBLE, baseline_value_usd DOUBLE, baseline_weight_kg DOUBLE)`,
+		`INSERT INTO trade_measures (measure_id, imposing_iso3, target_iso3, measure_type, commodity, title, effective_date,
+			status, citation, origin, valid_from) VALUES ('X-1', 'CHN', ['USA'], 'ban', 'gallium_germanium', 'a ban',
+			'2024-12-03', 'in_force', 'test', 'test', now())`,
+		`INSERT INTO trade_measure_codes VALUES ('X-1', '811292', 'H6')`,
+		`CREATE TABLE measure_marts_state (measures_at TIMESTAMP, flows_at TIMESTAMP, settings VARCHAR)`,
+		`INSERT INTO measure_marts_state SELECT (SELECT max(valid_from) FROM trade_measures_history),
+			(SELECT max(valid_from) FROM trade_flow_parts), (SELECT string_agg(name || '=' || value, ';' ORDER BY name) FROM settings)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	applyMigrations(t, db, "011", "")
+	checkRows(t, db, `SELECT column_name FROM information_schema.columns WHERE table_name = 'event_windows'
+		AND column_name LIKE 'coverage%' ORDER BY ordinal_position`, []string{"coverage_ratio", "coverage_basis"})
+	checkRows(t, db, `SELECT freq, period FROM mart_pending`, []string{"M 2024-12-01"})
+	if _, err := db.Exec(`DELETE FROM mart_pending`); err != nil {
+		t.Fatal(err)
+	}
+	rebuild(t, db, [][2]string{{"M", "2024-12-01"}})
+	checkRows(t, db, `SELECT count(*) > 0, count(*) = count(coverage_basis) FROM event_windows WHERE value_usd IS NOT NULL`,
+		[]string{"true true"})
+}

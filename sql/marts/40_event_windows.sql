@@ -34,9 +34,7 @@ CREATE TABLE IF NOT EXISTS event_windows (
     coverage_ratio        DOUBLE,           -- countries among the destinations / reported World total at t
     coverage_basis        VARCHAR           -- world_total, or partner_sum: world is the sum over destinations
 );
--- Columns added since the table was first made (it is rebuilt whole).
-ALTER TABLE event_windows ADD COLUMN IF NOT EXISTS coverage_ratio DOUBLE;
-ALTER TABLE event_windows ADD COLUMN IF NOT EXISTS coverage_basis VARCHAR;
+-- (Migration 011 adds the columns since added to an older warehouse's table.)
 
 -- t = 0 is the first period (month or year) a measure is in force for at
 -- least half of: the month or year of its date when it takes effect by

@@ -63,13 +63,7 @@ CREATE TABLE IF NOT EXISTS diversion_replacements (
     post_periods           INTEGER,
     complete               BOOLEAN  -- post_periods reach the minimum
 );
--- Columns added since the tables were first made (they are rebuilt whole).
-ALTER TABLE diversion ADD COLUMN IF NOT EXISTS window_periods INTEGER;
-ALTER TABLE diversion ADD COLUMN IF NOT EXISTS complete BOOLEAN;
-ALTER TABLE diversion_replacements ADD COLUMN IF NOT EXISTS window_periods INTEGER;
-ALTER TABLE diversion_replacements ADD COLUMN IF NOT EXISTS pre_periods INTEGER;
-ALTER TABLE diversion_replacements ADD COLUMN IF NOT EXISTS post_periods INTEGER;
-ALTER TABLE diversion_replacements ADD COLUMN IF NOT EXISTS complete BOOLEAN;
+-- (Migration 011 adds the columns since added to an older warehouse's tables.)
 
 DELETE FROM diversion WHERE (SELECT rebuild FROM measure_marts_rebuild);
 DELETE FROM diversion_replacements WHERE (SELECT rebuild FROM measure_marts_rebuild);
