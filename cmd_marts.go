@@ -22,8 +22,8 @@ diversion_replacements, supplier_alternatives) of the periods that loads with --
 without --no-marts rebuilds pending periods too. Run tradewh export afterwards to refresh the
 Parquet exports.
 
---set changes a threshold of the marts (kept in the settings table) and rebuilds every period
-that rests on it:
+--set changes a setting of the marts (kept in the settings table) and rebuilds what rests on it.
+The settings, their defaults and ranges:
 ` + martSettingsDoc(),
 		Example: `  tradewh marts
   tradewh marts --set min_coverage=0.9 --set single_supplier_share=0.5`,
@@ -47,7 +47,7 @@ that rests on it:
 			if err != nil {
 				return err
 			}
-			if pending == 0 && !all {
+			if pending == 0 && !all && len(sets) == 0 {
 				fmt.Fprintln(g.stdout, "no periods wait for their marts")
 				return nil
 			}
@@ -56,6 +56,8 @@ that rests on it:
 			}
 			if all {
 				fmt.Fprintln(g.stdout, "rebuilt the marts of every period")
+			} else if pending == 0 {
+				fmt.Fprintln(g.stdout, "rebuilt the marts that rest on the settings")
 			} else {
 				fmt.Fprintf(g.stdout, "rebuilt the marts of %d pending periods\n", pending)
 			}
@@ -63,15 +65,15 @@ that rests on it:
 		},
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "rebuild every period, not only the pending ones")
-	cmd.Flags().StringArrayVar(&sets, "set", nil, "a threshold of the marts as NAME=VALUE (repeatable)")
+	cmd.Flags().StringArrayVar(&sets, "set", nil, "a setting of the marts as NAME=VALUE (repeatable; listed above)")
 	return cmd
 }
 
-// martSettingsDoc lists the marts' thresholds for the help text.
+// martSettingsDoc lists the marts' settings for the help text.
 func martSettingsDoc() string {
 	var b strings.Builder
 	for _, m := range warehouse.MartSettings {
-		fmt.Fprintf(&b, "  %-28s %s (default %s)\n", m.Name, m.Doc, m.Default)
+		fmt.Fprintf(&b, "  %s (default %s; %s)\n      %s\n", m.Name, m.Default, m.Range(), m.Doc)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }

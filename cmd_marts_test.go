@@ -2,11 +2,13 @@ package main
 
 import (
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/tradewh/tradewh/etl/etltest"
+	"github.com/tradewh/tradewh/output/warehouse"
 )
 
 // TestMartsSetThresholds loads the real US gallium records without marts,
@@ -76,5 +78,38 @@ func TestMartsSetThresholds(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM settings WHERE (name, value) IN
 		(('min_coverage', '0.05'), ('hhi_moderately_concentrated', '1000'))`); n != 2 {
 		t.Errorf("a refused setting changed the settings table")
+	}
+}
+
+// TestMartsSettingsListed: marts --help and the README's table list every
+// mart setting with its default, and --set takes each as the README shows.
+func TestMartsSettingsListed(t *testing.T) {
+	help := mustCLI(t, "marts", "--help")
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range warehouse.MartSettings {
+		if want := s.Name + " (default " + s.Default + ";"; !strings.Contains(help, want) {
+			t.Errorf("marts --help lacks %q", want)
+		}
+		if want := "| `" + s.Name + "` | " + s.Default + " |"; !strings.Contains(string(readme), want) {
+			t.Errorf("README's table of mart settings lacks %q", want)
+		}
+	}
+	// The README's example, on a warehouse with no period pending.
+	wh := t.TempDir()
+	mustCLI(t, "--warehouse", wh, "marts", "--all")
+	out := mustCLI(t, "--warehouse", wh, "marts", "--set", "event_baseline_months=6")
+	if !strings.Contains(out, "set event_baseline_months=6") || !strings.Contains(out, "rebuilt the marts that rest on the settings") {
+		t.Errorf("marts --set event_baseline_months=6: %q", out)
+	}
+	db := queryDB(t, wh)
+	defer db.Close()
+	if n := count(t, db, `SELECT count(*) FROM settings WHERE name = 'event_baseline_months' AND value = '6'`); n != 1 {
+		t.Error("event_baseline_months is not 6")
+	}
+	if n := count(t, db, `SELECT count(*) FROM measure_marts_state WHERE settings LIKE '%event_baseline_months=6%'`); n != 1 {
+		t.Error("event_windows and diversion were not rebuilt with the new setting")
 	}
 }

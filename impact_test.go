@@ -65,6 +65,9 @@ func nf(v sql.NullFloat64) float64 {
 	return v.Float64
 }
 
+// fmt6 prints v as checkLines does.
+func fmt6(v float64) string { return strconv.FormatFloat(math.Round(v*1e6)/1e6, 'f', -1, 64) }
+
 func addMonths(month string, n int) string {
 	d, err := time.Parse(time.DateOnly, month)
 	if err != nil {
@@ -253,22 +256,31 @@ func TestEventWindowsOnRealChinaMonthly(t *testing.T) {
 		t.Errorf("an unknown measure: exit %d, want 1", unknownExit)
 	}
 
-	// Diversion for the US ban: China's exports to each third country,
-	// pre 2023-12 ... 2024-11 and post 2024-12 ... 2025-11 (only December
-	// is in the file). No third country's exports to the US are loaded, so
-	// nothing can be said to have risen on both legs.
-	pre, post := map[string]float64{}, map[string]float64{}
+	// Diversion for the US ban compares like with like: the file ends in
+	// December 2024, the month of the ban (t = 0), so the post window is
+	// that one month and the pre window the one month before it, November
+	// 2024; one post month of the 12 required leaves every comparison
+	// incomplete and unranked. No third country's exports to the US are
+	// loaded, so nothing can be said to have risen on both legs.
+	last := ""
 	for _, r := range rowsIn {
-		if r.partner == "USA" {
-			continue
-		}
-		switch {
-		case r.month >= "2023-12-01" && r.month < "2024-12-01":
-			pre[r.partner] += r.val
-		case r.month >= "2024-12-01" && r.month < "2025-12-01":
-			post[r.partner] += r.val
-		}
+		last = max(last, r.month)
 	}
+	if last != "2024-12-01" {
+		t.Fatalf("the file ends in %s; this test expects December 2024", last)
+	}
+	monthSums := func(from, to string) map[string]float64 { // partner -> value over [from, to)
+		out := map[string]float64{}
+		for _, r := range rowsIn {
+			if r.month >= from && r.month < to {
+				out[r.partner] += r.val
+			}
+		}
+		return out
+	}
+	pre, post := monthSums("2024-11-01", "2024-12-01"), monthSums("2024-12-01", "2025-01-01")
+	delete(pre, "USA")
+	delete(post, "USA")
 	thirds := map[string]bool{}
 	for p := range pre {
 		thirds[p] = true
@@ -277,7 +289,7 @@ func TestEventWindowsOnRealChinaMonthly(t *testing.T) {
 		thirds[p] = true
 	}
 	rows, err := db.Query(`SELECT third_iso3, pre_to_third_usd, post_to_third_usd, change_to_third_usd,
-		pre_third_to_target_usd, both_rose, rank, pre_periods, post_periods
+		pre_third_to_target_usd, both_rose, rank, pre_periods, post_periods, window_periods, complete, pre_from, post_from
 		FROM diversion WHERE measure_id = 'CHN-MOFCOM-2024-46' AND freq = 'M' AND hs_code = '811292'
 		AND side = 'reported_exports'`)
 	if err != nil {
@@ -288,9 +300,10 @@ func TestEventWindowsOnRealChinaMonthly(t *testing.T) {
 	for rows.Next() {
 		var third string
 		var a, b, ch, tt sql.NullFloat64
-		var both bool
-		var rank, np, nq sql.NullInt64
-		if err := rows.Scan(&third, &a, &b, &ch, &tt, &both, &rank, &np, &nq); err != nil {
+		var both, complete bool
+		var rank, np, nq, nw sql.NullInt64
+		var preFrom, postFrom time.Time
+		if err := rows.Scan(&third, &a, &b, &ch, &tt, &both, &rank, &np, &nq, &nw, &complete, &preFrom, &postFrom); err != nil {
 			t.Fatal(err)
 		}
 		seen++
@@ -303,13 +316,52 @@ func TestEventWindowsOnRealChinaMonthly(t *testing.T) {
 		if tt.Valid || both || rank.Valid {
 			t.Errorf("%s: second leg %v, both_rose %v, rank %v without data on it", third, tt, both, rank)
 		}
-		if np.Int64 != 12 || nq.Int64 != 1 {
-			t.Errorf("%s: %d pre and %d post months reported, want 12 and 1", third, np.Int64, nq.Int64)
+		if np.Int64 != 1 || nq.Int64 != 1 || nw.Int64 != 1 || complete {
+			t.Errorf("%s: %d pre and %d post months reported in windows of %d, complete %v; want 1, 1, 1 and false",
+				third, np.Int64, nq.Int64, nw.Int64, complete)
+		}
+		if preFrom.Format(time.DateOnly) != "2024-11-01" || postFrom.Format(time.DateOnly) != "2024-12-01" {
+			t.Errorf("%s: windows from %s and %s, want 2024-11-01 and 2024-12-01", third, preFrom.Format(time.DateOnly), postFrom.Format(time.DateOnly))
 		}
 	}
 	if seen != len(thirds) {
 		t.Errorf("%d third countries, want %d", seen, len(thirds))
 	}
+
+	// diversion_replacements on the same windows: the importers whose
+	// purchases from China fell from November to December 2024 (not every
+	// importer against twelve months), incomplete and unranked. For the
+	// licensing of 1 August 2023 both windows are whole (2022-08 ... 2023-07
+	// against 2023-08 ... 2024-07), so its comparisons are complete; China's
+	// is the only exporter in the file, so no supplier rose.
+	for _, c := range []struct {
+		measure, preFrom, postFrom, postTo string
+		n                                  int
+		complete                           bool
+	}{
+		{"CHN-MOFCOM-2024-46", "2024-11-01", "2024-12-01", "2025-01-01", 1, false},
+		{"CHN-MOFCOM-2023-23", "2022-08-01", "2023-08-01", "2024-08-01", 12, true},
+	} {
+		pre, post := monthSums(c.preFrom, c.postFrom), monthSums(c.postFrom, c.postTo)
+		var want []string
+		for p, v := range pre {
+			if v > post[p] {
+				want = append(want, fmt.Sprintf("%s %s %s %d %d %d %v NULL NULL", p, fmt6(v), fmt6(v-post[p]), c.n, c.n, c.n, c.complete))
+			}
+		}
+		sort.Strings(want)
+		if len(want) == 0 {
+			t.Fatalf("%s: no importer's purchases fell in the file", c.measure)
+		}
+		checkLines(t, db, `SELECT importer_iso3, pre_from_imposing_usd, fall_from_imposing_usd, window_periods, pre_periods,
+			post_periods, complete, supplier_iso3, rank FROM diversion_replacements
+			WHERE measure_id = '`+c.measure+`' AND freq = 'M' AND hs_code = '811292' AND side = 'reported_exports'
+			ORDER BY importer_iso3`, want)
+	}
+
+	// The file gives no World total: every row says so, and claims no coverage.
+	checkLines(t, db, `SELECT coverage_basis, count(coverage_ratio) FROM event_windows
+		WHERE source = 'sheet' AND value_usd IS NOT NULL GROUP BY ALL`, []string{"partner_sum 0"})
 }
 
 // comtradeRecord is one record of a Comtrade v1 get response.
@@ -368,9 +420,10 @@ const (
 	cJPN = 392
 )
 
-// diversionRecords: monthly 811292 around the US ban (in force 2024-12-03:
-// pre 2023-12 ... 2024-11, post 2024-12 ... 2025-11), one month in each
-// window, both sides of the mirror.
+// diversionRecords: monthly 811292 around the US ban (in force 2024-12-03),
+// June 2024 and May 2025: with the data from June 2024 to May 2025, the
+// windows are 2024-06 ... 2024-11 and 2024-12 ... 2025-05, one month
+// reported in each, both sides of the mirror.
 //
 // Exporters' reports: CHN -> VNM 100 -> 400 (+300), CHN -> KOR 50 -> 250
 // (+200), CHN -> DEU 200 -> 100 (-100), CHN -> USA 500 -> nothing (0);
@@ -391,7 +444,7 @@ func diversionRecords() []comtradeRecord {
 			out = append(out, comtradeRecord{"M", "202406", rep, par, flow, "811292", pre, pre / 100})
 		}
 		if post >= 0 {
-			out = append(out, comtradeRecord{"M", "202506", rep, par, flow, "811292", post, post / 100})
+			out = append(out, comtradeRecord{"M", "202505", rep, par, flow, "811292", post, post / 100})
 		}
 	}
 	add(cCHN, cVNM, "X", 100, 400)
@@ -424,6 +477,21 @@ func TestDiversionOnComtradeMonthly(t *testing.T) {
 	wh := filepath.Join(dir, "wh")
 	mustCLI(t, "--warehouse", wh, "load", "--source", "comtrade-json", "--no-export", resp)
 	db := queryDB(t, wh)
+	// Both windows span the 6 months the data allow, with one reported in
+	// each, fewer than the 12 post months a complete comparison needs: none
+	// is ranked.
+	checkLines(t, db, `SELECT 'diversion', window_periods, pre_periods, post_periods, complete, count(*), count(rank)
+		FROM diversion WHERE measure_id = 'CHN-MOFCOM-2024-46' AND hs_code = '811292' AND pre_periods > 0 GROUP BY ALL
+		UNION ALL
+		SELECT 'replacements', window_periods, pre_periods, post_periods, complete, count(*), count(rank)
+		FROM diversion_replacements WHERE measure_id = 'CHN-MOFCOM-2024-46' AND hs_code = '811292' GROUP BY ALL
+		ORDER BY 1`, []string{"diversion 6 1 1 false 5 0", "replacements 6 1 1 false 8 0"})
+	db.Close()
+	// With one post month enough, they are ranked.
+	if out := mustCLI(t, "--warehouse", wh, "marts", "--set", "diversion_min_post_months=1"); !strings.Contains(out, "rebuilt the marts that rest on the settings") {
+		t.Errorf("marts --set: %q", out)
+	}
+	db = queryDB(t, wh)
 	const div = `SELECT third_iso3, pre_to_third_usd, post_to_third_usd, pre_third_to_target_usd,
 		post_third_to_target_usd, both_rose, rank FROM diversion
 		WHERE measure_id = 'CHN-MOFCOM-2024-46' AND hs_code = '811292' AND side = '%s' ORDER BY rank NULLS LAST, third_iso3`
@@ -454,19 +522,101 @@ func TestDiversionOnComtradeMonthly(t *testing.T) {
 		"reported_exports USA 500 KOR 50 3",
 	})
 	// Event window of the ban on China's exports to the US: t = -6 is
-	// June 2024 (500), t = +6 June 2025, when China reported exports but
+	// June 2024 (500), t = +5 May 2025, when China reported exports but
 	// none to the US (0); the baseline is the one reported month.
 	checkLines(t, db, `SELECT t, value_usd, value_index, target_share FROM event_windows
 		WHERE measure_id = 'CHN-MOFCOM-2024-46' AND event = 'effective' AND hs_code = '811292'
 		AND side = 'reported_exports' AND destination = 'target' AND value_usd IS NOT NULL ORDER BY t`,
-		[]string{"-6 500 100 0.588235", "6 0 0 0"})
+		[]string{"-6 500 100 0.588235", "5 0 0 0"})
 	// The importers' side: the US reports 520 from China, the world (all
 	// reporting importers) 520 + 110 + 55.
 	checkLines(t, db, `SELECT t, destination, value_usd, target_share FROM event_windows
 		WHERE measure_id = 'CHN-MOFCOM-2024-46' AND event = 'effective' AND hs_code = '811292'
 		AND side = 'partner_imports' AND value_usd IS NOT NULL ORDER BY t, destination`,
 		[]string{"-6 others 165 0.759124", "-6 target 520 0.759124", "-6 world 685 0.759124",
-			"6 others 630 0", "6 target 0 0", "6 world 630 0"})
+			"5 others 630 0", "5 target 0 0", "5 world 630 0"})
+}
+
+// annualRecords: China's reported annual exports of 811292, 2021-2026,
+// to the US, Viet Nam and Other Asia, nes (an area), beside its World
+// total, which the partners pulled cover only in part.
+func annualRecords() []comtradeRecord {
+	var out []comtradeRecord
+	for i, y := range []string{"2021", "2022", "2023", "2024", "2025", "2026"} {
+		for _, p := range []struct {
+			partner int
+			v       []float64
+		}{
+			{cUSA, []float64{100, 110, 120, 90, 40, 30}},
+			{cVNM, []float64{50, 60, 70, 80, 200, 210}},
+			{490, []float64{5, 5, 5, 5, 5, 5}},
+			{0, []float64{1000, 1000, 1000, 1000, 1000, 1000}},
+		} {
+			out = append(out, comtradeRecord{"A", y, cCHN, p.partner, "X", "811292", p.v[i], p.v[i] / 100})
+		}
+	}
+	return out
+}
+
+// TestAnnualWindowsShareTZero: both policy marts put t = 0 in the first
+// year a measure is in force for at least half of: 2025 for the US ban of
+// 3 December 2024, 2024 for the licensing of 1 August 2023. event_windows'
+// t = 0 and diversion's post window start there; the pre window is the
+// year before.
+func TestAnnualWindowsShareTZero(t *testing.T) {
+	dir := t.TempDir()
+	resp := filepath.Join(dir, "comtrade_v1_get_A_811292.json")
+	writeComtradeResponse(t, resp, annualRecords())
+	wh := filepath.Join(dir, "wh")
+	mustCLI(t, "--warehouse", wh, "load", "--source", "comtrade-json", "--no-export", resp)
+	db := queryDB(t, wh)
+	checkLines(t, db, `SELECT measure_id, period, year FROM event_windows
+		WHERE freq = 'A' AND event = 'effective' AND t = 0 AND hs_code = '811292' AND destination = 'world'
+		AND measure_id IN ('CHN-MOFCOM-2023-23', 'CHN-MOFCOM-2024-46') ORDER BY measure_id`,
+		[]string{"CHN-MOFCOM-2023-23 2024-01-01 2024", "CHN-MOFCOM-2024-46 2025-01-01 2025"})
+	// The same year in diversion: pre 2024 (VNM 80, US 90), post 2025.
+	checkLines(t, db, `SELECT d.pre_from, d.post_from, d.third_iso3, d.pre_to_third_usd, d.post_to_third_usd, e.period
+		FROM diversion d JOIN event_windows e ON e.measure_id = d.measure_id AND e.freq = d.freq AND e.t = 0
+		    AND e.event = 'effective' AND e.hs_code = d.hs_code AND e.side = d.side AND e.destination = 'world'
+		WHERE d.measure_id = 'CHN-MOFCOM-2024-46' AND d.freq = 'A' AND d.hs_code = '811292' AND d.third_iso3 = 'VNM'`,
+		[]string{"2024-01-01 2025-01-01 VNM 80 200 2025-01-01"})
+	// Importers whose purchases fell: for the licensing, 2023 against 2024
+	// (the US, 120 -> 90); for the ban, 2024 against 2025 (the US, 90 -> 40).
+	checkLines(t, db, `SELECT measure_id, importer_iso3, pre_from_imposing_usd, post_from_imposing_usd, window_periods, complete
+		FROM diversion_replacements WHERE freq = 'A' AND hs_code = '811292'
+		AND measure_id IN ('CHN-MOFCOM-2023-23', 'CHN-MOFCOM-2024-46') ORDER BY measure_id, importer_iso3`,
+		[]string{"CHN-MOFCOM-2023-23 USA 120 90 1 true", "CHN-MOFCOM-2024-46 USA 90 40 1 true"})
+	db.Close()
+
+	// Four-year windows, cut to one length by the data (2021 ... 2026): for
+	// the licensing 2021-2023 against 2024-2026 (3 years, where the data
+	// begin), for the ban 2023-2024 against 2025-2026 (2, where they end).
+	mustCLI(t, "--warehouse", wh, "marts", "--set", "diversion_years=4")
+	db = queryDB(t, wh)
+	checkLines(t, db, `SELECT measure_id, importer_iso3, pre_from_imposing_usd, post_from_imposing_usd, window_periods, pre_periods, post_periods
+		FROM diversion_replacements WHERE freq = 'A' AND hs_code = '811292'
+		AND measure_id IN ('CHN-MOFCOM-2023-23', 'CHN-MOFCOM-2024-46') ORDER BY measure_id, importer_iso3`,
+		[]string{"CHN-MOFCOM-2023-23 USA 330 160 3 3 3", "CHN-MOFCOM-2024-46 USA 210 70 2 2 2"})
+}
+
+// TestEventWindowsCoverage: beside a reported World total, each row says
+// how much of it the destinations' detail covers (countries only, as in
+// import_shares), so an "others" of a few partners pulled is not read as
+// the rest of the world.
+func TestEventWindowsCoverage(t *testing.T) {
+	dir := t.TempDir()
+	resp := filepath.Join(dir, "comtrade_v1_get_A_811292.json")
+	writeComtradeResponse(t, resp, annualRecords())
+	wh := filepath.Join(dir, "wh")
+	mustCLI(t, "--warehouse", wh, "load", "--source", "comtrade-json", "--no-export", resp)
+	db := queryDB(t, wh)
+	// 2025: the US 40, Viet Nam 200 and the area 5 of a World total of 1000.
+	checkLines(t, db, `SELECT destination, value_usd, coverage_ratio, coverage_basis FROM event_windows
+		WHERE measure_id = 'CHN-MOFCOM-2024-46' AND event = 'effective' AND freq = 'A' AND hs_code = '811292'
+		AND side = 'reported_exports' AND t = 0 ORDER BY destination`,
+		[]string{"others 205 0.24 world_total", "target 40 0.24 world_total", "world 1000 0.24 world_total"})
+	checkLines(t, db, `SELECT count(*) FROM event_windows
+		WHERE side = 'reported_exports' AND value_usd IS NOT NULL AND coverage_basis IS DISTINCT FROM 'world_total'`, []string{"0"})
 }
 
 // baciRow is one BACI record: exporter, importer (BACI codes), product,

@@ -285,7 +285,7 @@ func expected(t testing.TB, db *sql.DB, c pageChart) (map[string]float64, map[st
 		args = []any{a["reporter"], a["commodity"], a["hs"], a["year"], a["source"]}
 	case "diversion":
 		q = `WITH s AS (SELECT * FROM diversion WHERE measure_id = $1 AND commodity = $2 AND coalesce(hs_code, '') = $3 AND freq = $4
-			   AND side = $5 AND both_rose` + sourceIs(db, "diversion", "$6") + ` ORDER BY rank, third_iso3 LIMIT 10)
+			   AND side = $5 AND both_rose AND rank IS NOT NULL` + sourceIs(db, "diversion", "$6") + ` ORDER BY rank, third_iso3 LIMIT 10)
 			 SELECT 'change_to_third', third_iso3, change_to_third_usd FROM s WHERE change_to_third_usd IS NOT NULL
 			 UNION ALL SELECT 'change_third_to_target', third_iso3, change_third_to_target_usd FROM s WHERE change_third_to_target_usd IS NOT NULL`
 		args = []any{a["measure"], a["commodity"], a["hs"], a["freq"], a["side"], a["source"]}

@@ -72,9 +72,9 @@ func (b *builder) events(gc *groupCtx) (*Section, error) {
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		unit := "months"
+		unit, one := "months", "month"
 		if freq == "A" {
-			unit = "years"
+			unit, one = "years", "year"
 		}
 		code := "group level"
 		if hs.Valid {
@@ -82,7 +82,7 @@ func (b *builder) events(gc *groupCtx) (*Section, error) {
 		}
 		c := newChart(fmt.Sprintf("%s-event-%s", gc.Slug, safeID(m.id)), "event_window",
 			fmt.Sprintf("%s: exports around %s (%s, %s side)", m.title, m.effective, code, side),
-			fmt.Sprintf("%s from the effective date (t = 0)", unit), "value index (pre-event mean = 100)")
+			fmt.Sprintf("%s from t = 0, the first %s in force for at least half of it", unit, one), "value index (pre-event mean = 100)")
 		c.From = chartSource{Table: "event_windows", Commodity: gc.Slug, Measure: m.id, HS: hs.String, Freq: freq, Side: side, Event: event, Source: src}
 		order := []string{"target", "others", "world"}
 		labels := map[string]string{"target": "to the target", "others": "to everyone else", "world": "to the world"}
@@ -388,7 +388,7 @@ func (b *builder) diversion(gc *groupCtx) (*Section, error) {
 		}
 		rows, err := b.q.QueryContext(b.ctx, `SELECT rank, third_iso3, change_to_third_usd, change_third_to_target_usd, both_rose
 			FROM diversion WHERE measure_id = ? AND commodity = ? AND hs_code IS NOT DISTINCT FROM ? AND freq = ? AND side = ? AND both_rose
-			  AND `+srcCol(b.sc, "diversion")+` = ?
+			  AND rank IS NOT NULL AND `+srcCol(b.sc, "diversion")+` = ?
 			ORDER BY rank, third_iso3 LIMIT 10`, m.id, gc.Slug, hs, freq, side, src)
 		if err != nil {
 			return nil, fmt.Errorf("diversion: %w", err)
@@ -419,7 +419,7 @@ func (b *builder) diversion(gc *groupCtx) (*Section, error) {
 			return nil, err
 		}
 		if len(groups) == 0 {
-			s.Notes = append(s.Notes, fmt.Sprintf("%s: no third country's flows rose on both legs.", m.title))
+			s.Notes = append(s.Notes, fmt.Sprintf("%s: no third country's flows rose on both legs over complete windows.", m.title))
 			continue
 		}
 		heads = append(heads, fmt.Sprintf("%s: %s first of %d candidates", shortTitle(m), b.name(groups[0].period), len(groups)))

@@ -836,3 +836,88 @@ func TestRevisionColumns(t *testing.T) {
 		WHERE source = 'comtrade' AND reporter_iso3 = 'USA' AND commodity = 'gallium_germanium' ORDER BY ALL`,
 		[]string{"2022 811292 HS2017 NULL", "2022 NULL HS2017 NULL", "2023 811292 HS2017,HS2022 true", "2023 NULL HS2017,HS2022 true"})
 }
+
+// TestFirstPeriodInForce: t = 0 is the first month or year a measure is in
+// force for at least half of, as 40_event_windows.sql defines it.
+func TestFirstPeriodInForce(t *testing.T) {
+	var script string
+	for _, m := range sql.Marts() {
+		if m.Name == "40_event_windows.sql" {
+			script = m.SQL
+		}
+	}
+	start := strings.Index(script, "CREATE OR REPLACE TEMP MACRO t0_period")
+	if start < 0 {
+		t.Fatal("40_event_windows.sql defines no t0_period")
+	}
+	end := strings.Index(script[start:], ";\n")
+	db := memoryDB(t)
+	if _, err := db.Exec(script[start : start+end]); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ date, month, year string }{
+		{"2024-01-01", "2024-01-01", "2024-01-01"},
+		{"2024-12-03", "2024-12-01", "2025-01-01"}, // the US ban: December, then 2025
+		{"2023-08-01", "2023-08-01", "2024-01-01"}, // 153 of 365 days in 2023
+		{"2023-07-02", "2023-07-01", "2023-01-01"}, // 183 of 365 days
+		{"2023-07-03", "2023-07-01", "2024-01-01"}, // 182 of 365
+		{"2024-07-02", "2024-07-01", "2024-01-01"}, // 183 of 366: exactly half
+		{"2024-07-03", "2024-07-01", "2025-01-01"},
+		{"2023-02-15", "2023-02-01", "2023-01-01"}, // 14 of 28 days
+		{"2023-02-16", "2023-03-01", "2023-01-01"},
+		{"2023-01-16", "2023-01-01", "2023-01-01"}, // 16 of 31
+		{"2023-01-17", "2023-02-01", "2023-01-01"},
+		{"2024-12-31", "2025-01-01", "2025-01-01"},
+	} {
+		var m, y string
+		if err := db.QueryRow(`SELECT strftime(t0_period(CAST(? AS DATE), 'month'), '%Y-%m-%d'),
+			strftime(t0_period(CAST(? AS DATE), 'year'), '%Y-%m-%d')`, c.date, c.date).Scan(&m, &y); err != nil {
+			t.Fatal(err)
+		}
+		if m != c.month || y != c.year {
+			t.Errorf("in force from %s: t = 0 in %s and %s, want %s and %s", c.date, m, y, c.month, c.year)
+		}
+	}
+}
+
+// TestUpgradeMeasureMarts: a warehouse whose measure marts the scripts
+// made before they had their newer columns gets those columns, and its
+// next rebuild remakes the measure marts whole and fills them.
+func TestUpgradeMeasureMarts(t *testing.T) {
+	db := memoryDB(t)
+	applyMigrations(t, db, "", "011")
+	referenceTables(t, db)
+	insertFlows(t, db, []flow{
+		{"comtrade", "M", "2024-11-01", "CHN", "USA", "export", "811292", "gallium_germanium", 100},
+		{"comtrade", "M", "2024-12-01", "CHN", "USA", "export", "811292", "gallium_germanium", 50},
+	})
+	for _, q := range []string{
+		`CREATE TABLE event_windows (measure_id VARCHAR NOT NULL, event VARCHAR NOT NULL, event_date DATE NOT NULL,
+			imposing_iso3 VARCHAR NOT NULL, source VARCHAR NOT NULL, commodity VARCHAR, hs_code VARCHAR, freq VARCHAR NOT NULL,
+			side VARCHAR NOT NULL, destination VARCHAR NOT NULL, t INTEGER NOT NULL, period DATE NOT NULL, year INTEGER NOT NULL,
+			value_usd DOUBLE, weight_kg DOUBLE, unit_value_usd_per_kg DOUBLE, value_index DOUBLE, weight_index DOUBLE,
+			value_index_prev DOUBLE, weight_index_prev DOUBLE, value_index_tm1 DOUBLE, weight_index_tm1 DOUBLE,
+			target_share DOUBLE, baseline_value_usd DOUBLE, baseline_weight_kg DOUBLE)`,
+		`INSERT INTO trade_measures (measure_id, imposing_iso3, target_iso3, measure_type, commodity, title, effective_date,
+			status, citation, origin, valid_from) VALUES ('X-1', 'CHN', ['USA'], 'ban', 'gallium_germanium', 'a ban',
+			'2024-12-03', 'in_force', 'test', 'test', now())`,
+		`INSERT INTO trade_measure_codes VALUES ('X-1', '811292', 'H6')`,
+		`CREATE TABLE measure_marts_state (measures_at TIMESTAMP, flows_at TIMESTAMP, settings VARCHAR)`,
+		`INSERT INTO measure_marts_state SELECT (SELECT max(valid_from) FROM trade_measures_history),
+			(SELECT max(valid_from) FROM trade_flow_parts), (SELECT string_agg(name || '=' || value, ';' ORDER BY name) FROM settings)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	applyMigrations(t, db, "011", "")
+	checkRows(t, db, `SELECT column_name FROM information_schema.columns WHERE table_name = 'event_windows'
+		AND column_name LIKE 'coverage%' ORDER BY ordinal_position`, []string{"coverage_ratio", "coverage_basis"})
+	checkRows(t, db, `SELECT freq, period FROM mart_pending`, []string{"M 2024-12-01"})
+	if _, err := db.Exec(`DELETE FROM mart_pending`); err != nil {
+		t.Fatal(err)
+	}
+	rebuild(t, db, [][2]string{{"M", "2024-12-01"}})
+	checkRows(t, db, `SELECT count(*) > 0, count(*) = count(coverage_basis) FROM event_windows WHERE value_usd IS NOT NULL`,
+		[]string{"true true"})
+}

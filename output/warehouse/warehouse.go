@@ -236,6 +236,9 @@ func (w *Warehouse) init(ctx context.Context) error {
 	if err := w.migrate(ctx); err != nil {
 		return err
 	}
+	if err := w.seedMartSettings(ctx); err != nil {
+		return err
+	}
 	if err := w.closeInterruptedRuns(ctx); err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS event_windows (
     freq                  VARCHAR NOT NULL,
     side                  VARCHAR NOT NULL, -- reported_exports or partner_imports
     destination           VARCHAR NOT NULL, -- target, others or world
-    t                     INTEGER NOT NULL, -- months (M) or years (A) from the event
+    t                     INTEGER NOT NULL, -- months (M) or years (A) from t = 0 (see t0_period)
     period                DATE NOT NULL,
     year                  INTEGER NOT NULL,
     value_usd             DOUBLE,           -- NULL: nothing reported for the period
@@ -30,8 +30,22 @@ CREATE TABLE IF NOT EXISTS event_windows (
     weight_index_tm1      DOUBLE,
     target_share          DOUBLE,           -- target / world at t (0-1)
     baseline_value_usd    DOUBLE,
-    baseline_weight_kg    DOUBLE
+    baseline_weight_kg    DOUBLE,
+    coverage_ratio        DOUBLE,           -- countries among the destinations / reported World total at t
+    coverage_basis        VARCHAR           -- world_total, or partner_sum: world is the sum over destinations
 );
+-- (Migration 011 adds the columns since added to an older warehouse's table.)
+
+-- t = 0 is the first period (month or year) a measure is in force for at
+-- least half of: the month or year of its date when it takes effect by
+-- the middle of it, else the next one. A measure of 3 December 2024 has
+-- t = 0 in December 2024 (monthly) and in 2025 (annual); one of 1 August
+-- 2023 in August 2023 and in 2024. event_windows and diversion both use it.
+CREATE OR REPLACE TEMP MACRO t0_period(d, unit) AS
+    CAST(CASE WHEN 2 * datediff('day', d, date_trunc(unit, d) + to_months(CASE unit WHEN 'month' THEN 1 ELSE 12 END))
+                 >= datediff('day', date_trunc(unit, d), date_trunc(unit, d) + to_months(CASE unit WHEN 'month' THEN 1 ELSE 12 END))
+              THEN date_trunc(unit, d)
+              ELSE date_trunc(unit, d) + to_months(CASE unit WHEN 'month' THEN 1 ELSE 12 END) END AS DATE);
 
 -- What the last rebuild saw: event_windows and diversion are rebuilt when
 -- the measures, the trade flows or the settings changed since (a load
@@ -100,8 +114,8 @@ code_rows AS (
            CASE f.flow WHEN 'export' THEN 'reported_exports' ELSE 'partner_imports' END AS side,
            CASE f.flow WHEN 'export' THEN f.partner_iso3 ELSE f.reporter_iso3 END AS dest,
            f.value_usd, f.weight_kg, f.weighed_usd,
-           CAST(CASE f.freq WHEN 'M' THEN datediff('month', date_trunc('month', e.event_date), f.period)
-                            ELSE year(f.period) - year(e.event_date) END AS INTEGER) AS t
+           CAST(CASE f.freq WHEN 'M' THEN datediff('month', t0_period(e.event_date, 'month'), f.period)
+                            ELSE year(f.period) - year(t0_period(e.event_date, 'year')) END AS INTEGER) AS t
     FROM events e
     JOIN trade_measure_codes c USING (measure_id)
     JOIN flows f ON f.hs_code = c.hs_code
@@ -142,7 +156,11 @@ per_t AS (
            CASE WHEN count(value_usd) FILTER (WHERE dest = 'WLD') > 0 THEN sum(weight_kg) FILTER (WHERE dest = 'WLD')
                 ELSE sum(weight_kg) FILTER (WHERE dest <> 'WLD') END AS world_kg,
            CASE WHEN count(value_usd) FILTER (WHERE dest = 'WLD') > 0 THEN sum(weighed_usd) FILTER (WHERE dest = 'WLD')
-                ELSE sum(weighed_usd) FILTER (WHERE dest <> 'WLD') END AS world_weighed
+                ELSE sum(weighed_usd) FILTER (WHERE dest <> 'WLD') END AS world_weighed,
+           -- How much of a reported World total the destinations' detail
+           -- accounts for (countries only, as in import_shares).
+           count(value_usd) FILTER (WHERE dest = 'WLD') > 0 AS has_world,
+           coalesce(sum(value_usd) FILTER (WHERE dest <> 'WLD' AND dest NOT IN (SELECT iso3 FROM countries WHERE is_area)), 0) AS country_usd
     FROM all_rows
     GROUP BY ALL
 ),
@@ -167,7 +185,7 @@ series AS (
 ),
 long AS (
     SELECT s.* EXCLUDE (target_usd, target_kg, target_weighed, others_usd, others_kg, others_weighed,
-                        world_usd, world_kg, world_weighed),
+                        world_usd, world_kg, world_weighed, has_world, country_usd),
            d.destination,
            CASE WHEN s.reported THEN CASE d.destination
                WHEN 'target' THEN coalesce(s.target_usd, 0)
@@ -179,7 +197,9 @@ long AS (
                ELSE s.world_kg END AS weight_kg,
            CASE d.destination WHEN 'target' THEN s.target_weighed WHEN 'others' THEN s.others_weighed ELSE s.world_weighed END AS weighed_usd,
            CASE WHEN s.target_iso3 IS NOT NULL AND s.reported AND s.world_usd <> 0
-                THEN coalesce(s.target_usd, 0) / s.world_usd END AS target_share
+                THEN coalesce(s.target_usd, 0) / s.world_usd END AS target_share,
+           CASE WHEN s.reported THEN CASE WHEN s.has_world THEN 'world_total' ELSE 'partner_sum' END END AS coverage_basis,
+           CASE WHEN s.has_world AND s.world_usd <> 0 THEN s.country_usd / s.world_usd END AS coverage_ratio
     FROM series s
     JOIN (VALUES ('target'), ('others'), ('world')) d(destination)
       ON d.destination = 'world' OR s.target_iso3 IS NOT NULL
@@ -200,10 +220,10 @@ indexed AS (
            wt AS (PARTITION BY measure_id, event, source, freq, side, commodity, hs_code, destination ORDER BY t)
 )
 SELECT measure_id, event, event_date, imposing_iso3, source, commodity, hs_code, freq, side, destination, t,
-       CAST(CASE freq WHEN 'M' THEN date_trunc('month', event_date) + to_months(t)
-                      ELSE make_date(CAST(year(event_date) + t AS INTEGER), 1, 1) END AS DATE) AS period,
-       CAST(year(CASE freq WHEN 'M' THEN date_trunc('month', event_date) + to_months(t)
-                           ELSE make_date(CAST(year(event_date) + t AS INTEGER), 1, 1) END) AS INTEGER) AS year,
+       CAST(CASE freq WHEN 'M' THEN t0_period(event_date, 'month') + to_months(t)
+                      ELSE t0_period(event_date, 'year') + to_years(t) END AS DATE) AS period,
+       CAST(year(CASE freq WHEN 'M' THEN t0_period(event_date, 'month') + to_months(t)
+                           ELSE t0_period(event_date, 'year') + to_years(t) END) AS INTEGER) AS year,
        value_usd, weight_kg,
        CASE WHEN weight_kg > 0 THEN weighed_usd / weight_kg END AS unit_value_usd_per_kg,
        CASE WHEN baseline_value_usd <> 0 THEN 100 * value_usd / baseline_value_usd END AS value_index,
@@ -212,7 +232,7 @@ SELECT measure_id, event, event_date, imposing_iso3, source, commodity, hs_code,
        CASE WHEN prev_kg <> 0 THEN 100 * weight_kg / prev_kg END AS weight_index_prev,
        CASE WHEN tm1_usd <> 0 THEN 100 * value_usd / tm1_usd END AS value_index_tm1,
        CASE WHEN tm1_kg <> 0 THEN 100 * weight_kg / tm1_kg END AS weight_index_tm1,
-       target_share, baseline_value_usd, baseline_weight_kg
+       target_share, baseline_value_usd, baseline_weight_kg, coverage_ratio, coverage_basis
 FROM indexed
 CROSS JOIN cfg
 WHERE t BETWEEN -(CASE freq WHEN 'M' THEN cfg.win_m ELSE cfg.win_y END) AND CASE freq WHEN 'M' THEN cfg.win_m ELSE cfg.win_y END

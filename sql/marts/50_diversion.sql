@@ -8,6 +8,14 @@
 -- on its own: 'reported_exports' takes both legs from the exporters'
 -- reports, 'partner_imports' from the importers'. Rebuilt whole when
 -- event_windows is (see measure_marts_state there).
+--
+-- Like is compared with like: the post window runs from t = 0 (see
+-- t0_period in 40_event_windows.sql) for n periods and the pre window as
+-- many just before it, both cut to the same length where the source's
+-- data end or begin. A
+-- comparison whose post window holds fewer reported periods than the
+-- minimum (diversion_min_post_months, _years) is incomplete: shown, never
+-- ranked.
 CREATE TABLE IF NOT EXISTS diversion (
     measure_id                 VARCHAR NOT NULL,
     imposing_iso3              VARCHAR NOT NULL,
@@ -19,7 +27,7 @@ CREATE TABLE IF NOT EXISTS diversion (
     pre_from                   DATE NOT NULL, -- the windows' first periods
     post_from                  DATE NOT NULL,
     pre_periods                INTEGER,  -- periods the first leg's reporter reported in each window
-    post_periods               INTEGER,  -- (fewer than the window: a window not yet complete)
+    post_periods               INTEGER,
     third_iso3                 VARCHAR NOT NULL,
     pre_to_third_usd           DOUBLE,  -- imposing -> third, pre window
     post_to_third_usd          DOUBLE,
@@ -28,7 +36,9 @@ CREATE TABLE IF NOT EXISTS diversion (
     post_third_to_target_usd   DOUBLE,
     change_third_to_target_usd DOUBLE,
     both_rose                  BOOLEAN NOT NULL,
-    rank                       INTEGER  -- among both_rose: 1 = the largest smaller rise of the two
+    rank                       INTEGER, -- among both_rose and complete: 1 = the largest smaller rise of the two
+    window_periods             INTEGER, -- periods in each window (the same on both sides)
+    complete                   BOOLEAN  -- both legs' reporters reported the minimum of post periods
 );
 
 CREATE TABLE IF NOT EXISTS diversion_replacements (
@@ -47,8 +57,13 @@ CREATE TABLE IF NOT EXISTS diversion_replacements (
     pre_usd                DOUBLE,
     post_usd               DOUBLE,
     rise_usd               DOUBLE,  -- post - pre, positive
-    rank                   INTEGER  -- 1 = the largest rise
+    rank                   INTEGER, -- 1 = the largest rise, when complete
+    window_periods         INTEGER, -- periods in each window (the same on both sides)
+    pre_periods            INTEGER, -- periods the importer's leg's reporter reported in each window
+    post_periods           INTEGER,
+    complete               BOOLEAN  -- post_periods reach the minimum
 );
+-- (Migration 011 adds the columns since added to an older warehouse's tables.)
 
 DELETE FROM diversion WHERE (SELECT rebuild FROM measure_marts_rebuild);
 DELETE FROM diversion_replacements WHERE (SELECT rebuild FROM measure_marts_rebuild);
@@ -59,27 +74,6 @@ cfg AS (
     SELECT coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_months'), 12) AS n_m,
            coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_years'), 1) AS n_y
 ),
--- Monthly: pre t -n ... -1, post t 0 ... n-1 around the effective month.
--- Annual: the last n full years before the effective date and the first
--- n full years on it (a measure in force from 1 August leaves its year out).
-windows AS (
-    SELECT m.measure_id, m.imposing_iso3, m.target_iso3, 'M' AS freq,
-           CAST(date_trunc('month', m.effective_date) - to_months(cfg.n_m) AS DATE) AS pre_from,
-           CAST(date_trunc('month', m.effective_date) AS DATE) AS pre_to,
-           CAST(date_trunc('month', m.effective_date) AS DATE) AS post_from,
-           CAST(date_trunc('month', m.effective_date) + to_months(cfg.n_m) AS DATE) AS post_to
-    FROM trade_measures m, cfg
-    WHERE (SELECT rebuild FROM measure_marts_rebuild)
-    UNION ALL
-    SELECT m.measure_id, m.imposing_iso3, m.target_iso3, 'A',
-           CAST(date_trunc('year', m.effective_date) - to_years(cfg.n_y) AS DATE),
-           CAST(date_trunc('year', m.effective_date) AS DATE),
-           CAST(date_trunc('year', m.effective_date) + to_years(k.skip) AS DATE),
-           CAST(date_trunc('year', m.effective_date) + to_years(k.skip + cfg.n_y) AS DATE)
-    FROM trade_measures m, cfg,
-         LATERAL (SELECT CASE WHEN m.effective_date = date_trunc('year', m.effective_date) THEN 0 ELSE 1 END AS skip) k
-    WHERE (SELECT rebuild FROM measure_marts_rebuild)
-),
 flows AS (
     SELECT source, freq, period, reporter_iso3, partner_iso3, flow, hs_code,
            max(commodity) AS commodity, sum(value_usd) AS value_usd
@@ -89,10 +83,30 @@ flows AS (
       AND reporter_iso3 <> 'WLD' AND partner_iso3 <> 'WLD'
     GROUP BY ALL
 ),
+-- Post: t 0 ... n-1 months (years), pre: t -n ... -1, both cut to the
+-- same length where the source's periods of the measures' codes end or
+-- begin.
+windows AS (
+    SELECT m.measure_id, m.imposing_iso3, m.target_iso3, e.source, e.freq, w.n,
+           CAST(w.t0 - to_months(w.n * w.step) AS DATE) AS pre_from,
+           w.t0 AS post_from,
+           CAST(w.t0 + to_months(w.n * w.step) AS DATE) AS post_to
+    FROM trade_measures m
+    JOIN (SELECT source, freq, min(period) AS first_period, max(period) AS last_period FROM flows GROUP BY ALL) e ON true
+    CROSS JOIN cfg
+    CROSS JOIN LATERAL (
+        SELECT t0, step, CAST(least(greatest(datediff('month', t0, e.last_period) // step + 1, 0),
+                                    greatest(datediff('month', e.first_period, t0) // step, 0),
+                                    CASE e.freq WHEN 'M' THEN cfg.n_m ELSE cfg.n_y END) AS INTEGER) AS n
+        FROM (SELECT t0_period(m.effective_date, CASE e.freq WHEN 'M' THEN 'month' ELSE 'year' END) AS t0,
+                     CASE e.freq WHEN 'M' THEN 1 ELSE 12 END AS step)
+    ) w
+    WHERE (SELECT rebuild FROM measure_marts_rebuild) AND w.n > 0
+),
 -- Every flow of a measure's codes in its windows, as exporter -> importer
 -- on one side of the mirror.
 code_rows AS (
-    SELECT w.measure_id, w.imposing_iso3, w.target_iso3, w.pre_from, w.post_from,
+    SELECT w.measure_id, w.imposing_iso3, w.target_iso3, w.pre_from, w.post_from, w.n AS window_periods,
            f.source, f.freq, f.hs_code, f.commodity, f.period,
            CASE f.flow WHEN 'export' THEN 'reported_exports' ELSE 'partner_imports' END AS side,
            f.reporter_iso3 AS reporter,
@@ -101,8 +115,8 @@ code_rows AS (
            f.period >= w.post_from AS post, f.value_usd
     FROM windows w
     JOIN trade_measure_codes c USING (measure_id)
-    JOIN flows f ON f.hs_code = c.hs_code AND f.freq = w.freq
-    WHERE (f.period >= w.pre_from AND f.period < w.pre_to) OR (f.period >= w.post_from AND f.period < w.post_to)
+    JOIN flows f ON f.hs_code = c.hs_code AND f.freq = w.freq AND f.source = w.source
+    WHERE f.period >= w.pre_from AND f.period < w.post_to
 ),
 -- The group: codes of a commodity group together, a code dropped where the
 -- same exporter and importer have a valued, more aggregate code.
@@ -117,7 +131,7 @@ group_rows AS (
             AND a.commodity = g.commodity AND a.value_usd IS NOT NULL
             AND length(a.hs_code) < length(g.hs_code) AND starts_with(g.hs_code, a.hs_code))
 )
-SELECT measure_id, imposing_iso3, target_iso3, pre_from, post_from, source, freq, commodity, hs_code, side,
+SELECT measure_id, imposing_iso3, target_iso3, pre_from, post_from, window_periods, source, freq, commodity, hs_code, side,
        reporter, exporter, importer,
        sum(value_usd) FILTER (WHERE NOT post) AS pre_usd,
        sum(value_usd) FILTER (WHERE post) AS post_usd,
@@ -137,6 +151,15 @@ SELECT measure_id, source, freq, commodity, hs_code, side, reporter,
 FROM diversion_legs
 GROUP BY ALL;
 
+-- The minimum of post periods a complete comparison's reporters reported
+-- (at most the window: a window the data cut short is never complete).
+CREATE OR REPLACE TEMP TABLE diversion_min AS
+SELECT 'M' AS freq, least(coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_min_post_months'), 12),
+                          coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_months'), 12)) AS min_post
+UNION ALL
+SELECT 'A', least(coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_min_post_years'), 1),
+                  coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_years'), 1));
+
 INSERT INTO diversion BY NAME
 WITH
 legs AS (
@@ -147,7 +170,7 @@ legs AS (
 ),
 -- imposing -> third, and third -> the targets, per third country.
 to_third AS (
-    SELECT measure_id, imposing_iso3, target_iso3, pre_from, post_from, source, freq, commodity, hs_code, side,
+    SELECT measure_id, imposing_iso3, target_iso3, pre_from, post_from, window_periods, source, freq, commodity, hs_code, side,
            importer AS third_iso3, sum(pre_v) AS pre_usd, sum(post_v) AS post_usd
     FROM legs
     WHERE exporter = imposing_iso3 AND importer <> imposing_iso3 AND NOT list_contains(target_iso3, importer)
@@ -161,10 +184,10 @@ third_to_target AS (
     GROUP BY ALL
 ),
 thirds AS (
-    SELECT measure_id, imposing_iso3, target_iso3, pre_from, post_from, source, freq, commodity, hs_code, side, third_iso3
+    SELECT measure_id, imposing_iso3, target_iso3, pre_from, post_from, window_periods, source, freq, commodity, hs_code, side, third_iso3
     FROM to_third
     UNION
-    SELECT DISTINCT l.measure_id, l.imposing_iso3, l.target_iso3, l.pre_from, l.post_from, l.source, l.freq,
+    SELECT DISTINCT l.measure_id, l.imposing_iso3, l.target_iso3, l.pre_from, l.post_from, l.window_periods, l.source, l.freq,
            l.commodity, l.hs_code, l.side, b.third_iso3
     FROM third_to_target b
     JOIN legs l ON l.measure_id = b.measure_id AND l.source = b.source AND l.freq = b.freq AND l.side = b.side
@@ -178,7 +201,8 @@ known AS (
     SELECT t.*,
            bool_or(cv1.pre_rows) AS l1_pre, bool_or(cv1.post_rows) AS l1_post,
            max(cv1.pre_periods) AS pre_periods, max(cv1.post_periods) AS post_periods,
-           bool_or(cv2.pre_rows) AS l2_pre, bool_or(cv2.post_rows) AS l2_post
+           bool_or(cv2.pre_rows) AS l2_pre, bool_or(cv2.post_rows) AS l2_post,
+           max(cv2.post_periods) AS l2_post_periods
     FROM thirds t
     LEFT JOIN diversion_cover cv1 ON cv1.measure_id = t.measure_id AND cv1.source = t.source AND cv1.freq = t.freq
         AND cv1.side = t.side AND cv1.commodity IS NOT DISTINCT FROM t.commodity AND cv1.hs_code IS NOT DISTINCT FROM t.hs_code
@@ -190,12 +214,14 @@ known AS (
 ),
 joined AS (
     SELECT k.measure_id, k.imposing_iso3, k.source, k.freq, k.commodity, k.hs_code, k.side, k.pre_from, k.post_from,
-           k.third_iso3, k.pre_periods, k.post_periods,
+           k.third_iso3, k.pre_periods, k.post_periods, k.window_periods,
+           coalesce(k.post_periods >= mn.min_post AND k.l2_post_periods >= mn.min_post, false) AS complete,
            CASE WHEN k.l1_pre THEN coalesce(a.pre_usd, 0) END AS pre_to_third_usd,
            CASE WHEN k.l1_post THEN coalesce(a.post_usd, 0) END AS post_to_third_usd,
            CASE WHEN k.l2_pre THEN coalesce(b.pre_usd, 0) END AS pre_third_to_target_usd,
            CASE WHEN k.l2_post THEN coalesce(b.post_usd, 0) END AS post_third_to_target_usd
     FROM known k
+    JOIN diversion_min mn ON mn.freq = k.freq
     LEFT JOIN to_third a ON a.measure_id = k.measure_id AND a.source = k.source AND a.freq = k.freq AND a.side = k.side
         AND a.commodity IS NOT DISTINCT FROM k.commodity AND a.hs_code IS NOT DISTINCT FROM k.hs_code AND a.third_iso3 = k.third_iso3
     LEFT JOIN third_to_target b ON b.measure_id = k.measure_id AND b.source = k.source AND b.freq = k.freq AND b.side = k.side
@@ -212,15 +238,15 @@ changes AS (
        OR pre_third_to_target_usd IS NOT NULL OR post_third_to_target_usd IS NOT NULL
 )
 SELECT *,
-       CASE WHEN both_rose THEN CAST(row_number() OVER (
-           PARTITION BY measure_id, source, freq, commodity, hs_code, side, both_rose
+       CASE WHEN both_rose AND complete THEN CAST(row_number() OVER (
+           PARTITION BY measure_id, source, freq, commodity, hs_code, side, both_rose AND complete
            ORDER BY least(change_to_third_usd, change_third_to_target_usd) DESC, third_iso3) AS INTEGER) END AS rank
 FROM changes;
 
 INSERT INTO diversion_replacements BY NAME
 WITH
 legs AS (
-    SELECT l.*, c.pre_rows AS r_pre, c.post_rows AS r_post
+    SELECT l.*, c.pre_rows AS r_pre, c.post_rows AS r_post, c.pre_periods AS r_pre_periods, c.post_periods AS r_post_periods
     FROM diversion_legs l
     JOIN diversion_cover c USING (measure_id, source, freq, side, reporter)
     WHERE c.commodity IS NOT DISTINCT FROM l.commodity AND c.hs_code IS NOT DISTINCT FROM l.hs_code
@@ -229,6 +255,7 @@ legs AS (
 -- imposing country on the export side) reported in both windows.
 fell AS (
     SELECT measure_id, imposing_iso3, source, freq, commodity, hs_code, side, importer AS importer_iso3,
+           window_periods, max(r_pre_periods) AS pre_periods, max(r_post_periods) AS post_periods,
            sum(coalesce(pre_usd, 0)) AS pre_from_imposing_usd, sum(coalesce(post_usd, 0)) AS post_from_imposing_usd
     FROM legs
     WHERE exporter = imposing_iso3 AND importer <> imposing_iso3 AND r_pre AND r_post
@@ -246,16 +273,20 @@ rose AS (
 SELECT f.*, r.supplier_iso3, r.pre_usd, r.post_usd,
        f.pre_from_imposing_usd - f.post_from_imposing_usd AS fall_from_imposing_usd,
        r.post_usd - r.pre_usd AS rise_usd,
-       CASE WHEN r.supplier_iso3 IS NOT NULL THEN CAST(row_number() OVER (
+       f.post_periods >= mn.min_post AS complete,
+       CASE WHEN r.supplier_iso3 IS NOT NULL AND f.post_periods >= mn.min_post THEN CAST(row_number() OVER (
            PARTITION BY f.measure_id, f.source, f.freq, f.commodity, f.hs_code, f.side, f.importer_iso3
            ORDER BY r.post_usd - r.pre_usd DESC, r.supplier_iso3) AS INTEGER) END AS rank
 FROM fell f
+JOIN diversion_min mn ON mn.freq = f.freq
 LEFT JOIN rose r ON r.measure_id = f.measure_id AND r.source = f.source AND r.freq = f.freq AND r.side = f.side
     AND r.commodity IS NOT DISTINCT FROM f.commodity AND r.hs_code IS NOT DISTINCT FROM f.hs_code
     AND r.importer_iso3 = f.importer_iso3;
 
 DROP TABLE diversion_legs;
 DROP TABLE diversion_cover;
+DROP TABLE diversion_min;
+DROP MACRO t0_period;
 
 DELETE FROM measure_marts_state;
 INSERT INTO measure_marts_state SELECT * FROM measure_marts_now;

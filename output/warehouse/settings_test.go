@@ -1,0 +1,129 @@
+package warehouse
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	whsql "github.com/tradewh/tradewh/sql"
+)
+
+// The settings the mart scripts read (`name = 'x'`, or `name IN ('x', ...)`
+// for a list they check), and the default each falls back to.
+var (
+	settingRead     = regexp.MustCompile(`FROM settings?\s+WHERE name = '([a-z0-9_]+)'\),\s*'?([^')]+)'?\)`)
+	settingListRead = regexp.MustCompile(`FROM settings\s+WHERE name IN \(([^)]*)\)`)
+)
+
+// TestMartSettingsAreTheScriptsSettings: every setting a mart script reads
+// is declared in MartSettings with the default the script falls back to,
+// and every declared setting is read by a script.
+func TestMartSettingsAreTheScriptsSettings(t *testing.T) {
+	read := map[string]string{} // name -> the fallback default, "" for a list
+	for _, m := range whsql.Marts() {
+		for _, g := range settingRead.FindAllStringSubmatch(m.SQL, -1) {
+			if d, ok := read[g[1]]; ok && d != "" && d != g[2] {
+				t.Errorf("%s: %s falls back to %s here and to %s elsewhere", m.Name, g[1], g[2], d)
+			}
+			read[g[1]] = g[2]
+		}
+		for _, g := range settingListRead.FindAllStringSubmatch(m.SQL, -1) {
+			for _, n := range strings.Split(g[1], ",") {
+				n = strings.Trim(strings.TrimSpace(n), "'")
+				if _, ok := read[n]; !ok {
+					read[n] = ""
+				}
+			}
+		}
+	}
+	if len(read) < 10 {
+		t.Fatalf("found %d settings read by the mart scripts: %v", len(read), read)
+	}
+	declared := map[string]bool{}
+	for _, s := range MartSettings {
+		declared[s.Name] = true
+		d, ok := read[s.Name]
+		switch {
+		case !ok:
+			t.Errorf("%s is declared but no mart script reads it", s.Name)
+		case d != "" && d != s.Default:
+			t.Errorf("%s: the scripts fall back to %s, MartSettings says %s", s.Name, d, s.Default)
+		}
+		if _, err := s.check(s.Default); err != nil {
+			t.Errorf("%s: its default is refused: %v", s.Name, err)
+		}
+	}
+	var missing []string
+	for n := range read {
+		if !declared[n] {
+			missing = append(missing, n)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Errorf("the mart scripts read settings MartSettings lacks: %v", missing)
+	}
+}
+
+// TestSetMartSettings: a new warehouse lists every setting with its
+// default; good values are stored as the scripts read them, bad ones
+// refused with the setting and the range named, leaving the table as it was.
+func TestSetMartSettings(t *testing.T) {
+	w := openTest(t, t.TempDir())
+	ctx := context.Background()
+	if n := queryInt(t, w, `SELECT count(*) FROM settings WHERE name IN (SELECT unnest(string_split(?, ',')))`, strings.Join(names(), ",")); n != int64(len(MartSettings)) {
+		t.Errorf("a new warehouse has %d of the %d mart settings", n, len(MartSettings))
+	}
+	for _, c := range []struct {
+		set, stored, err string
+	}{
+		{"event_baseline_months=6", "6", ""},
+		{"concern_iso3= usa ", "USA", ""},
+		{"diversion_min_post_months=3", "3", ""},
+		{"alternatives_world_exporters=25", "25", ""},
+		{"min_coverage=0.75", "0.75", ""},
+		{"event_baseline_months=6.5", "", "event_baseline_months = \"6.5\": want a whole number from 1 to 48"},
+		{"event_baseline_months=0", "", "want a whole number from 1 to 48"},
+		{"event_window_years=NaN", "", "want a whole number from 1 to 10"},
+		{"min_coverage=NaN", "", "want a number from 0 to 1"},
+		{"concern_iso3=ZZZ", "", `concern_iso3 = "ZZZ": want a country's ISO3 code`},
+		{"concern_iso3=WLD", "", "want a country's ISO3 code"},
+		{"concern_iso3=", "", "want a country's ISO3 code"},
+		{"diversion_min_post_months=13", "", "diversion_min_post_months (13) is above diversion_months (12)"},
+		{"diversion_months=2", "", "diversion_min_post_months (3) is above diversion_months (2)"},
+		{"diversion_min_post_years=2", "", "diversion_min_post_years (2) is above diversion_years (1)"},
+		{"event_baseline_monthz=6", "", `"event_baseline_monthz" is unknown`},
+	} {
+		t.Run(c.set, func(t *testing.T) {
+			before := queryString(t, w, `SELECT string_agg(name || '=' || value, ';' ORDER BY name) FROM settings`)
+			err := w.SetMartSettings(ctx, []string{c.set})
+			name, _, _ := strings.Cut(c.set, "=")
+			if c.err == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := queryString(t, w, `SELECT value FROM settings WHERE name = ?`, strings.TrimSpace(name)); got != c.stored {
+					t.Errorf("stored %q, want %q", got, c.stored)
+				}
+				return
+			}
+			if !errors.Is(err, ErrBadSetting) || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("error %v, want ErrBadSetting with %q", err, c.err)
+			}
+			if after := queryString(t, w, `SELECT string_agg(name || '=' || value, ';' ORDER BY name) FROM settings`); after != before {
+				t.Errorf("a refused setting changed the table:\n%s\nwas\n%s", after, before)
+			}
+		})
+	}
+}
+
+func names() []string {
+	out := make([]string, len(MartSettings))
+	for i, s := range MartSettings {
+		out[i] = s.Name
+	}
+	return out
+}
