@@ -116,7 +116,7 @@ type record struct {
 
 func csvRecords(name string, data []byte) ([]record, etl.FileProblems) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	r := csv.NewReader(bytes.NewReader(data))
+	r := etl.NewCSVReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err != nil {

@@ -45,7 +45,7 @@ func (p *parser) readFile(ctx context.Context) error {
 	defer f.Close()
 	// Cached constant columns name this file: none outlives it.
 	defer p.b.release()
-	return p.read(ctx, f)
+	return p.read(ctx, etl.LoneCRAsLF(f))
 }
 
 func (p *parser) checkHeader(line []byte) error {

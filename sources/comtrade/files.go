@@ -2,7 +2,6 @@ package comtrade
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -58,7 +57,7 @@ func readCSV(ctx context.Context, path string, m *mapper) error {
 		return err
 	}
 	defer f.Close()
-	r := csv.NewReader(f)
+	r := etl.NewCSVReader(f)
 	r.FieldsPerRecord = -1 // a short row is rejected, not fatal
 	r.ReuseRecord = true
 	header, err := r.Read()

@@ -1,7 +1,6 @@
 package usgsmcs
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"log/slog"
@@ -65,7 +64,7 @@ func readCSV(path string) (*table, error) {
 		return nil, err
 	}
 	defer f.Close()
-	r := csv.NewReader(f)
+	r := etl.NewCSVReader(f)
 	r.FieldsPerRecord = -1 // trailing empty columns vary by row
 	r.LazyQuotes = true
 	t := &table{path: path, ref: path, csv: true}
