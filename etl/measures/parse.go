@@ -190,6 +190,10 @@ func yamlRecords(name string, data []byte) ([]record, etl.FileProblems) {
 	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
 		return nil, etl.FileProblems{prob(name, 1, 1, "", "empty file: want a list under measures:")}
 	}
+	var se *yamlpos.SizeError
+	if errors.As(yamlpos.CheckSize(f.Docs[0].Body), &se) {
+		return nil, etl.FileProblems{prob(name, se.Line, se.Col, "", se.Message)}
+	}
 	body := unwrap(f.Docs[0].Body)
 	var seq *ast.SequenceNode
 	if m, ok := body.(*ast.MappingNode); ok {
