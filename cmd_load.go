@@ -173,6 +173,13 @@ func sourceSettings(k etl.Kind, sets []string) (map[string]any, error) {
 				return nil, usagef("--set %s: %v", key, err)
 			}
 			cfg[key] = v
+		case field != nil && (field.Type == etl.TypeBool || field.Type == etl.TypeInt || field.Type == etl.TypeFloat):
+			// read as a job config reads it: inbox=true is a boolean, not text
+			var v any
+			if err := yaml.Unmarshal([]byte(val), &v); err != nil {
+				return nil, usagef("--set %s: %v", key, err)
+			}
+			cfg[key] = v
 		case field != nil && field.Type == etl.TypeStrings:
 			var items []any
 			for _, s := range strings.Split(val, ",") {
