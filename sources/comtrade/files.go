@@ -17,14 +17,15 @@ var csvRequired = []string{"freqCode", "period", "reporterCode", "partnerCode", 
 // fileSource loads Comtrade records saved to files: CSV with the API's
 // field names, or v1 response bodies.
 type fileSource struct {
-	kind  string
-	paths []string
-	rt    etl.Runtime
-	read  func(ctx context.Context, path string, m *mapper) error
+	kind        string
+	paths       []string
+	followLinks bool
+	rt          etl.Runtime
+	read        func(ctx context.Context, path string, m *mapper) error
 }
 
 func (s *fileSource) Extract(ctx context.Context, sink etl.Sink) error {
-	files, err := etl.ExpandPaths(s.paths, etl.PathOptions{Hint: "*.csv"})
+	files, err := etl.ExpandPaths(s.paths, etl.PathOptions{Hint: "*.csv", FollowLinks: s.followLinks})
 	if err != nil {
 		return fmt.Errorf("%s: %w", s.kind, err)
 	}
