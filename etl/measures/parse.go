@@ -122,6 +122,11 @@ func csvRecords(name string, data []byte) ([]record, etl.FileProblems) {
 	if err != nil {
 		return nil, etl.FileProblems{prob(name, 1, 1, "", "no header row: "+err.Error())}
 	}
+	if !knownColumn(header) {
+		// not a measures file: listing its "columns" would quote its first line
+		return nil, etl.FileProblems{prob(name, 1, 1, "", "no known column (known: "+strings.Join(Fields, ", ")+
+			"): the first line begins "+etl.Excerpt(strings.Join(header, ",")))}
+	}
 	var probs etl.FileProblems
 	cols := map[int]string{}
 	have := map[string]bool{}
@@ -174,6 +179,16 @@ func csvRecords(name string, data []byte) ([]record, etl.FileProblems) {
 		out = append(out, rd)
 	}
 	return out, probs
+}
+
+// knownColumn reports whether a header names any measure field.
+func knownColumn(header []string) bool {
+	for _, h := range header {
+		if contains(Fields, strings.ToLower(strings.TrimSpace(h))) {
+			return true
+		}
+	}
+	return false
 }
 
 func yamlRecords(name string, data []byte) ([]record, etl.FileProblems) {
