@@ -344,6 +344,8 @@ func TestLoadSetsSourceSettings(t *testing.T) {
 		{[]string{"--set", "hs_codes=*"}, "7 loaded"},
 		{[]string{"--set", "hs_codes=2805, 8112"}, "3 loaded"},
 		{[]string{"--set", `hs_codes=["2805"]`, "--set", "reporters=USA"}, "1 loaded"},
+		// numbers and booleans are read as a job config reads them
+		{[]string{"--set", "hs_codes=*", "--set", "batch_rows=2", "--set", "follow_links=false"}, "7 loaded"},
 	}
 	for _, tc := range cases {
 		args := append([]string{"--warehouse", t.TempDir(), "load", "--no-export", "--source", "baci"}, tc.set...)

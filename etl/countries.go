@@ -2,7 +2,6 @@ package etl
 
 import (
 	_ "embed"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"regexp"
@@ -81,7 +80,7 @@ var (
 // loadCountries parses and indexes the table. Errors name the file, the
 // 1-based line and the column.
 func loadCountries(r io.Reader, file string) (*countryTable, error) {
-	cr := csv.NewReader(r)
+	cr := NewCSVReader(r)
 	cr.FieldsPerRecord = len(countriesHeader)
 	header, err := cr.Read()
 	if err != nil {
@@ -121,7 +120,7 @@ func loadCountries(r io.Reader, file string) (*countryTable, error) {
 // loadAliases adds the names of an alias table. Errors name the file, the
 // line and the column.
 func (t *countryTable) loadAliases(r io.Reader, file string) error {
-	cr := csv.NewReader(r)
+	cr := NewCSVReader(r)
 	cr.FieldsPerRecord = 3
 	header, err := cr.Read()
 	if err != nil {

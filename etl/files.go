@@ -32,7 +32,19 @@ type PathOptions struct {
 	// NoMatch answers a pattern that matches nothing; nil makes it an
 	// error. An inbox between deliveries returns nil to carry on.
 	NoMatch func(pattern string) error
+	// FollowLinks takes a file that a folder search or a pattern finds
+	// even when it is, or lies under, a link to somewhere outside the
+	// folder searched (the pattern's folder); without it that is an error,
+	// for whoever can drop a link in an inbox could otherwise have any file
+	// the job can read loaded, or quoted in a rejection. A file named as a
+	// path is taken wherever it leads.
+	FollowLinks bool
 }
+
+// FollowLinksField is the setting of a file source that sets
+// PathOptions.FollowLinks.
+var FollowLinksField = Field{Name: "follow_links", Type: TypeBool, Default: false,
+	Doc: "take files that a folder or pattern finds through a link to outside that folder (default: such a link is an error)"}
 
 // ExpandPaths resolves the files and glob patterns of a file source as o
 // says. A folder that a pattern matches is skipped unless o.Walk searches
@@ -59,7 +71,8 @@ func ExpandPaths(paths []string, o PathOptions) ([]string, error) {
 	}
 	for _, p := range paths {
 		matches := []string{p}
-		if IsPattern(p) {
+		pattern := IsPattern(p)
+		if pattern {
 			m, err := filepath.Glob(p)
 			if err != nil {
 				return nil, fmt.Errorf("bad pattern %q: %w", p, err)
@@ -76,6 +89,11 @@ func ExpandPaths(paths []string, o PathOptions) ([]string, error) {
 			switch {
 			case !st.IsDir():
 				files++
+				if pattern && !o.FollowLinks {
+					if err := within(m, patternFolder(p)); err != nil {
+						return nil, err
+					}
+				}
 				if err := keep(m, false); err != nil {
 					return nil, err
 				}
@@ -86,6 +104,11 @@ func ExpandPaths(paths []string, o PathOptions) ([]string, error) {
 						return err
 					}
 					files++
+					if !o.FollowLinks {
+						if err := within(f, m); err != nil {
+							return err
+						}
+					}
 					return keep(f, true)
 				})
 				if err != nil {
@@ -108,6 +131,33 @@ func ExpandPaths(paths []string, o PathOptions) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// within fails when file, found in folder, resolves (following links) to
+// a place outside it. Only the target's path is named, never its content.
+func within(file, folder string) error {
+	real, err := filepath.EvalSymlinks(file)
+	if err != nil {
+		return err
+	}
+	base, err := filepath.EvalSymlinks(folder)
+	if err != nil {
+		return err
+	}
+	if rel, err := filepath.Rel(base, real); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return nil
+	}
+	return fmt.Errorf("%s leads through a link to %s, outside %s: links out of a job's folders are not followed (set %s: true to take it)",
+		file, real, folder, FollowLinksField.Name)
+}
+
+// patternFolder is the folder a pattern searches: its leading path
+// elements without pattern characters.
+func patternFolder(p string) string {
+	for strings.ContainsAny(p, "*?[") {
+		p = filepath.Dir(p)
+	}
+	return p
 }
 
 // IsPattern reports whether p is to be read as a glob pattern: it holds a

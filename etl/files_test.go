@@ -90,3 +90,68 @@ func TestHeaderOnly(t *testing.T) {
 		}
 	}
 }
+
+// A folder search or a pattern does not take a file through a link that
+// leads out of the folder searched unless FollowLinks says so; a link
+// within the folder, and a file named as a path, are taken.
+func TestExpandPathsLinksOutOfTheFolder(t *testing.T) {
+	dir := t.TempDir()
+	inbox, secret := filepath.Join(dir, "inbox"), filepath.Join(dir, "secret")
+	for _, f := range []string{filepath.Join(inbox, "a.csv"), filepath.Join(inbox, "sub", "b.csv"), filepath.Join(secret, "passwd"), filepath.Join(secret, "x.csv")} {
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, []byte("root:x:0:0\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	links := map[string]string{
+		"inbox/in.csv":       filepath.Join(inbox, "a.csv"),   // within the inbox
+		"inbox/out.csv":      filepath.Join(secret, "passwd"), // out of it
+		"inbox/rel.csv":      "../secret/passwd",              // out of it, relative
+		"inbox/outdir":       secret,                          // a folder out of it
+		"inbox/sub/side.csv": "b.csv",                         // within a subfolder
+	}
+	for l, target := range links {
+		if err := os.Symlink(target, filepath.Join(dir, l)); err != nil {
+			t.Skipf("no symbolic links here: %v", err)
+		}
+	}
+	in := func(n ...string) string { return filepath.Join(append([]string{inbox}, n...)...) }
+	csv := func(f string, _ bool) (bool, error) { return filepath.Ext(f) == ".csv", nil }
+	for _, tc := range []struct {
+		name  string
+		paths []string
+		o     PathOptions
+		want  []string
+		err   string
+	}{
+		{"links within a walked folder", []string{in("sub")}, PathOptions{Walk: true}, []string{in("sub", "b.csv"), in("sub", "side.csv")}, ""},
+		{"a link out of a walked folder", []string{inbox}, PathOptions{Walk: true, Keep: csv}, nil,
+			in("out.csv") + " leads through a link to " + filepath.Join(secret, "passwd") + ", outside " + inbox +
+				": links out of a job's folders are not followed (set follow_links: true to take it)"},
+		{"a link out of a pattern's folder", []string{in("o*.csv")}, PathOptions{}, nil, in("out.csv") + " leads through a link to"},
+		{"a relative link out", []string{in("r*.csv")}, PathOptions{}, nil, in("rel.csv") + " leads through a link to " + filepath.Join(secret, "passwd")},
+		{"a pattern through a linked folder", []string{in("*", "x.csv")}, PathOptions{}, nil, in("outdir", "x.csv") + " leads through a link"},
+		{"a link within a pattern's folder", []string{in("i*.csv")}, PathOptions{}, []string{in("in.csv")}, ""},
+		{"follow_links takes them", []string{in("*.csv"), in("*", "x.csv")}, PathOptions{FollowLinks: true},
+			[]string{in("a.csv"), in("in.csv"), in("out.csv"), in("rel.csv"), in("outdir", "x.csv")}, ""},
+		{"a file named as a path is taken", []string{in("out.csv")}, PathOptions{}, []string{in("out.csv")}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ExpandPaths(tc.paths, tc.o)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("%v, %v; want an error %q", got, err, tc.err)
+				}
+				if strings.Contains(err.Error(), "root:x") {
+					t.Errorf("the error quotes the target's content: %v", err)
+				}
+				return
+			}
+			if err != nil || !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("%v %v, want %v", got, err, tc.want)
+			}
+		})
+	}
+}

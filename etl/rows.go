@@ -277,5 +277,7 @@ func appendF64(b array.Builder, v *float64) {
 		b.AppendNull()
 		return
 	}
-	b.(*array.Float64Builder).Append(*v)
+	// + 0 turns -0 into 0: a figure written "-0" is no different from 0, and
+	// would print as -0
+	b.(*array.Float64Builder).Append(*v + 0)
 }

@@ -122,6 +122,10 @@ func Parse(name string, data []byte) (*Config, error) {
 	var root any
 	if len(f.Docs) == 1 && f.Docs[0].Body != nil {
 		body := f.Docs[0].Body
+		var se *yamlpos.SizeError
+		if errors.As(yamlpos.CheckSize(body), &se) {
+			return nil, etl.FileProblems{{File: name, Line: se.Line, Col: se.Col, Message: "YAML: " + se.Message}}
+		}
 		indexPositions(body, "", c.idx)
 		if err := yaml.NodeToValue(body, &root); err != nil {
 			return nil, etl.FileProblems{syntaxProblem(name, err)}

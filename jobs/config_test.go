@@ -228,6 +228,11 @@ alerts:
 		{"duplicate key", "timezone: UTC\ntimezone: UTC\n", []want{{2, 1, "", `YAML: mapping key "timezone" already defined at [1:1]`}}},
 		{"syntax", "jobs: [a, b\ntimezone: UTC\n", []want{{2, 1, "", "YAML: "}}},
 		{"two documents", "timezone: UTC\n---\ntimezone: UTC\n", []want{{2, 0, "", "one YAML document"}}},
+		// decoded, each list of aliases would be printed as one reporter; the
+		// eighth alias of a3 on line 13 passes the limit
+		{"nested aliases", aliasBomb(4), []want{{13, 51, "", "YAML: aliases expand the file to more than 100000 values"}}},
+		{"a long list", "jobs:\n  - {name: a, source: testkind, schedule: '@daily', config: {freq: A, from: 1, reporters: [" +
+			strings.Repeat("USA, ", 10_000) + "CHN]}}\n", []want{{2, 91, "", "YAML: a list of 10001 items: at most 10000"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -277,4 +282,17 @@ func TestLoad(t *testing.T) {
 	if _, err := Load(filepath.Join(dir, "missing.yaml")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("Load of a missing file: %v", err)
 	}
+}
+
+// aliasBomb is a valid config but for a reporters list of levels lists of
+// ten aliases, each repeating the one before: 10^(levels+1) values once
+// expanded, from a file of a few hundred bytes.
+func aliasBomb(levels int) string {
+	var b strings.Builder
+	b.WriteString("jobs:\n  - name: a\n    source: testkind\n    schedule: '@daily'\n    config:\n      freq: A\n      from: 1\n      reporters:\n")
+	b.WriteString("        - &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
+	for i := 1; i <= levels; i++ {
+		fmt.Fprintf(&b, "        - &a%d [%s]\n", i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*a%d, ", i-1), 10), ", "))
+	}
+	return b.String()
 }

@@ -116,11 +116,16 @@ type record struct {
 
 func csvRecords(name string, data []byte) ([]record, etl.FileProblems) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	r := csv.NewReader(bytes.NewReader(data))
+	r := etl.NewCSVReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err != nil {
 		return nil, etl.FileProblems{prob(name, 1, 1, "", "no header row: "+err.Error())}
+	}
+	if !knownColumn(header) {
+		// not a measures file: listing its "columns" would quote its first line
+		return nil, etl.FileProblems{prob(name, 1, 1, "", "no known column (known: "+strings.Join(Fields, ", ")+
+			"): the first line begins "+etl.Excerpt(strings.Join(header, ",")))}
 	}
 	var probs etl.FileProblems
 	cols := map[int]string{}
@@ -176,6 +181,16 @@ func csvRecords(name string, data []byte) ([]record, etl.FileProblems) {
 	return out, probs
 }
 
+// knownColumn reports whether a header names any measure field.
+func knownColumn(header []string) bool {
+	for _, h := range header {
+		if contains(Fields, strings.ToLower(strings.TrimSpace(h))) {
+			return true
+		}
+	}
+	return false
+}
+
 func yamlRecords(name string, data []byte) ([]record, etl.FileProblems) {
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
@@ -189,6 +204,10 @@ func yamlRecords(name string, data []byte) ([]record, etl.FileProblems) {
 	}
 	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
 		return nil, etl.FileProblems{prob(name, 1, 1, "", "empty file: want a list under measures:")}
+	}
+	var se *yamlpos.SizeError
+	if errors.As(yamlpos.CheckSize(f.Docs[0].Body), &se) {
+		return nil, etl.FileProblems{prob(name, se.Line, se.Col, "", se.Message)}
 	}
 	body := unwrap(f.Docs[0].Body)
 	var seq *ast.SequenceNode

@@ -1,7 +1,6 @@
 package baci
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"os"
@@ -53,7 +52,7 @@ func loadCountryMap(path string) (*countryMap, error) {
 		return nil, err
 	}
 	defer f.Close()
-	r := csv.NewReader(f)
+	r := etl.NewCSVReader(f)
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err != nil {

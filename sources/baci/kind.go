@@ -28,6 +28,7 @@ var Spec = etl.Spec{
 		Doc: "importers to keep, ISO3 (e.g. USA, DEU); empty keeps every importer"},
 	{Name: "batch_rows", Type: etl.TypeInt, Default: etl.DefaultBatchRows,
 		Doc: "rows per Arrow batch: memory use is bounded by a few batches, whatever the file size"},
+	etl.FollowLinksField,
 }
 
 func init() {
@@ -48,6 +49,7 @@ const defaultBatchRows = 40960
 // options are a validated config.
 type options struct {
 	paths        []string
+	followLinks  bool
 	countryCodes string
 	prefixes     []string // nil keeps every product
 	reporters    map[string]bool
@@ -55,7 +57,7 @@ type options struct {
 }
 
 func parseConfig(cfg etl.Config) (options, error) {
-	o := options{paths: cfg.Strings("paths"), countryCodes: cfg.String("country_codes"), batchRows: cfg.Int("batch_rows")}
+	o := options{paths: cfg.Strings("paths"), followLinks: cfg.Bool("follow_links"), countryCodes: cfg.String("country_codes"), batchRows: cfg.Int("batch_rows")}
 	if len(o.paths) == 0 {
 		return o, fmt.Errorf("paths: give at least one file")
 	}

@@ -52,6 +52,7 @@ func slowThousands(b []byte) (v, v1000 float64, ok bool) {
 	if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) || math.IsInf(v*1000, 0) {
 		return 0, 0, false // NaN, Inf and figures that overflow once scaled are no figures
 	}
+	v += 0 // "-0" is 0, not -0
 	return v, v * 1000, true
 }
 

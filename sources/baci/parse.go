@@ -45,7 +45,7 @@ func (p *parser) readFile(ctx context.Context) error {
 	defer f.Close()
 	// Cached constant columns name this file: none outlives it.
 	defer p.b.release()
-	return p.read(ctx, f)
+	return p.read(ctx, etl.LoneCRAsLF(f))
 }
 
 func (p *parser) checkHeader(line []byte) error {
@@ -53,7 +53,7 @@ func (p *parser) checkHeader(line []byte) error {
 	h = strings.ToLower(strings.ReplaceAll(strings.TrimRight(h, "\r"), " ", ""))
 	h = strings.ReplaceAll(h, `"`, "")
 	if h != header {
-		return fmt.Errorf("%s: header %q, want %s (a BACI file)", p.ref, string(line), header)
+		return fmt.Errorf("%s: the header begins %s, want %s (a BACI file)", p.ref, etl.Excerpt(string(line)), header)
 	}
 	return nil
 }

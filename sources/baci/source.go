@@ -42,7 +42,7 @@ func parseFileName(path string) fileInfo {
 
 // Extract streams every file to sink.
 func (s *Source) Extract(ctx context.Context, sink etl.Sink) error {
-	files, err := etl.ExpandPaths(s.opts.paths, etl.PathOptions{Hint: "BACI_*.csv"})
+	files, err := etl.ExpandPaths(s.opts.paths, etl.PathOptions{Hint: "BACI_*.csv", FollowLinks: s.opts.followLinks})
 	if err != nil {
 		return fmt.Errorf("baci: %w", err)
 	}

@@ -2,7 +2,6 @@ package comtrade
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,14 +17,15 @@ var csvRequired = []string{"freqCode", "period", "reporterCode", "partnerCode", 
 // fileSource loads Comtrade records saved to files: CSV with the API's
 // field names, or v1 response bodies.
 type fileSource struct {
-	kind  string
-	paths []string
-	rt    etl.Runtime
-	read  func(ctx context.Context, path string, m *mapper) error
+	kind        string
+	paths       []string
+	followLinks bool
+	rt          etl.Runtime
+	read        func(ctx context.Context, path string, m *mapper) error
 }
 
 func (s *fileSource) Extract(ctx context.Context, sink etl.Sink) error {
-	files, err := etl.ExpandPaths(s.paths, etl.PathOptions{Hint: "*.csv"})
+	files, err := etl.ExpandPaths(s.paths, etl.PathOptions{Hint: "*.csv", FollowLinks: s.followLinks})
 	if err != nil {
 		return fmt.Errorf("%s: %w", s.kind, err)
 	}
@@ -58,7 +58,7 @@ func readCSV(ctx context.Context, path string, m *mapper) error {
 		return err
 	}
 	defer f.Close()
-	r := csv.NewReader(f)
+	r := etl.NewCSVReader(f)
 	r.FieldsPerRecord = -1 // a short row is rejected, not fatal
 	r.ReuseRecord = true
 	header, err := r.Read()
@@ -68,9 +68,11 @@ func readCSV(ctx context.Context, path string, m *mapper) error {
 	idx := map[string]int{}
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-		if _, dup := idx[h]; !dup {
-			idx[h] = i
+		if first, dup := idx[h]; dup && h != "" {
+			// which of the two holds the figure is anyone's guess
+			return fmt.Errorf("%s: row 1: column %q appears twice (columns %d and %d): keep one", path, h, first+1, i+1)
 		}
+		idx[h] = i
 	}
 	width := len(header)
 	names := append([]string(nil), header...) // header's slice is reused by the next Read
@@ -143,6 +145,14 @@ func emitV1(ctx context.Context, r io.Reader, ref string, m *mapper) error {
 	_, err := readV1(r, func(i int, rec map[string]any, raw json.RawMessage) error {
 		if i%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if k, ok := repeatedKey(raw); ok {
+			// decoding kept the last value; which one is meant is a guess
+			m.records++
+			m.rejected++
+			return m.sink.Reject(ctx, etl.Rejection{Table: etl.TradeFlows, Source: SourceName, Ref: ref, Row: int64(i) + 1,
+				Column: etl.EscapeInvalidUTF8(k), Reason: fmt.Sprintf("%q appears twice in the record", etl.EscapeInvalidUTF8(k)),
+				Raw: etl.EscapeInvalidUTF8(string(raw))})
 		}
 		return m.add(ctx, ref, int64(i)+1, jsonGetter(rec), string(raw))
 	})

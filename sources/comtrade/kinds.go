@@ -60,16 +60,16 @@ var APISpec = etl.Spec{
 func init() {
 	etl.Register(etl.Kind{
 		Name: KindCSV, Summary: "UN Comtrade records saved as CSV with the API's field names",
-		Table: etl.TradeFlows, Spec: etl.Spec{pathsField}, FileArgs: "paths",
+		Table: etl.TradeFlows, Spec: etl.Spec{pathsField, etl.FollowLinksField}, FileArgs: "paths",
 		New: func(cfg etl.Config, rt etl.Runtime) (etl.Source, error) {
-			return &fileSource{kind: KindCSV, paths: cfg.Strings("paths"), rt: rt, read: readCSV}, nil
+			return &fileSource{kind: KindCSV, paths: cfg.Strings("paths"), followLinks: cfg.Bool("follow_links"), rt: rt, read: readCSV}, nil
 		},
 	})
 	etl.Register(etl.Kind{
 		Name: KindJSON, Summary: "UN Comtrade v1 API response bodies saved to files",
-		Table: etl.TradeFlows, Spec: etl.Spec{pathsField}, FileArgs: "paths",
+		Table: etl.TradeFlows, Spec: etl.Spec{pathsField, etl.FollowLinksField}, FileArgs: "paths",
 		New: func(cfg etl.Config, rt etl.Runtime) (etl.Source, error) {
-			return &fileSource{kind: KindJSON, paths: cfg.Strings("paths"), rt: rt, read: readJSON}, nil
+			return &fileSource{kind: KindJSON, paths: cfg.Strings("paths"), followLinks: cfg.Bool("follow_links"), rt: rt, read: readJSON}, nil
 		},
 	})
 	etl.Register(etl.Kind{

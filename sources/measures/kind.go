@@ -22,6 +22,7 @@ const TradeMeasures etl.Table = "trade_measures"
 var Spec = etl.Spec{
 	{Name: "paths", Type: etl.TypeStrings, Required: true,
 		Doc: "measure files (.csv, .yaml, .yml) or globs; a measure with a default's id overrides it"},
+	etl.FollowLinksField,
 }
 
 func init() {
@@ -37,14 +38,15 @@ func init() {
 
 // Source reads measure files.
 type Source struct {
-	Paths []string
+	Paths       []string
+	FollowLinks bool // take files a pattern finds through links out of its folder
 }
 
 var _ etlmeasures.Provider = (*Source)(nil)
 
 // New builds a Source from a validated config.
 func New(cfg etl.Config, _ etl.Runtime) (etl.Source, error) {
-	return &Source{Paths: cfg.Strings("paths")}, nil
+	return &Source{Paths: cfg.Strings("paths"), FollowLinks: cfg.Bool("follow_links")}, nil
 }
 
 // Extract is not how measures load: the warehouse asks for Measures.
@@ -56,7 +58,7 @@ func (s *Source) Extract(context.Context, etl.Sink) error {
 // with every problem found, and nothing is written. An id in two files
 // is an error too.
 func (s *Source) Measures() ([]etlmeasures.Measure, error) {
-	files, err := expand(s.Paths)
+	files, err := expand(s.Paths, s.FollowLinks)
 	if err != nil {
 		return nil, err
 	}
@@ -106,8 +108,8 @@ func (s *Source) Measures() ([]etlmeasures.Measure, error) {
 	return out, nil
 }
 
-func expand(paths []string) ([]string, error) {
-	files, err := etl.ExpandPaths(paths, etl.PathOptions{Hint: "*.yaml"})
+func expand(paths []string, followLinks bool) ([]string, error) {
+	files, err := etl.ExpandPaths(paths, etl.PathOptions{Hint: "*.yaml", FollowLinks: followLinks})
 	if err != nil {
 		return nil, fmt.Errorf("paths: %w", err)
 	}

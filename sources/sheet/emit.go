@@ -150,6 +150,16 @@ func (e *emitter) file(ctx context.Context, ref string, data []byte, xlsx bool) 
 	return nil
 }
 
+// anyColumn reports whether a mapped column was found in the header.
+func anyColumn(b []bound) bool {
+	for _, c := range b {
+		if c.col > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // bind finds each mapped column in the header. A missing column is an
 // error unless a constant stands in for it.
 func (e *emitter) bind(h *header, g *grid) ([]bound, error) {
@@ -175,7 +185,12 @@ func (e *emitter) bind(h *header, g *grid) ([]bound, error) {
 		if h.height == 1 && g.groupTitle(h.row) {
 			hint = " (a header of two rows? set header_rows: 2)"
 		}
-		return nil, fmt.Errorf("%s; header cells found: %s%s", strings.Join(missing, "; "), h.found(), hint)
+		found := "header cells found: " + h.found()
+		if !anyColumn(out) {
+			// not the file the mapping is for, perhaps not a spreadsheet at all
+			found = "no mapped column is found: the header row begins " + etl.Excerpt(h.text())
+		}
+		return nil, fmt.Errorf("%s; %s%s", strings.Join(missing, "; "), found, hint)
 	}
 	return out, nil
 }

@@ -2,7 +2,6 @@ package sheet
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/tradewh/tradewh/etl"
 	wbook "github.com/tradewh/tradewh/sources/workbook"
 )
 
@@ -153,7 +153,7 @@ func readCSV(data []byte, delim rune, decimalComma bool) (*grid, error) {
 	if !utf8.Valid(data) {
 		return nil, fmt.Errorf("not UTF-8 text: save it as \"CSV UTF-8\"")
 	}
-	r := csv.NewReader(bytes.NewReader(data))
+	r := etl.NewCSVReader(bytes.NewReader(data))
 	r.Comma = delim
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true

@@ -150,6 +150,15 @@ func (h *header) found() string {
 	return strings.Join(out, ", ")
 }
 
+// text is the header's cells as written, comma-separated.
+func (h *header) text() string {
+	var out []string
+	for _, c := range h.cols {
+		out = append(out, c.path())
+	}
+	return strings.Join(out, ",")
+}
+
 // rows describes the header's rows for messages: "header row 3" or
 // "header rows 3-4".
 func (h *header) rows() string {

@@ -38,6 +38,7 @@ var Spec = etl.Spec{
 	{Name: "multipliers", Type: etl.TypeMap, Doc: "numeric column -> unit multiplier (value_usd: 1000 for USD thousand)"},
 	{Name: "source_name", Type: etl.TypeString, Default: Kind, Doc: "value of the source column"},
 	{Name: "delimiter", Type: etl.TypeString, Default: ",", Doc: "CSV field separator: one character, or tab"},
+	etl.FollowLinksField,
 	{Name: "decimal", Type: etl.TypeString, Default: ".", Enum: []string{".", ","},
 		Doc: "CSV decimal separator; with \",\" 1.234,5 reads as 1234.5 (workbook numbers need no setting)"},
 }
@@ -57,10 +58,11 @@ func init() {
 
 // Source reads analysts' spreadsheets.
 type Source struct {
-	paths []string
-	m     *mapping
-	rt    etl.Runtime
-	log   *slog.Logger
+	paths       []string
+	followLinks bool
+	m           *mapping
+	rt          etl.Runtime
+	log         *slog.Logger
 
 	pending []seenFile // loaded by the last Extract, recorded by Committed
 
@@ -82,7 +84,7 @@ func New(cfg etl.Config, rt etl.Runtime) (etl.Source, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Source{paths: paths, m: m, rt: rt, log: log.With("source", Kind, "job", rt.JobName)}, nil
+	return &Source{paths: paths, followLinks: cfg.Bool("follow_links"), m: m, rt: rt, log: log.With("source", Kind, "job", rt.JobName)}, nil
 }
 
 // Extract loads every new file (every landed file when replaying).

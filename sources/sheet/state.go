@@ -155,7 +155,7 @@ func (s *Source) inputs() ([]inFile, error) {
 		return s.replayInputs()
 	}
 	files, err := etl.ExpandPaths(s.paths, etl.PathOptions{
-		Hint: "*.xlsx",
+		Hint: "*.xlsx", FollowLinks: s.followLinks,
 		Keep: func(m string, _ bool) (bool, error) {
 			base := filepath.Base(m)
 			switch {

@@ -1,7 +1,6 @@
 package usgsmcs
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,12 +20,12 @@ var tableFile = regexp.MustCompile(`(?i)(^|[^a-z0-9])mcs\d{4}[-_][a-z]+(-[a-z]+)
 // findFiles expands paths: files as given, folders searched recursively
 // for table files, globs matched. A path or glob that finds nothing is an
 // error.
-func findFiles(paths []string, log *slog.Logger) ([]string, error) {
+func findFiles(paths []string, followLinks bool, log *slog.Logger) ([]string, error) {
 	if len(paths) == 0 {
 		return nil, nil // an inbox with nothing new
 	}
 	files, err := etl.ExpandPaths(paths, etl.PathOptions{
-		Walk: true, Want: "mcsYYYY-<abbr>_salient or _world table",
+		Walk: true, Want: "mcsYYYY-<abbr>_salient or _world table", FollowLinks: followLinks,
 		Keep: func(f string, inFolder bool) (bool, error) {
 			if !inFolder || tableFile.MatchString(filepath.Base(f)) {
 				return true, nil
@@ -65,7 +64,7 @@ func readCSV(path string) (*table, error) {
 		return nil, err
 	}
 	defer f.Close()
-	r := csv.NewReader(f)
+	r := etl.NewCSVReader(f)
 	r.FieldsPerRecord = -1 // trailing empty columns vary by row
 	r.LazyQuotes = true
 	t := &table{path: path, ref: path, csv: true}

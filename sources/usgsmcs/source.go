@@ -26,6 +26,7 @@ var Spec = etl.Spec{
 		Doc: "edition such as MCS2025, overriding the DataSource/Source column and the file name"},
 	{Name: "inbox", Type: etl.TypeBool, Default: false,
 		Doc: "paths are an inbox that files are dropped into: a missing or empty folder (or a glob matching nothing) is nothing new, logged, not an error"},
+	etl.FollowLinksField,
 }
 
 func init() {
@@ -47,6 +48,7 @@ type Source struct {
 	URLs    []string
 	Edition string // '' = from the file
 	Inbox   bool   // a missing or empty folder of Paths is nothing new
+	Follow  bool   // take files found through links out of the folders searched
 	Strict  bool   // a file that cannot be read fails the load
 	Logger  *slog.Logger
 	RawDir  string       // landing zone for downloaded files
@@ -72,7 +74,7 @@ func New(cfg etl.Config, rt etl.Runtime) (etl.Source, error) {
 		return nil, fmt.Errorf("paths: at least one file, folder, glob or URL (urls) is required")
 	}
 	return &Source{Paths: cfg.Strings("paths"), URLs: cfg.Strings("urls"), Edition: ed, Inbox: cfg.Bool("inbox"),
-		Strict: cfg.Bool("strict"), Logger: rt.Logger,
+		Follow: cfg.Bool("follow_links"), Strict: cfg.Bool("strict"), Logger: rt.Logger,
 		RawDir: rt.RawDir, HTTP: rt.HTTP, Replay: rt.Replay}, nil
 }
 
@@ -86,7 +88,7 @@ func (s *Source) Extract(ctx context.Context, sink etl.Sink) error {
 	if s.Inbox {
 		paths = inboxPaths(paths, log)
 	}
-	files, err := findFiles(paths, log)
+	files, err := findFiles(paths, s.Follow, log)
 	if err != nil {
 		return err
 	}

@@ -115,8 +115,8 @@ func (x *extractor) readTable(ctx context.Context, t *table) error {
 	case "world":
 		return x.readWorld(ctx, t)
 	}
-	return fmt.Errorf("%s: the header is neither a salient table (DataSource, Commodity, Year, ...) nor a world table (Source, Country, Type, ...): %q",
-		t.ref, strings.Join(t.header, ","))
+	return fmt.Errorf("%s: the header is neither a salient table (DataSource, Commodity, Year, ...) nor a world table (Source, Country, Type, ...): it begins %s",
+		t.ref, etl.Excerpt(strings.Join(t.header, ",")))
 }
 
 // filled lists the columns of idx that hold something in row.
