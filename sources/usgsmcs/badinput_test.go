@@ -258,3 +258,48 @@ func TestFileNamesAsSaved(t *testing.T) {
 		t.Errorf("strict: %v, want the load to fail naming %s", err, bad)
 	}
 }
+
+// A comma is a thousands separator only between groups of three digits
+// before any decimal point: "12,5" is not 125, nor "12.200,5" 12.2005.
+func TestCommasThatAreNotThousandsSeparators(t *testing.T) {
+	for _, tc := range []struct {
+		cell string
+		want *float64 // nil: the cell is rejected
+		qual string
+	}{
+		{`"7,900"`, etl.F(7900), ""},
+		{`"1,234,567.5"`, etl.F(1234567.5), ""},
+		{`">1,000"`, etl.F(1000), ">"},
+		{`"e24,000"`, etl.F(24000), ""},
+		{`"12,5"`, nil, ""},
+		{`"12.200,5"`, nil, ""},
+		{`"1,2345"`, nil, ""},
+		{`"1234,567"`, nil, ""},
+		{`",500"`, nil, ""},
+		{`"500,"`, nil, ""},
+		{`"<0,5"`, nil, ""},
+		{`"1,5-3"`, nil, ""},
+		{`"Less than 2,5 tons"`, nil, ""},
+	} {
+		t.Run(tc.cell, func(t *testing.T) {
+			path := writeFile(t, "mcs2025-raree_salient.csv",
+				"DataSource,Commodity,Year,USprod_t,Imports_t\n"+
+					"MCS2025,Rare Earths,2024,"+tc.cell+",10\n")
+			rows, rej := run(t, "", path)
+			if tc.want != nil {
+				if len(rej) != 0 {
+					t.Fatalf("rejections %v", rej)
+				}
+				want(t, one(t, rows, "USprod_t", 2024, "USA"), tc.want, tc.qual, "production", "", "t")
+				return
+			}
+			r := rejectedAt(rej, 1, "USprod_t")
+			if len(rej) != 1 || r == nil || r.Ref != path || !strings.Contains(r.Reason, "not a thousands separator") {
+				t.Errorf("rejections %v, want row 1 USprod_t of %s: a comma that is not a thousands separator", rej, path)
+			}
+			if len(find(rows, "USprod_t", 2024, "USA")) != 0 || len(find(rows, "Imports_t", 2024, "USA")) != 1 {
+				t.Errorf("rows %+v, want only Imports_t", rows)
+			}
+		})
+	}
+}
