@@ -303,3 +303,34 @@ func TestCommasThatAreNotThousandsSeparators(t *testing.T) {
 		})
 	}
 }
+
+// Tungsten and manganese prices are quoted per metric ton unit (1% of a
+// tonne: 10 kg of WO3, or of contained Mn) under the suffix _dt: read as
+// dollars per tonne they would be 100 times too small. The unit USGS uses
+// is kept; a tungsten column in another unit keeps that unit.
+func TestPricesPerMetricTonUnit(t *testing.T) {
+	for _, tc := range []struct {
+		file, header, cells string
+		column, product     string
+		value               float64
+		unit                string
+	}{
+		{"mcs2025-tungs_salient.csv", "Price_WO3dt", "275", "Price_WO3dt", "wo3", 275, "usd_per_mtu_wo3"},
+		{"mcs2025-tungs_salient.csv", "Price_APT_dt", "\"1,205\"", "Price_APT_dt", "apt", 1205, "usd_per_mtu_wo3"},
+		{"mcs2025-tungs_salient.csv", "Price_Powder_dkg", "45", "Price_Powder_dkg", "powder", 45, "usd_per_kg"},
+		{"mcs2025-manga_salient.csv", "Price_CN_CIF_dt", "5.97", "Price_CN_CIF_dt", "cn-cif", 5.97, "usd_per_mtu_mn"},
+		{"mcs2025-lithi_salient.csv", "Price_dt", "\"46,000\"", "Price_dt", "", 46000, "usd_per_t"},
+	} {
+		t.Run(tc.file+" "+tc.header, func(t *testing.T) {
+			com := map[string]string{"tungs": "Tungsten", "manga": "Manganese", "lithi": "Lithium"}[tc.file[8:13]]
+			path := writeFile(t, tc.file, "DataSource,Commodity,Year,Imports_t,"+tc.header+",NIR_pct\n"+
+				"MCS2025,"+com+",2024,1500,"+tc.cells+",>50\n")
+			rows, rej := run(t, "", path)
+			if len(rej) != 0 {
+				t.Fatalf("rejections %v", rej)
+			}
+			want(t, one(t, rows, tc.column, 2024, "USA"), etl.F(tc.value), "", "price", tc.product, tc.unit)
+			want(t, one(t, rows, "Imports_t", 2024, "USA"), etl.F(1500), "", "imports", "", "t")
+		})
+	}
+}

@@ -60,6 +60,10 @@
 //	mcm (x1e6)                              m3
 //	pct / num, um, m                        pct / employees
 //
+// Tungsten and manganese prices, published under _dt, are quoted per metric
+// ton unit (mtu, 10 kg): usd_per_mtu_wo3 (of WO3) and usd_per_mtu_mn (of
+// contained Mn), kept in that unit (mtuPrices).
+//
 // Price_Index_* is unit 'index'. A price column whose suffix is a quantity
 // unit (Bauxite_Price_kt, Price_Zircon_imported_t) has no known unit: its
 // cells are rejected rather than given a guessed one. A column with no unit

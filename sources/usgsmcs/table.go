@@ -317,6 +317,8 @@ func (x *extractor) emitCell(ctx context.Context, t *table, rowNo int64, c *stat
 	u := c.unitFor(m.Commodity)
 	if per, ok := priceErrata[[2]string{m.Commodity, c.name}]; ok {
 		u = unitDef{per, 0, kindPrice}
+	} else if per, ok := mtuPrices[m.Commodity]; ok && c.measure == mPrice && u.unit == "usd_per_t" {
+		u = unitDef{per, 0, kindPrice}
 	}
 	v, q, ok, err := parseCell(raw, u)
 	if why, bad := t.uncalc[[2]int{int(rowNo), c.idx}]; bad {
