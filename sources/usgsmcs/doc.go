@@ -33,10 +33,11 @@
 //	lost in the USGS export)            unlabelled
 //
 // World production takes its stage from the Type column: mine_production,
-// refinery_production, smelter_production, plant_production, capacity (a
-// Type saying "capacity") or unspecified_production (Types such as "Pig
-// iron" or "borates"). These names never collide with the salient
-// 'production' of the same US figure.
+// refinery_production, smelter_production, plant_production,
+// primary_production (gallium's "Primary production"), capacity (a Type
+// saying "capacity") or unspecified_production (Types that name no stage:
+// "Pig iron", "borates", "Cement production", "Soda ash, Synthetic"). These
+// names never collide with the salient 'production' of the same US figure.
 //
 // product is the remaining words of the column name, slugged and joined
 // with '-' (compounds-metals, high-purity, ceo2, bauxite-apprnt), empty when

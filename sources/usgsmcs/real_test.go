@@ -197,7 +197,7 @@ func TestWorld2024(t *testing.T) {
 		}
 	}
 	want(t, one(t, ga, "Cap_kg_2023", 2023, "WLD"), f(1100000), "", "capacity", "", "kg")
-	want(t, one(t, ga, "Prod_kg_2022", 2022, "WLD"), f(610000), "", "unspecified_production", "", "kg")
+	want(t, one(t, ga, "Prod_kg_2022", 2022, "WLD"), f(610000), "", "primary_production", "", "kg") // Type "Primary production"
 	// several Types in one table become products
 	var pt []etl.MineralStat
 	for _, r := range rows {

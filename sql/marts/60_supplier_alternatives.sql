@@ -171,12 +171,12 @@ world_best AS MATERIALIZED (
 usgs AS MATERIALIZED (
     SELECT cu.commodity, m.commodity AS usgs_commodity, m.year, m.country_iso3,
            CASE WHEN m.measure = 'mine_production' THEN 'mine'
-                WHEN m.measure IN ('refinery_production', 'smelter_production', 'unspecified_production', 'plant_production') THEN 'refinery'
+                WHEN m.measure IN ('refinery_production', 'smelter_production', 'primary_production', 'unspecified_production', 'plant_production') THEN 'refinery'
                 WHEN m.measure = 'reserves' THEN 'reserves' END AS what,
            max(m.value) AS value, any_value(m.unit) AS unit
     FROM mineral_statistics_latest m
     JOIN commodity_usgs cu ON cu.usgs_commodity = m.commodity
-    WHERE m.measure IN ('mine_production', 'refinery_production', 'smelter_production', 'unspecified_production',
+    WHERE m.measure IN ('mine_production', 'refinery_production', 'smelter_production', 'primary_production', 'unspecified_production',
                         'plant_production', 'reserves')
     GROUP BY ALL
 ),
