@@ -21,6 +21,30 @@ type table struct {
 	// uncalc: formulas saved without a value that could not be calculated,
 	// by data row number and column index
 	uncalc map[[2]int]string
+	// oversized: rows holding a cell longer than a spreadsheet allows, by
+	// data row number (the cell's text is cut)
+	oversized map[int]oversizedCell
+}
+
+// oversizedCell is a row's first cell too long to be a spreadsheet's.
+type oversizedCell struct {
+	col int
+	why string
+}
+
+// rejectOversized rejects a row with a cell too long to be a spreadsheet's:
+// text pasted or generated into a table, not a figure of it. The raw text
+// keeps the cut cell.
+func (x *extractor) rejectOversized(ctx context.Context, t *table, rowNo int64, row []string) (bool, error) {
+	o, ok := t.oversized[int(rowNo)]
+	if !ok {
+		return false, nil
+	}
+	col := fmt.Sprintf("column %d", o.col+1)
+	if o.col < len(t.header) && cleanText(t.header[o.col]) != "" {
+		col = cleanText(t.header[o.col])
+	}
+	return true, x.reject(ctx, t.ref, rowNo, col, o.why, strings.Join(row, ","))
 }
 
 // rejectUncalculated rejects a row whose key cells (edition, commodity,
@@ -134,6 +158,9 @@ func filled(row []string, idx []int) []string {
 // that could not be calculated, and reports whether it did.
 func (x *extractor) unreadableRow(ctx context.Context, t *table, rowNo int64, row []string, stat map[int]bool) (bool, error) {
 	if short, err := x.rejectShort(ctx, t, rowNo, row); short || err != nil {
+		return true, err
+	}
+	if long, err := x.rejectOversized(ctx, t, rowNo, row); long || err != nil {
 		return true, err
 	}
 	return x.rejectUncalculated(ctx, t, rowNo, row, stat)
