@@ -169,7 +169,8 @@ func TestBatchesDoNotMixFiles(t *testing.T) {
 }
 
 // A cell longer than a spreadsheet allows (32,767 characters) rejects its
-// row with the text cut, whichever column it is in; the other rows load.
+// row with the text cut, whichever column it is in, in a workbook or a CSV
+// file; the other rows load.
 // A workbook that inflates past the cap is refused, naming the file.
 func TestWorkbookLimits(t *testing.T) {
 	dir := t.TempDir()
@@ -203,6 +204,15 @@ func TestWorkbookLimits(t *testing.T) {
 	if r := sink.Rejections; len(r) != 2 || len(r[0].Raw) > 400 || !strings.HasSuffix(r[0].Raw, "Value="+strings.Repeat("9", 100)+"…") || len(r[1].Raw) > 400 {
 		t.Errorf("raw text %q, want the cut cell", []string{r[0].Raw, r[1].Raw})
 	}
+	csvFile := writeFile(t, filepath.Join(dir, "cells.csv"), "Year,Partner,Value\n2021,CHN,100\n2022,CHN,"+long+"\n2024,CHN,400\n")
+	cfg["paths"] = []any{csvFile}
+	sink = extract(t, build(t, cfg, etl.Runtime{}))
+	sameRows(t, rowsOf(sink, etl.TradeFlows, "period", "value_usd"),
+		[]string{"period=2021-01-01 value_usd=100", "period=2024-01-01 value_usd=400"})
+	if rej := rejections(sink); len(rej) != 1 || !strings.Contains(rej[0], `row 3 column "Value": cell C3 holds 1048576 characters`) {
+		t.Errorf("CSV rejections %q", rej)
+	}
+
 	cfg["paths"] = []any{bomb}
 	err := build(t, cfg, etl.Runtime{}).Extract(t.Context(), &etl.MemorySink{})
 	if err == nil || !strings.Contains(err.Error(), bomb) || !strings.Contains(err.Error(), "inflates to 1.0 GiB") {

@@ -205,6 +205,23 @@ func readCSV(data []byte, delim rune, decimalComma bool) (*grid, error) {
 		}
 		g.cells = append(g.cells, rec)
 	}
+	g.cutLongCells()
 	g.spreadMerges()
 	return g, nil
+}
+
+// cutLongCells holds a CSV file's cells to a workbook's limit: a row with
+// a longer cell is rejected, its text cut (wbook.Rows does the same for
+// workbooks).
+func (g *grid) cutLongCells() {
+	for r, row := range g.cells {
+		for c, v := range row {
+			if short, why, long := wbook.CutCell(v, wbook.Cell{Row: r + 1, Col: c + 1}); long {
+				if g.oversized == nil {
+					g.oversized = map[wbook.Cell]string{}
+				}
+				g.oversized[wbook.Cell{Row: r + 1, Col: c + 1}], row[c] = why, short
+			}
+		}
+	}
 }

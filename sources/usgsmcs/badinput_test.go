@@ -334,3 +334,19 @@ func TestPricesPerMetricTonUnit(t *testing.T) {
 		})
 	}
 }
+
+// A CSV cell is held to a workbook's limit: a row with a longer cell is
+// rejected with its text cut, and the rest of the table loads.
+func TestLongCSVCellRejectsRow(t *testing.T) {
+	path := writeFile(t, "mcs2024-galli_salient.csv", "DataSource,Commodity,Year,USprod_Primarykg,Imports_Metalkg,NIR_pct\n"+
+		"MCS2024,Gallium,2022,0,11400,100\n"+
+		"MCS2024,Gallium,2023,0,"+strings.Repeat("1", 1<<20)+",100\n")
+	rows, rej := run(t, "", path)
+	if len(rows) != 3 || len(find(rows, "Imports_Metalkg", 2022, "USA")) != 1 {
+		t.Errorf("%d rows, want the 3 of 2022: %+v", len(rows), rows)
+	}
+	if len(rej) != 1 || rej[0].Ref != path || rej[0].Row != 2 || rej[0].Column != "Imports_Metalkg" ||
+		!strings.Contains(rej[0].Reason, "cell E3 holds 1048576 characters") || len(rej[0].Raw) > 300 {
+		t.Errorf("rejections %v, want row 2 rejected at Imports_Metalkg with its text cut", rej)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/sources/workbook"
 )
 
 // table is one MCS table as read from a CSV file or an XLSX sheet.
@@ -124,8 +125,33 @@ func editionColumn(t *table, col int) string {
 	return "edition"
 }
 
+// cutLongCells holds the cells of a CSV table to a workbook's limit: a row
+// with a longer cell is rejected, its text cut (workbook.Rows does the same
+// for workbooks). Cells are named as a spreadsheet shows them, the header
+// in row 1.
+func (t *table) cutLongCells() {
+	for r, row := range t.rows {
+		for c, v := range row {
+			short, why, long := workbook.CutCell(v, workbook.Cell{Row: r + 2, Col: c + 1})
+			if !long {
+				continue
+			}
+			row[c] = short
+			if t.oversized == nil {
+				t.oversized = map[int]oversizedCell{}
+			}
+			if _, seen := t.oversized[r+1]; !seen {
+				t.oversized[r+1] = oversizedCell{c, why}
+			}
+		}
+	}
+}
+
 // readTable turns a table into mineral statistics.
 func (x *extractor) readTable(ctx context.Context, t *table) error {
+	if t.csv {
+		t.cutLongCells()
+	}
 	empty := true
 	for _, r := range t.rows {
 		empty = empty && blank(r)

@@ -162,14 +162,11 @@ func Rows(f *excelize.File, sheet string) (*Sheet, error) {
 			return nil, fmt.Errorf("row %d: %w", r, err)
 		}
 		for c, v := range row {
-			if len(v) > MaxCellChars && utf16Len(v) > MaxCellChars {
+			if short, why, long := CutCell(v, Cell{r, c + 1}); long {
 				if s.Oversized == nil {
 					s.Oversized = map[Cell]string{}
 				}
-				name, _ := excelize.CoordinatesToCellName(c+1, r)
-				s.Oversized[Cell{r, c + 1}] = fmt.Sprintf("cell %s holds %d characters, more than the %d a cell can hold in Excel: the row is rejected, its text cut to the first %d",
-					name, utf16Len(v), MaxCellChars, cutChars)
-				row[c] = cut(v)
+				s.Oversized[Cell{r, c + 1}], row[c] = why, short
 			}
 		}
 		if len(row) > 0 {
@@ -190,6 +187,19 @@ func Rows(f *excelize.File, sheet string) (*Sheet, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// CutCell cuts a cell longer than MaxCellChars to its first characters and
+// says why, naming the cell as a spreadsheet would; long is false, and v
+// returned as it is, for a cell within the limit. Text files (CSV) are held
+// to the same limit, so a row of either kind is rejected the same way.
+func CutCell(v string, at Cell) (short, why string, long bool) {
+	if len(v) <= MaxCellChars || utf16Len(v) <= MaxCellChars {
+		return v, "", false
+	}
+	name, _ := excelize.CoordinatesToCellName(at.Col, at.Row)
+	return cut(v), fmt.Sprintf("cell %s holds %d characters, more than the %d a cell can hold in Excel: the row is rejected, its text cut to the first %d",
+		name, utf16Len(v), MaxCellChars, cutChars), true
 }
 
 // utf16Len counts characters as Excel does, in UTF-16 code units.
