@@ -1,6 +1,7 @@
 package etl
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -84,23 +85,66 @@ func ParseQualified(cell string) (Qualified, error) {
 }
 
 // ParseNumber parses a number that may carry thousands separators, spaces or
-// a trailing estimate mark ('e'). An empty string is nil, no error.
+// a trailing estimate mark ('e'). An empty string is nil, no error. A comma
+// that is not a thousands separator is an error (ErrNotThousands): dropped,
+// it would scale the figure ("12,5" read as 125).
 func ParseNumber(cell string) (*float64, error) {
 	s := strings.TrimSpace(cell)
 	if s == "" {
 		return nil, nil
 	}
-	s = strings.ReplaceAll(s, ",", "")
 	s = strings.ReplaceAll(s, " ", "")
 	s = strings.TrimSuffix(strings.TrimSuffix(s, "e"), "E")
+	grouped := s
+	s = strings.ReplaceAll(s, ",", "")
 	if !decimalText(s) {
 		return nil, fmt.Errorf("%q is not a number", cell)
+	}
+	if !ThousandsCommas(grouped) {
+		return nil, fmt.Errorf("%q %w", cell, ErrNotThousands)
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 		return nil, fmt.Errorf("%q is not a finite number", cell)
 	}
 	return &v, nil
+}
+
+// ErrNotThousands says a number holds a comma that is not a thousands
+// separator (a decimal comma, or groups not of three digits).
+var ErrNotThousands = errors.New("has a comma that is not a thousands separator")
+
+// ThousandsCommas reports whether every comma of a number's text (spaces
+// removed) separates thousands: one to three digits, then groups of three,
+// and a decimal point only after the last group ("1,234.5", not "12,5",
+// "1,2345", "1234,567" or "12.200,5"). Text without a comma is true.
+func ThousandsCommas(s string) bool {
+	if !strings.Contains(s, ",") {
+		return true
+	}
+	whole, frac, _ := strings.Cut(strings.TrimLeft(s, "+-"), ".")
+	if strings.Contains(frac, ",") {
+		return false
+	}
+	groups := strings.Split(whole, ",")
+	if n := len(groups[0]); n < 1 || n > 3 || !allDigits(groups[0]) {
+		return false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 || !allDigits(g) {
+			return false
+		}
+	}
+	return true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // decimalText reports whether s is written with decimal digits, a point,

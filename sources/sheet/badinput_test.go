@@ -12,6 +12,7 @@ import (
 
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/etl/etltest"
+	"github.com/tradewh/tradewh/sources/workbook/workbooktest"
 )
 
 // China's monthly exports of 811292 by partner, as a research repository
@@ -164,5 +165,57 @@ func TestBatchesDoNotMixFiles(t *testing.T) {
 				t.Errorf("batch %d row %d from %s, want %s", i, r, got, want)
 			}
 		}
+	}
+}
+
+// A cell longer than a spreadsheet allows (32,767 characters) rejects its
+// row with the text cut, whichever column it is in, in a workbook or a CSV
+// file; the other rows load.
+// A workbook that inflates past the cap is refused, naming the file.
+func TestWorkbookLimits(t *testing.T) {
+	dir := t.TempDir()
+	long := strings.Repeat("9", 1<<20)
+	cells := filepath.Join(dir, "cells.xlsx")
+	if err := workbooktest.Write(cells, workbooktest.Part{Head: workbooktest.SheetHead +
+		workbooktest.Row("Year", "Partner", "Value", "Note") +
+		workbooktest.Row("2021", "CHN", "100") +
+		workbooktest.Row("2022", "CHN", long) +
+		workbooktest.Row("2023", "CHN", "300", long) +
+		workbooktest.Row("2024", "CHN", "400"), Tail: workbooktest.SheetTail}); err != nil {
+		t.Fatal(err)
+	}
+	row := workbooktest.Row("2024", "CHN", "400")
+	bomb := filepath.Join(dir, "bomb.xlsx")
+	if err := workbooktest.Write(bomb, workbooktest.Part{Head: workbooktest.SheetHead + workbooktest.Row("Year", "Partner", "Value"),
+		Chunk: strings.Repeat(row, (1<<20)/len(row)), N: 1025, Tail: workbooktest.SheetTail}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := cfgOf([]string{cells}, "trade_flows",
+		map[string]any{"period": "Year", "partner_iso3": "Partner", "value_usd": "Value"},
+		map[string]any{"reporter_iso3": "USA", "flow": "import", "hs_code": "811292"}, nil, nil)
+	sink := extract(t, build(t, cfg, etl.Runtime{}))
+	sameRows(t, rowsOf(sink, etl.TradeFlows, "period", "value_usd"),
+		[]string{"period=2021-01-01 value_usd=100", "period=2024-01-01 value_usd=400"})
+	rej := rejections(sink)
+	if len(rej) != 2 || !strings.Contains(rej[0], `row 3 column "Value": cell C3 holds 1048576 characters, more than the 32767`) ||
+		!strings.Contains(rej[1], `row 4 column "column D": cell D4 holds 1048576`) {
+		t.Errorf("rejections %q", rej)
+	}
+	if r := sink.Rejections; len(r) != 2 || len(r[0].Raw) > 400 || !strings.HasSuffix(r[0].Raw, "Value="+strings.Repeat("9", 100)+"…") || len(r[1].Raw) > 400 {
+		t.Errorf("raw text %q, want the cut cell", []string{r[0].Raw, r[1].Raw})
+	}
+	csvFile := writeFile(t, filepath.Join(dir, "cells.csv"), "Year,Partner,Value\n2021,CHN,100\n2022,CHN,"+long+"\n2024,CHN,400\n")
+	cfg["paths"] = []any{csvFile}
+	sink = extract(t, build(t, cfg, etl.Runtime{}))
+	sameRows(t, rowsOf(sink, etl.TradeFlows, "period", "value_usd"),
+		[]string{"period=2021-01-01 value_usd=100", "period=2024-01-01 value_usd=400"})
+	if rej := rejections(sink); len(rej) != 1 || !strings.Contains(rej[0], `row 3 column "Value": cell C3 holds 1048576 characters`) {
+		t.Errorf("CSV rejections %q", rej)
+	}
+
+	cfg["paths"] = []any{bomb}
+	err := build(t, cfg, etl.Runtime{}).Extract(t.Context(), &etl.MemorySink{})
+	if err == nil || !strings.Contains(err.Error(), bomb) || !strings.Contains(err.Error(), "inflates to 1.0 GiB") {
+		t.Errorf("a workbook inflating to 1 GiB: %v, want a refusal naming it", err)
 	}
 }

@@ -222,6 +222,10 @@ func (e *emitter) read(g *grid, r int, ref string, cols []bound) *sheetRow {
 			sr.fail(b.name, errors.New(why))
 			continue
 		}
+		if why, ok := g.oversized[wbook.Cell{Row: r, Col: b.col}]; ok {
+			sr.fail(b.name, errors.New(why))
+			continue
+		}
 		v, err := parseValue(b.kind, cell, g.cx)
 		if err != nil {
 			if b.kind == kCountry {
@@ -233,6 +237,9 @@ func (e *emitter) read(g *grid, r int, ref string, cols []bound) *sheetRow {
 		if v != nil {
 			sr.vals[b.name] = v
 		}
+	}
+	if col, why := g.oversizedIn(r, cols); why != "" && !sr.badAt(col) {
+		sr.fail(col, errors.New(why))
 	}
 	for _, c := range columnsOf(e.m.table) {
 		if _, ok := sr.vals[c.name]; ok {

@@ -24,6 +24,31 @@ type grid struct {
 	cx     cellCtx
 	// uncalc: formulas saved without a value that could not be calculated
 	uncalc map[wbook.Cell]string
+	// oversized: cells longer than a spreadsheet allows (text cut)
+	oversized map[wbook.Cell]string
+}
+
+// oversizedIn finds the first cell of row r longer than a spreadsheet
+// allows, in any column: text pasted or generated into the table, so the
+// row is not loaded. It names the cell's column as the file's header (or by
+// its letter) and gives the reason, or "" when the row has none.
+func (g *grid) oversizedIn(r int, cols []bound) (column, why string) {
+	first := 0
+	for c, w := range g.oversized {
+		if c.Row == r && (first == 0 || c.Col < first) {
+			first, why = c.Col, w
+		}
+	}
+	if first == 0 {
+		return "", ""
+	}
+	for _, b := range cols {
+		if b.col == first {
+			return b.name, why
+		}
+	}
+	name, _ := excelize.ColumnNumberToName(first)
+	return "column " + name, why
 }
 
 // rect is a merged range, 1-based and inclusive.
@@ -102,11 +127,11 @@ func readXLSX(data []byte, sheet string) (*grid, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, failed, err := wbook.Rows(f, name)
+	sh, err := wbook.Rows(f, name)
 	if err != nil {
 		return nil, fmt.Errorf("sheet %q: %w", name, err)
 	}
-	g := &grid{sheet: name, cells: rows, cx: cellCtx{xlsx: true}, uncalc: failed}
+	g := &grid{sheet: name, cells: sh.Rows, cx: cellCtx{xlsx: true}, uncalc: sh.Failed, oversized: sh.Oversized}
 	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
 		g.cx.date1904 = *p.Date1904
 	}
@@ -180,6 +205,23 @@ func readCSV(data []byte, delim rune, decimalComma bool) (*grid, error) {
 		}
 		g.cells = append(g.cells, rec)
 	}
+	g.cutLongCells()
 	g.spreadMerges()
 	return g, nil
+}
+
+// cutLongCells holds a CSV file's cells to a workbook's limit: a row with
+// a longer cell is rejected, its text cut (wbook.Rows does the same for
+// workbooks).
+func (g *grid) cutLongCells() {
+	for r, row := range g.cells {
+		for c, v := range row {
+			if short, why, long := wbook.CutCell(v, wbook.Cell{Row: r + 1, Col: c + 1}); long {
+				if g.oversized == nil {
+					g.oversized = map[wbook.Cell]string{}
+				}
+				g.oversized[wbook.Cell{Row: r + 1, Col: c + 1}], row[c] = why, short
+			}
+		}
+	}
 }

@@ -120,16 +120,8 @@ func (cx cellCtx) number(s string) (string, error) {
 	if !strings.Contains(s, ",") || !reNumeric.MatchString(s) {
 		return s, nil // not a number at all: ParseNumber says so
 	}
-	t := strings.TrimRight(s, "eE ")
-	dot := strings.Index(t, ".")
-	ok := dot < 0 || dot > strings.LastIndex(t, ",")
-	if dot >= 0 {
-		t = t[:dot]
-	}
-	for _, g := range strings.Split(t, ",")[1:] {
-		ok = ok && len(g) == 3 && isDigits(g)
-	}
-	if !ok {
+	t := strings.TrimLeft(strings.TrimRight(s, "eE "), "<>= ")
+	if !etl.ThousandsCommas(strings.Join(strings.Fields(t), "")) {
 		return "", fmt.Errorf("%q has a comma that is not a thousands separator (set decimal: \",\" for decimal commas)", s)
 	}
 	return s, nil

@@ -258,3 +258,95 @@ func TestFileNamesAsSaved(t *testing.T) {
 		t.Errorf("strict: %v, want the load to fail naming %s", err, bad)
 	}
 }
+
+// A comma is a thousands separator only between groups of three digits
+// before any decimal point: "12,5" is not 125, nor "12.200,5" 12.2005.
+func TestCommasThatAreNotThousandsSeparators(t *testing.T) {
+	for _, tc := range []struct {
+		cell string
+		want *float64 // nil: the cell is rejected
+		qual string
+	}{
+		{`"7,900"`, etl.F(7900), ""},
+		{`"1,234,567.5"`, etl.F(1234567.5), ""},
+		{`">1,000"`, etl.F(1000), ">"},
+		{`"e24,000"`, etl.F(24000), ""},
+		{`"12,5"`, nil, ""},
+		{`"12.200,5"`, nil, ""},
+		{`"1,2345"`, nil, ""},
+		{`"1234,567"`, nil, ""},
+		{`",500"`, nil, ""},
+		{`"500,"`, nil, ""},
+		{`"<0,5"`, nil, ""},
+		{`"1,5-3"`, nil, ""},
+		{`"Less than 2,5 tons"`, nil, ""},
+	} {
+		t.Run(tc.cell, func(t *testing.T) {
+			path := writeFile(t, "mcs2025-raree_salient.csv",
+				"DataSource,Commodity,Year,USprod_t,Imports_t\n"+
+					"MCS2025,Rare Earths,2024,"+tc.cell+",10\n")
+			rows, rej := run(t, "", path)
+			if tc.want != nil {
+				if len(rej) != 0 {
+					t.Fatalf("rejections %v", rej)
+				}
+				want(t, one(t, rows, "USprod_t", 2024, "USA"), tc.want, tc.qual, "production", "", "t")
+				return
+			}
+			r := rejectedAt(rej, 1, "USprod_t")
+			if len(rej) != 1 || r == nil || r.Ref != path || !strings.Contains(r.Reason, "not a thousands separator") {
+				t.Errorf("rejections %v, want row 1 USprod_t of %s: a comma that is not a thousands separator", rej, path)
+			}
+			if len(find(rows, "USprod_t", 2024, "USA")) != 0 || len(find(rows, "Imports_t", 2024, "USA")) != 1 {
+				t.Errorf("rows %+v, want only Imports_t", rows)
+			}
+		})
+	}
+}
+
+// Tungsten and manganese prices are quoted per metric ton unit (1% of a
+// tonne: 10 kg of WO3, or of contained Mn) under the suffix _dt: read as
+// dollars per tonne they would be 100 times too small. The unit USGS uses
+// is kept; a tungsten column in another unit keeps that unit.
+func TestPricesPerMetricTonUnit(t *testing.T) {
+	for _, tc := range []struct {
+		file, header, cells string
+		column, product     string
+		value               float64
+		unit                string
+	}{
+		{"mcs2025-tungs_salient.csv", "Price_WO3dt", "275", "Price_WO3dt", "wo3", 275, "usd_per_mtu_wo3"},
+		{"mcs2025-tungs_salient.csv", "Price_APT_dt", "\"1,205\"", "Price_APT_dt", "apt", 1205, "usd_per_mtu_wo3"},
+		{"mcs2025-tungs_salient.csv", "Price_Powder_dkg", "45", "Price_Powder_dkg", "powder", 45, "usd_per_kg"},
+		{"mcs2025-manga_salient.csv", "Price_CN_CIF_dt", "5.97", "Price_CN_CIF_dt", "cn-cif", 5.97, "usd_per_mtu_mn"},
+		{"mcs2025-lithi_salient.csv", "Price_dt", "\"46,000\"", "Price_dt", "", 46000, "usd_per_t"},
+	} {
+		t.Run(tc.file+" "+tc.header, func(t *testing.T) {
+			com := map[string]string{"tungs": "Tungsten", "manga": "Manganese", "lithi": "Lithium"}[tc.file[8:13]]
+			path := writeFile(t, tc.file, "DataSource,Commodity,Year,Imports_t,"+tc.header+",NIR_pct\n"+
+				"MCS2025,"+com+",2024,1500,"+tc.cells+",>50\n")
+			rows, rej := run(t, "", path)
+			if len(rej) != 0 {
+				t.Fatalf("rejections %v", rej)
+			}
+			want(t, one(t, rows, tc.column, 2024, "USA"), etl.F(tc.value), "", "price", tc.product, tc.unit)
+			want(t, one(t, rows, "Imports_t", 2024, "USA"), etl.F(1500), "", "imports", "", "t")
+		})
+	}
+}
+
+// A CSV cell is held to a workbook's limit: a row with a longer cell is
+// rejected with its text cut, and the rest of the table loads.
+func TestLongCSVCellRejectsRow(t *testing.T) {
+	path := writeFile(t, "mcs2024-galli_salient.csv", "DataSource,Commodity,Year,USprod_Primarykg,Imports_Metalkg,NIR_pct\n"+
+		"MCS2024,Gallium,2022,0,11400,100\n"+
+		"MCS2024,Gallium,2023,0,"+strings.Repeat("1", 1<<20)+",100\n")
+	rows, rej := run(t, "", path)
+	if len(rows) != 3 || len(find(rows, "Imports_Metalkg", 2022, "USA")) != 1 {
+		t.Errorf("%d rows, want the 3 of 2022: %+v", len(rows), rows)
+	}
+	if len(rej) != 1 || rej[0].Ref != path || rej[0].Row != 2 || rej[0].Column != "Imports_Metalkg" ||
+		!strings.Contains(rej[0].Reason, "cell E3 holds 1048576 characters") || len(rej[0].Raw) > 300 {
+		t.Errorf("rejections %v, want row 2 rejected at Imports_Metalkg with its text cut", rej)
+	}
+}

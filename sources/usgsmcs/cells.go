@@ -1,6 +1,7 @@
 package usgsmcs
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -51,6 +52,9 @@ func parseBound(s string, u unitDef) (v *float64, qual string, err error) {
 		qual = ">"
 	}
 	n, err := etl.ParseNumber(m[2])
+	if errors.Is(err, etl.ErrNotThousands) {
+		return nil, "", err
+	}
 	if err != nil || n == nil {
 		return nil, "", fmt.Errorf("%q: the bound is not a number", s)
 	}
@@ -84,6 +88,9 @@ func parseCell(raw string, u unitDef) (v *float64, qual string, ok bool, err err
 		if perr == nil && n != nil {
 			return n, "<", true, nil // already in carats, the base unit
 		}
+		if errors.Is(perr, etl.ErrNotThousands) {
+			return nil, "", false, perr
+		}
 	}
 	if v, q, err := parseBound(s, u); err != errNoMatch {
 		return v, q, err == nil, err
@@ -91,6 +98,9 @@ func parseCell(raw string, u unitDef) (v *float64, qual string, ok bool, err err
 	if m := rangeCell.FindStringSubmatch(s); m != nil {
 		lo, err1 := etl.ParseNumber(m[1])
 		hi, err2 := etl.ParseNumber(m[2])
+		if err := errors.Join(err1, err2); errors.Is(err, etl.ErrNotThousands) {
+			return nil, "", false, err
+		}
 		if err1 == nil && err2 == nil && lo != nil && hi != nil && *lo <= *hi {
 			// a range has no one value: both bounds stay in the qualifier
 			return nil, "range " + fmtNum(scale(*lo, u.exp)) + "-" + fmtNum(scale(*hi, u.exp)), true, nil
@@ -100,6 +110,9 @@ func parseCell(raw string, u unitDef) (v *float64, qual string, ok bool, err err
 		s = strings.TrimSpace(strings.TrimSuffix(s, "%")) // ">50%" in a column of percent
 	}
 	q, perr := etl.ParseQualified(s)
+	if errors.Is(perr, etl.ErrNotThousands) {
+		return nil, "", false, perr
+	}
 	if perr != nil {
 		return nil, "", false, fmt.Errorf("%q is neither a number nor a known qualifier (W, NA, E, >n, <n, a range n-m)", strings.TrimSpace(raw))
 	}

@@ -217,6 +217,9 @@ func TestCountries(t *testing.T) {
 		{"Clinker capacity, estimated", "capacity", "clinker"},
 		{" World mine production: Palladium", "mine_production", "palladium"},
 		{"Refinery production, copper", "refinery_production", "copper"},
+		{"Primary production", "primary_production", "primary"}, // gallium
+		{"Primary and secondary refinery production", "refinery_production", "primary-and-secondary"},
+		{"Pig iron, million metric tons", "unspecified_production", "pig-iron"},
 	} {
 		if m, p := stageMeasure(c.typ), typeProduct(c.typ); m != c.measure || p != c.product {
 			t.Errorf("%q: (%q, %q), want (%q, %q)", c.typ, m, p, c.measure, c.product)

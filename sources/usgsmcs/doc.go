@@ -33,10 +33,11 @@
 //	lost in the USGS export)            unlabelled
 //
 // World production takes its stage from the Type column: mine_production,
-// refinery_production, smelter_production, plant_production, capacity (a
-// Type saying "capacity") or unspecified_production (Types such as "Pig
-// iron" or "borates"). These names never collide with the salient
-// 'production' of the same US figure.
+// refinery_production, smelter_production, plant_production,
+// primary_production (gallium's "Primary production"), capacity (a Type
+// saying "capacity") or unspecified_production (Types that name no stage:
+// "Pig iron", "borates", "Cement production", "Soda ash, Synthetic"). These
+// names never collide with the salient 'production' of the same US figure.
 //
 // product is the remaining words of the column name, slugged and joined
 // with '-' (compounds-metals, high-purity, ceo2, bauxite-apprnt), empty when
@@ -59,6 +60,10 @@
 //	ct, kct (x1e3), mct (x1e6)              carats
 //	mcm (x1e6)                              m3
 //	pct / num, um, m                        pct / employees
+//
+// Tungsten and manganese prices, published under _dt, are quoted per metric
+// ton unit (mtu, 10 kg): usd_per_mtu_wo3 (of WO3) and usd_per_mtu_mn (of
+// contained Mn), kept in that unit (mtuPrices).
 //
 // Price_Index_* is unit 'index'. A price column whose suffix is a quantity
 // unit (Bauxite_Price_kt, Price_Zircon_imported_t) has no known unit: its

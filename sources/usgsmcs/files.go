@@ -106,19 +106,28 @@ func readXLSX(path string) ([]*table, error) {
 	var out []*table
 	sheets := f.GetSheetList()
 	for _, s := range sheets {
-		rows, failed, err := workbook.Rows(f, s)
+		sh, err := workbook.Rows(f, s)
 		if err != nil {
 			return nil, fmt.Errorf("%s#%s: %v", path, s, err)
 		}
+		rows := sh.Rows
 		if len(rows) == 0 || layout(rows[0]) == "" {
 			continue
 		}
 		t := &table{path: path, ref: path + "#" + s, header: rows[0], rows: rows[1:]}
-		for c, why := range failed {
+		for c, why := range sh.Failed {
 			if t.uncalc == nil {
 				t.uncalc = map[[2]int]string{}
 			}
 			t.uncalc[[2]int{c.Row - 1, c.Col - 1}] = why // data row number, column index
+		}
+		for c, why := range sh.Oversized {
+			if t.oversized == nil {
+				t.oversized = map[int]oversizedCell{}
+			}
+			if prev, ok := t.oversized[c.Row-1]; !ok || c.Col-1 < prev.col {
+				t.oversized[c.Row-1] = oversizedCell{c.Col - 1, why} // the row's first
+			}
 		}
 		out = append(out, t)
 	}

@@ -139,6 +139,11 @@ func TestSalientValues(t *testing.T) {
 	tu := load("tungs")
 	want(t, one(t, tu, "Consump_Reportedt", 2019, "USA"), nil, "W", "consumption", "reported", "t")
 	want(t, one(t, tu, "NIR_ct", 2019, "USA"), f(50), ">", "net_import_reliance", "", "pct")
+	// MCS: "Price, concentrate, dollars per mtu WO3": $198 per 10 kg of WO3, not per tonne
+	want(t, one(t, tu, "Price_WO3dt", 2019, "USA"), f(198), "", "price", "wo3", "usd_per_mtu_wo3")
+	want(t, one(t, tu, "Price_WO3dt", 2023, "USA"), f(260), "", "price", "wo3", "usd_per_mtu_wo3")
+	// MCS: manganese ore, "dollars per mtu contained Mn", CIF China
+	want(t, one(t, load("manga"), "Price_CN_CIF_dt", 2019, "USA"), f(5.63), "", "price", "cn-cif", "usd_per_mtu_mn")
 	want(t, one(t, load("zirco"), "USprod_ZrO2_t", 2019, "USA"), f(100000), "<", "production", "zro2", "t")
 	want(t, one(t, load("graph"), "USprod_t", 2019, "USA"), f(0), "", "production", "", "t")
 	if r := one(t, load("graph"), "USprod_t", 2019, "USA"); r.Commodity != "graphite" {
@@ -210,7 +215,7 @@ func TestWorld2024(t *testing.T) {
 		}
 	}
 	want(t, one(t, ga, "Cap_kg_2023", 2023, "WLD"), f(1100000), "", "capacity", "", "kg")
-	want(t, one(t, ga, "Prod_kg_2022", 2022, "WLD"), f(610000), "", "unspecified_production", "", "kg")
+	want(t, one(t, ga, "Prod_kg_2022", 2022, "WLD"), f(610000), "", "primary_production", "", "kg") // Type "Primary production"
 	// several Types in one table become products
 	var pt []etl.MineralStat
 	for _, r := range rows {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/sources/workbook"
 )
 
 // table is one MCS table as read from a CSV file or an XLSX sheet.
@@ -21,6 +22,30 @@ type table struct {
 	// uncalc: formulas saved without a value that could not be calculated,
 	// by data row number and column index
 	uncalc map[[2]int]string
+	// oversized: rows holding a cell longer than a spreadsheet allows, by
+	// data row number (the cell's text is cut)
+	oversized map[int]oversizedCell
+}
+
+// oversizedCell is a row's first cell too long to be a spreadsheet's.
+type oversizedCell struct {
+	col int
+	why string
+}
+
+// rejectOversized rejects a row with a cell too long to be a spreadsheet's:
+// text pasted or generated into a table, not a figure of it. The raw text
+// keeps the cut cell.
+func (x *extractor) rejectOversized(ctx context.Context, t *table, rowNo int64, row []string) (bool, error) {
+	o, ok := t.oversized[int(rowNo)]
+	if !ok {
+		return false, nil
+	}
+	col := fmt.Sprintf("column %d", o.col+1)
+	if o.col < len(t.header) && cleanText(t.header[o.col]) != "" {
+		col = cleanText(t.header[o.col])
+	}
+	return true, x.reject(ctx, t.ref, rowNo, col, o.why, strings.Join(row, ","))
 }
 
 // rejectUncalculated rejects a row whose key cells (edition, commodity,
@@ -100,8 +125,33 @@ func editionColumn(t *table, col int) string {
 	return "edition"
 }
 
+// cutLongCells holds the cells of a CSV table to a workbook's limit: a row
+// with a longer cell is rejected, its text cut (workbook.Rows does the same
+// for workbooks). Cells are named as a spreadsheet shows them, the header
+// in row 1.
+func (t *table) cutLongCells() {
+	for r, row := range t.rows {
+		for c, v := range row {
+			short, why, long := workbook.CutCell(v, workbook.Cell{Row: r + 2, Col: c + 1})
+			if !long {
+				continue
+			}
+			row[c] = short
+			if t.oversized == nil {
+				t.oversized = map[int]oversizedCell{}
+			}
+			if _, seen := t.oversized[r+1]; !seen {
+				t.oversized[r+1] = oversizedCell{c, why}
+			}
+		}
+	}
+}
+
 // readTable turns a table into mineral statistics.
 func (x *extractor) readTable(ctx context.Context, t *table) error {
+	if t.csv {
+		t.cutLongCells()
+	}
 	empty := true
 	for _, r := range t.rows {
 		empty = empty && blank(r)
@@ -134,6 +184,9 @@ func filled(row []string, idx []int) []string {
 // that could not be calculated, and reports whether it did.
 func (x *extractor) unreadableRow(ctx context.Context, t *table, rowNo int64, row []string, stat map[int]bool) (bool, error) {
 	if short, err := x.rejectShort(ctx, t, rowNo, row); short || err != nil {
+		return true, err
+	}
+	if long, err := x.rejectOversized(ctx, t, rowNo, row); long || err != nil {
 		return true, err
 	}
 	return x.rejectUncalculated(ctx, t, rowNo, row, stat)
@@ -316,6 +369,8 @@ func inferUnits(t *table, cols []statCol) error {
 func (x *extractor) emitCell(ctx context.Context, t *table, rowNo int64, c *statCol, raw string, m etl.MineralStat) error {
 	u := c.unitFor(m.Commodity)
 	if per, ok := priceErrata[[2]string{m.Commodity, c.name}]; ok {
+		u = unitDef{per, 0, kindPrice}
+	} else if per, ok := mtuPrices[m.Commodity]; ok && c.measure == mPrice && u.unit == "usd_per_t" {
 		u = unitDef{per, 0, kindPrice}
 	}
 	v, q, ok, err := parseCell(raw, u)

@@ -70,6 +70,17 @@ var priceErrata = map[[2]string]string{
 	{"zirconium_and_hafnium", "Price_Hf_unwrought_t"}:     "usd_per_kg",
 }
 
+// mtuPrices gives the unit of the prices of commodities that the MCS
+// quotes per metric ton unit (mtu, 1% of a tonne) under the suffix _dt, by
+// commodity slug: tungsten in "dollars per mtu WO3" (10 kg of WO3),
+// manganese ore in "dollars per mtu contained Mn" (10 kg of Mn). Read as
+// dollars per tonne they would be 100 times too small; the unit USGS uses
+// is kept rather than converted, as the tonne of what is not stated.
+var mtuPrices = map[string]string{
+	"tungsten":  "usd_per_mtu_wo3",
+	"manganese": "usd_per_mtu_mn",
+}
+
 var (
 	pctUnit       = unitDef{"pct", 0, kindPercent}
 	employeesUnit = unitDef{"employees", 0, kindCount}

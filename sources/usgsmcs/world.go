@@ -163,6 +163,10 @@ func stageMeasure(typ string) string {
 		return "smelter_production"
 	case strings.Contains(t, "plant production"):
 		return "plant_production"
+	case strings.Contains(t, "primary production"):
+		// gallium: primary (low-purity) metal recovered from bauxite and zinc
+		// processing, before any refining to high purity
+		return "primary_production"
 	}
 	return "unspecified_production"
 }

@@ -6,9 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/etl/etltest"
-	"github.com/xuri/excelize/v2"
+	"github.com/tradewh/tradewh/sources/workbook/workbooktest"
 )
 
 // vocabulary is the set of measure/product/unit triples of rows.
@@ -143,5 +145,42 @@ func TestXLSXWithoutTable(t *testing.T) {
 	err := (&Source{Paths: []string{path}, Strict: true}).Extract(t.Context(), &etl.MemorySink{})
 	if err == nil || !strings.Contains(err.Error(), "no sheet starts with an MCS table header") || !strings.Contains(err.Error(), "Sheet1") {
 		t.Fatalf("error %v", err)
+	}
+}
+
+// A cell longer than a spreadsheet allows rejects its row, text cut, and
+// the other rows load; a workbook inflating past the cap is refused whole,
+// naming the file, and the other files of the load still load.
+func TestWorkbookLimits(t *testing.T) {
+	dir := t.TempDir()
+	header := workbooktest.Row("DataSource", "Commodity", "Year", "USprod_Primarykg", "Imports_Metalkg", "NIR_pct")
+	long := strings.Repeat("1", 1<<20)
+	cells := filepath.Join(dir, "mcs2024-galli_salient.xlsx")
+	if err := workbooktest.Write(cells, workbooktest.Part{Head: workbooktest.SheetHead + header +
+		workbooktest.Row("MCS2024", "Gallium", "2021", "0", "8890", "100") +
+		workbooktest.Row("MCS2024", "Gallium", "2022", "0", long, "100") +
+		workbooktest.Row("MCS2024", "Gallium", "2023", "0", "9400", "100"), Tail: workbooktest.SheetTail}); err != nil {
+		t.Fatal(err)
+	}
+	row := workbooktest.Row("MCS2024", "Germanium", "2023", "0", "9400", "100")
+	bomb := filepath.Join(dir, "mcs2024-germa_salient.xlsx")
+	if err := workbooktest.Write(bomb, workbooktest.Part{Head: workbooktest.SheetHead + header,
+		Chunk: strings.Repeat(row, (1<<20)/len(row)), N: 1025, Tail: workbooktest.SheetTail}); err != nil {
+		t.Fatal(err)
+	}
+	rows, rej := run(t, "", cells, bomb)
+	if len(rows) != 6 || len(find(rows, "Imports_Metalkg", 2022, "USA")) != 0 {
+		t.Errorf("%d rows, want the 6 figures of 2021 and 2023: %+v", len(rows), rows)
+	}
+	want(t, one(t, rows, "Imports_Metalkg", 2023, "USA"), etl.F(9400), "", "imports", "metal", "kg")
+	if len(rej) != 2 {
+		t.Fatalf("rejections %v, want the long row and the inflating workbook", rej)
+	}
+	if r := rej[0]; r.Ref != cells+"#Sheet1" || r.Row != 2 || r.Column != "Imports_Metalkg" ||
+		!strings.Contains(r.Reason, "cell E3 holds 1048576 characters") || len(r.Raw) > 300 || !strings.Contains(r.Raw, "11111…") {
+		t.Errorf("long cell: %v (raw %d bytes)", r, len(r.Raw))
+	}
+	if r := rej[1]; r.Ref != bomb || r.Row != 0 || !strings.Contains(r.Reason, "inflates to 1.0 GiB") || !strings.Contains(r.Reason, "256 MiB") {
+		t.Errorf("inflating workbook: %v", r)
 	}
 }

@@ -194,11 +194,11 @@ world_best AS MATERIALIZED (
 usgs_editions AS (
     SELECT cu.commodity, m.commodity AS usgs_commodity, m.edition, m.year, m.country_iso3, m.value, m.unit,
            CASE WHEN m.measure = 'mine_production' THEN 'mine'
-                WHEN m.measure IN ('refinery_production', 'smelter_production', 'unspecified_production', 'plant_production') THEN 'refinery'
+                WHEN m.measure IN ('refinery_production', 'smelter_production', 'primary_production', 'unspecified_production', 'plant_production') THEN 'refinery'
                 WHEN m.measure = 'reserves' THEN 'reserves' END AS what
     FROM mineral_statistics m
     JOIN commodity_usgs cu ON cu.usgs_commodity = m.commodity
-    WHERE m.measure IN ('mine_production', 'refinery_production', 'smelter_production', 'unspecified_production',
+    WHERE m.measure IN ('mine_production', 'refinery_production', 'smelter_production', 'primary_production', 'unspecified_production',
                         'plant_production', 'reserves')
     QUALIFY m.edition = max(m.edition) OVER (PARTITION BY m.commodity, m.year, m.measure = 'reserves')
 ),
