@@ -232,7 +232,7 @@ func TestEventWindowsOnRealChinaMonthly(t *testing.T) {
 	}
 	// A ban that a later measure suspends gets a window at its end too.
 	if n := count(t, db, `SELECT count(*) FROM event_windows WHERE measure_id = 'CHN-MOFCOM-2024-46' AND event = 'end'
-		AND event_date = DATE '2025-11-10'`); n == 0 {
+		AND event_date = DATE '2025-11-09'`); n == 0 {
 		t.Error("no window at the suspension of the US ban")
 	}
 	// Unit values are never infinite where the file has zero weights.
