@@ -73,7 +73,12 @@ func printImpact(ctx context.Context, wh *warehouse.Warehouse, w io.Writer, q wa
 	if m.Targets != "" {
 		to = m.Targets
 	}
-	fmt.Fprintf(w, "%s: %s\n%s, on %s, in force %s\n", m.ID, m.Title, m.Imposing, to, m.Effective.Format(time.DateOnly))
+	dates := "effective " + m.Effective.Format(time.DateOnly)
+	if !m.End.IsZero() {
+		dates += " to " + m.End.Format(time.DateOnly)
+	}
+	fmt.Fprintf(w, "%s: %s\n%s, on %s, %s; status on %s: %s\n", m.ID, m.Title, m.Imposing, to, dates,
+		m.StatusOn.Format(time.DateOnly), strings.ReplaceAll(m.Status, "_", " "))
 
 	rows, err := wh.EventWindow(ctx, q)
 	if err != nil {
