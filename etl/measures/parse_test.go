@@ -96,6 +96,21 @@ func TestParseYAMLAndCSV(t *testing.T) {
 	}
 }
 
+// A measure on no goods (a ban on exporting technologies) has no HS code
+// and says why in unsourced; an ended measure with its end is accepted.
+func TestParseMeasureWithoutCodes(t *testing.T) {
+	file := "measure_id,imposing_iso3,measure_type,title,effective_date,end_date,status,hs_codes,citation,unsourced\n" +
+		"T-1,CHN,ban,Technologies,2023-12-21,,,,c,hs_codes: technologies only\n" +
+		"T-2,CHN,ban,Over,2023-01-01,2023-06-30,ended,811292,c,\n"
+	ms, err := parse("m.csv", "m.csv", []byte(file), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 2 || len(ms[0].Codes) != 0 || ms[0].Unsourced != "hs_codes: technologies only" || day(ms[1].End) != "2023-06-30" {
+		t.Errorf("got %+v", ms)
+	}
+}
+
 func TestParseProblemsNameLineAndColumn(t *testing.T) {
 	cases := []struct {
 		name, file string
@@ -118,6 +133,15 @@ func TestParseProblemsNameLineAndColumn(t *testing.T) {
 			[]string{
 				`m.csv:3:1: measure_id: measure "A-1" is also on line 2`,
 				`m.csv:4:1: suspends_measure_id: no measure "NOPE" in this file or the default list`,
+			}},
+		{"csv no codes and no reason, ended without an end", "measure_id,imposing_iso3,measure_type,title,effective_date,hs_codes,citation,status,unsourced\n" +
+			"C-1,CHN,ban,t,2024-01-01,,c,,\n" +
+			"C-2,CHN,ban,t,2024-01-01,811292,c,ended,\n" +
+			"C-3,CHN,ban,t,2024-01-01,,c,,title: our own\n",
+			[]string{
+				`m.csv:2:26: hs_codes: is required (a measure no HS code covers says why in unsourced`,
+				`m.csv:3:35: status: ended: give the end_date (a measure's status is computed from its dates)`,
+				`m.csv:4:26: hs_codes: is required`,
 			}},
 		{"yaml", "measures:\n  - measure_id: B-1\n    imposing_iso3: CHN\n    measure_type: ban\n    title: t\n" +
 			"    effective_date: 2024-05-01\n    end_date: 2024-01-01\n    hs_codes: [811292]\n    colour: red\n",
