@@ -262,9 +262,16 @@ func (l *loader) insertReader(ctx context.Context, rdr array.RecordReader, table
 		into += " (" + strings.Join(cols, ", ") + ")"
 	}
 	q := fmt.Sprintf("INSERT INTO %s SELECT *%s FROM %s", into, extra, view)
-	res, err := l.tx.ExecContext(ctx, q)
+	// The insert is not interrupted: an interrupted one is finished by the
+	// next statement on the connection (the rollback a cancellation sends),
+	// which would read the stream after release. A cancellation still ends
+	// it soon: the streams stop at ctx.Done, and the batches are bounded.
+	res, err := l.tx.ExecContext(context.WithoutCancel(ctx), q)
 	// The view points at the stream released below: never leave it behind.
 	_, dropErr := l.tx.ExecContext(context.WithoutCancel(ctx), "DROP VIEW IF EXISTS "+view)
+	if ctx.Err() != nil {
+		return 0, ctx.Err()
+	}
 	if err != nil {
 		return 0, err
 	}
