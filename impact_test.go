@@ -716,7 +716,7 @@ IDN-NICKEL-2020,IDN,,ban,,Nickel ore export ban,2020-01-01,260400,Regulation of 
 		ORDER BY valid_from`, []string{"default false", fmt.Sprintf("%s true", file)})
 	checkLines(t, db, `SELECT string_agg(hs_code, ',' ORDER BY hs_code) FROM trade_measure_codes WHERE measure_id = 'CHN-MOFCOM-2023-23'`,
 		[]string{"811292,811299"})
-	checkLines(t, db, `SELECT count(*) FROM trade_measures`, []string{"8"})
+	checkLines(t, db, `SELECT count(*) FROM trade_measures`, []string{"21"})
 	db.Close()
 
 	bad := filepath.Join(dir, "bad.yaml")
@@ -729,5 +729,5 @@ IDN-NICKEL-2020,IDN,,ban,,Nickel ore export ban,2020-01-01,260400,Regulation of 
 		t.Errorf("bad file: exit %d\n%s", code, errs)
 	}
 	db = queryDB(t, wh)
-	checkLines(t, db, `SELECT count(*) FROM trade_measures_history`, []string{"9"})
+	checkLines(t, db, `SELECT count(*) FROM trade_measures_history`, []string{"22"})
 }

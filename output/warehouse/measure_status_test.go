@@ -153,3 +153,50 @@ func TestMeasureStatusOnTheWallClock(t *testing.T) {
 		t.Errorf("got %s", got)
 	}
 }
+
+// The October 2025 package took effect on 2025-11-08, the day after No. 70
+// of 2025 suspended it until 2026-11-10; the December 2023 ban on
+// exporting rare-earth technologies has no end and no HS code.
+func TestDefaultMeasuresStatus(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ids := []string{"CHN-MOFCOM-2025-57", "CHN-MOFCOM-2025-70-57", "CHN-MOFCOM-2025-62", "CHN-MOFCOM-MOST-2023-TECH"}
+	for _, tc := range []struct{ day, want string }{
+		{"2025-10-08", "announced announced announced in_force"},
+		{"2025-10-09", "announced announced in_force in_force"},
+		{"2025-11-07", "announced in_force suspended in_force"},
+		{"2025-11-08", "suspended in_force suspended in_force"},
+		{"2026-11-10", "suspended in_force suspended in_force"},
+		{"2026-11-11", "in_force ended in_force in_force"},
+		{"2026-12-08", "in_force ended in_force in_force"},
+	} {
+		t.Run(tc.day, func(t *testing.T) {
+			day, _ := time.Parse(time.DateOnly, tc.day)
+			w, err := Open(ctx, Options{Dir: dir, Now: func() time.Time { return day }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close()
+			var got []string
+			for _, id := range ids {
+				var s string
+				if err := w.DB().QueryRowContext(ctx, `SELECT status FROM trade_measures WHERE measure_id = ?`, id).Scan(&s); err != nil {
+					t.Fatalf("%s: %v", id, err)
+				}
+				got = append(got, s)
+			}
+			if g := strings.Join(got, " "); g != tc.want {
+				t.Errorf("%s, want %s", g, tc.want)
+			}
+		})
+	}
+	w := openTest(t, dir)
+	var codes, history int
+	if err := w.DB().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM trade_measure_codes WHERE measure_id = 'CHN-MOFCOM-MOST-2023-TECH'),
+		(SELECT len(codes) FROM trade_measures_history WHERE measure_id = 'CHN-MOFCOM-MOST-2023-TECH' AND valid_to IS NULL)`).Scan(&codes, &history); err != nil {
+		t.Fatal(err)
+	}
+	if codes != 0 || history != 0 {
+		t.Errorf("the technology ban has %d codes (%d in its history row), want none", codes, history)
+	}
+}
