@@ -24,6 +24,8 @@ func TestImpactStatusOnTheDayItIsRead(t *testing.T) {
 		{"2026-06-01", "CHN-MOFCOM-2024-46", "CHN, on USA, effective 2024-12-03; status on 2026-06-01: suspended\n"},
 		{"2026-12-08", "CHN-MOFCOM-2025-72", "CHN, on USA, effective 2025-11-09 to 2026-11-27; status on 2026-12-08: ended\n"},
 		{"2026-12-08", "CHN-MOFCOM-2024-46", "CHN, on USA, effective 2024-12-03; status on 2026-12-08: in force\n"},
+		{"2026-12-08", "CHN-MOFCOM-MOST-2023-TECH", "CHN, on every destination, effective 2023-12-21; status on 2026-12-08: in force\n\n" +
+			"the measure covers no HS code, so it has no event window (why: tradewh query \"SELECT unsourced FROM trade_measures WHERE measure_id = 'CHN-MOFCOM-MOST-2023-TECH'\")\n"},
 	} {
 		t.Run(tc.day+" "+tc.measure, func(t *testing.T) {
 			day, _ := time.Parse(time.DateOnly, tc.day)

@@ -16,6 +16,7 @@ type MeasureHeading struct {
 	End                 time.Time // zero while open-ended
 	Status              string    // as of StatusOn, from the dates (see trade_measures)
 	StatusOn            time.Time // the day the status was read on
+	Codes               int       // HS codes it covers (none for a ban on technologies)
 }
 
 // ErrNoMeasure is wrapped by Measure's error for an id trade_measures lacks.
@@ -27,9 +28,9 @@ func (w *Warehouse) Measure(ctx context.Context, id string) (MeasureHeading, err
 	var targets sql.NullString
 	var end sql.NullTime
 	err := w.db.QueryRowContext(ctx, `SELECT title, imposing_iso3, effective_date, array_to_string(target_iso3, ', '),
-		end_date, status, measures_today()
-		FROM trade_measures WHERE measure_id = ?`, id).Scan(&m.Title, &m.Imposing, &m.Effective, &targets,
-		&end, &m.Status, &m.StatusOn)
+		end_date, status, measures_today(), (SELECT count(*) FROM trade_measure_codes c WHERE c.measure_id = m.measure_id)
+		FROM trade_measures m WHERE measure_id = ?`, id).Scan(&m.Title, &m.Imposing, &m.Effective, &targets,
+		&end, &m.Status, &m.StatusOn, &m.Codes)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, fmt.Errorf("%w: %q", ErrNoMeasure, id)
 	}
