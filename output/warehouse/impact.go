@@ -28,9 +28,9 @@ func (w *Warehouse) Measure(ctx context.Context, id string) (MeasureHeading, err
 	var targets sql.NullString
 	var end sql.NullTime
 	err := w.db.QueryRowContext(ctx, `SELECT title, imposing_iso3, effective_date, array_to_string(target_iso3, ', '),
-		end_date, status, measures_today(), (SELECT count(*) FROM trade_measure_codes c WHERE c.measure_id = m.measure_id)
+		end_date, status, (SELECT count(*) FROM trade_measure_codes c WHERE c.measure_id = m.measure_id)
 		FROM trade_measures m WHERE measure_id = ?`, id).Scan(&m.Title, &m.Imposing, &m.Effective, &targets,
-		&end, &m.Status, &m.StatusOn, &m.Codes)
+		&end, &m.Status, &m.Codes)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, fmt.Errorf("%w: %q", ErrNoMeasure, id)
 	}
@@ -39,6 +39,10 @@ func (w *Warehouse) Measure(ctx context.Context, id string) (MeasureHeading, err
 	}
 	m.Targets = targets.String
 	m.End = end.Time
+	// The day trade_measures reads statuses on (measures_today()): the
+	// warehouse clock's, in UTC.
+	y, mo, d := w.now().Date()
+	m.StatusOn = time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
 	return m, nil
 }
 
