@@ -73,7 +73,12 @@ func printImpact(ctx context.Context, wh *warehouse.Warehouse, w io.Writer, q wa
 	if m.Targets != "" {
 		to = m.Targets
 	}
-	fmt.Fprintf(w, "%s: %s\n%s, on %s, in force %s\n", m.ID, m.Title, m.Imposing, to, m.Effective.Format(time.DateOnly))
+	dates := "effective " + m.Effective.Format(time.DateOnly)
+	if !m.End.IsZero() {
+		dates += " to " + m.End.Format(time.DateOnly)
+	}
+	fmt.Fprintf(w, "%s: %s\n%s, on %s, %s; status on %s: %s\n", m.ID, m.Title, m.Imposing, to, dates,
+		m.StatusOn.Format(time.DateOnly), strings.ReplaceAll(m.Status, "_", " "))
 
 	rows, err := wh.EventWindow(ctx, q)
 	if err != nil {
@@ -147,6 +152,14 @@ func printImpact(ctx context.Context, wh *warehouse.Warehouse, w io.Writer, q wa
 		}
 		l.dest[r.Destination] = r
 	}
+	if block == "" && m.Codes == 0 {
+		why := "tradewh query \"SELECT unsourced FROM trade_measures WHERE measure_id = '" + m.ID + "'\""
+		if strings.ContainsFunc(m.ID, func(r rune) bool { return !strings.ContainsRune(idChars, r) }) {
+			why = "its unsourced in trade_measures" // no command a shell would misread
+		}
+		fmt.Fprintln(w, "\nthe measure covers no HS code, so it has no event window (why: "+why+")")
+		return nil
+	}
 	if block == "" {
 		fmt.Fprintln(w, "\nno flows of the measure's codes around the event in the warehouse")
 		if q.Code == "" {
@@ -158,6 +171,9 @@ func printImpact(ctx context.Context, wh *warehouse.Warehouse, w io.Writer, q wa
 	fmt.Fprintln(w, "\nindex: baseline mean = 100; vs t-1: the period before = 100; blank: not reported")
 	return nil
 }
+
+// idChars are the characters a measure id may show in a printed command.
+const idChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./"
 
 func money(v sql.NullFloat64) string {
 	if !v.Valid {

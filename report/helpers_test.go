@@ -114,9 +114,9 @@ func openWH(t testing.TB, dir string, readOnly bool) *warehouse.Warehouse {
 func policyFixture(t testing.TB, db *sql.DB) {
 	t.Helper()
 	stmts := []string{
-		`CREATE TABLE IF NOT EXISTS trade_measures (measure_id VARCHAR, imposing_iso3 VARCHAR, target_iso3 VARCHAR[],
+		`CREATE TABLE IF NOT EXISTS trade_measures_current (measure_id VARCHAR, imposing_iso3 VARCHAR, target_iso3 VARCHAR[],
 			measure_type VARCHAR, commodity VARCHAR, title VARCHAR, announced_date DATE, effective_date DATE, end_date DATE,
-			status VARCHAR, suspends_measure_id VARCHAR, citation VARCHAR, origin VARCHAR, valid_from TIMESTAMP)`,
+			suspends_measure_id VARCHAR, citation VARCHAR, origin VARCHAR, valid_from TIMESTAMP)`,
 		`CREATE TABLE IF NOT EXISTS event_windows (measure_id VARCHAR, event VARCHAR, event_date DATE, commodity VARCHAR,
 			hs_code VARCHAR, freq VARCHAR, side VARCHAR, destination VARCHAR, t INTEGER, period DATE, value_usd DOUBLE,
 			weight_kg DOUBLE, unit_value_usd_per_kg DOUBLE, value_index DOUBLE, weight_index DOUBLE, value_index_prev DOUBLE,
@@ -132,12 +132,12 @@ func policyFixture(t testing.TB, db *sql.DB) {
 			hhi_if_replaces_concern DOUBLE, score DOUBLE, rank INTEGER, source VARCHAR, concern_iso3 VARCHAR)`,
 		`CREATE TABLE IF NOT EXISTS trade_measure_codes (measure_id VARCHAR, hs_code VARCHAR, hs_revision VARCHAR)`,
 		// A measure on several groups names none; its heading 8112 places it.
-		`INSERT INTO trade_measures BY NAME SELECT 'TEST-BYCODE' AS measure_id, 'CHN' AS imposing_iso3, NULL::VARCHAR[] AS target_iso3,
+		`INSERT INTO trade_measures_current BY NAME SELECT 'TEST-BYCODE' AS measure_id, 'CHN' AS imposing_iso3, NULL::VARCHAR[] AS target_iso3,
 			'export_tax' AS measure_type, NULL AS commodity, 'Test: export tax on heading 8112' AS title,
 			DATE '2022-03-01' AS announced_date, DATE '2022-04-01' AS effective_date, 'test fixture' AS citation,
-			'in_force' AS status, 'test' AS origin, TIMESTAMP '2020-01-01' AS valid_from`,
+			'test' AS origin, TIMESTAMP '2020-01-01' AS valid_from`,
 		`INSERT INTO trade_measure_codes BY NAME SELECT 'TEST-BYCODE' AS measure_id, '8112' AS hs_code, 'HS2017' AS hs_revision`,
-		`INSERT INTO trade_measures BY NAME SELECT *, TIMESTAMP '2020-01-01' AS valid_from FROM (VALUES
+		`INSERT INTO trade_measures_current BY NAME SELECT * EXCLUDE (status), TIMESTAMP '2020-01-01' AS valid_from FROM (VALUES
 			('TEST-GAGE-LIC', 'CHN', NULL::VARCHAR[], 'licensing', 'gallium_germanium, antimony', 'Test: gallium and germanium under licensing',
 			 DATE '2023-07-03', DATE '2023-08-01', NULL::DATE, 'in_force', NULL, 'test fixture', 'test'),
 			('TEST-GAGE-BAN', 'CHN', ['USA'], 'ban', 'gallium_germanium', 'Test: exports to the United States not permitted',

@@ -106,10 +106,12 @@ func Build(ctx context.Context, db *sql.DB, o Options) (*Report, error) {
 		if err := prepareAsOf(ctx, conn, o.AsOf); err != nil {
 			return nil, err
 		}
-		// Temporary objects outlive the statement, not the connection:
-		// drop them so a pooled connection is handed back clean.
-		defer dropTemp(ctx, conn)
+	} else if err := measuresOn(ctx, conn, o.Now); err != nil {
+		return nil, err
 	}
+	// Temporary objects outlive the statement, not the connection:
+	// drop them so a pooled connection is handed back clean.
+	defer dropTemp(ctx, conn)
 	sc, err := readSchema(ctx, conn)
 	if err != nil {
 		return nil, err

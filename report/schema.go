@@ -96,6 +96,20 @@ var createTable = regexp.MustCompile(`(?i)\bCREATE\s+(OR\s+REPLACE\s+)?TABLE\b`)
 var martTable = regexp.MustCompile(`(?i)\bCREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+"?(\w+)"?`)
 var createView = regexp.MustCompile(`(?i)\bCREATE\s+(OR\s+REPLACE\s+)?VIEW\b`)
 
+// measuresOn makes the connection read each trade measure's status on the
+// report's day, the day its headlines speak of, where the warehouse
+// computes statuses from dates (trade_measures_on).
+func measuresOn(ctx context.Context, conn *sql.Conn, now time.Time) error {
+	var has bool
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_functions()
+		WHERE function_name = 'trade_measures_on' AND schema_name = 'main'`).Scan(&has); err != nil || !has {
+		return err
+	}
+	_, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP VIEW trade_measures AS SELECT * FROM main.trade_measures_on(DATE '`+
+		now.UTC().Format("2006-01-02")+`')`)
+	return err
+}
+
 // prepareAsOf makes the connection see the warehouse as it was known at
 // ts: temporary views named like the current-value views (trade_flows,
 // mineral_statistics, mineral_statistics_latest) read the *_as_of macros,

@@ -57,7 +57,7 @@ func TestSupplierAlternativesIncremental(t *testing.T) {
 		citation, codes, origin, source_row, content_hash, valid_from)
 		VALUES ('JPN-1', 'JPN', 'licensing', 't', DATE '2021-06-01', 'in_force', 'c',
 		[{'hs_code': '811292', 'hs_revision': NULL}], 'f', 1, 'h', now())`)
-	exec(`INSERT INTO trade_measures BY NAME SELECT * EXCLUDE (codes, source_row, content_hash, run_id, valid_to) FROM trade_measures_history`)
+	exec(`INSERT INTO trade_measures_current BY NAME SELECT * EXCLUDE (status, codes, source_row, content_hash, run_id, valid_to) FROM trade_measures_history`)
 	exec(`INSERT INTO trade_measure_codes VALUES ('JPN-1', '811292', NULL)`)
 	rebuild(t, db, [][2]string{})
 	checkRows(t, db, `SELECT year, restricted, restricting_measures FROM supplier_alternatives WHERE source = 'comtrade'
@@ -66,7 +66,7 @@ func TestSupplierAlternativesIncremental(t *testing.T) {
 
 	// Without the measure, a full rebuild from nothing equals the incremental one.
 	exec(`DELETE FROM trade_measure_codes`)
-	exec(`DELETE FROM trade_measures`)
+	exec(`DELETE FROM trade_measures_current`)
 	exec(`DELETE FROM trade_measures_history`)
 	exec(`DROP TABLE supplier_alternatives`)
 	exec(`DROP TABLE supplier_alternatives_state`)

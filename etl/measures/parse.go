@@ -346,6 +346,9 @@ func (c *checker) measure(r record) (Measure, bool) {
 	n := len(c.probs)
 	m := Measure{Line: r.line}
 	for f := range required {
+		if f == "hs_codes" {
+			continue // checked with unsourced below
+		}
 		if r.values[f] == "" && len(r.lists[f]) == 0 {
 			c.add(r, f, "is required")
 		}
@@ -425,6 +428,16 @@ func (c *checker) measure(r record) (Measure, bool) {
 	}
 	m.Citation = r.values["citation"]
 	m.Unsourced = r.values["unsourced"]
+	// A measure on no goods (a ban on exporting technologies) has no code;
+	// its unsourced says so, so an empty list is never an oversight.
+	if len(r.list("hs_codes")) == 0 && !strings.Contains(m.Unsourced, "hs_codes") {
+		c.add(r, "hs_codes", "is required (a measure no HS code covers says why in unsourced, e.g. \"hs_codes: technologies only\")")
+	}
+	// The status is computed from the dates when read; an end the dates
+	// do not give would read in force.
+	if m.Status == "ended" && m.End.IsZero() && r.values["end_date"] == "" {
+		c.add(r, "status", "ended: give the end_date (a measure's status is computed from its dates)")
+	}
 	return m, len(c.probs) == n
 }
 

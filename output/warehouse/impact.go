@@ -13,6 +13,10 @@ type MeasureHeading struct {
 	ID, Title, Imposing string
 	Targets             string // ISO3 codes joined by ", "; "" for every destination
 	Effective           time.Time
+	End                 time.Time // zero while open-ended
+	Status              string    // as of StatusOn, from the dates (see trade_measures)
+	StatusOn            time.Time // the day the status was read on
+	Codes               int       // HS codes it covers (none for a ban on technologies)
 }
 
 // ErrNoMeasure is wrapped by Measure's error for an id trade_measures lacks.
@@ -22,8 +26,11 @@ var ErrNoMeasure = errors.New("no such measure in trade_measures")
 func (w *Warehouse) Measure(ctx context.Context, id string) (MeasureHeading, error) {
 	m := MeasureHeading{ID: id}
 	var targets sql.NullString
-	err := w.db.QueryRowContext(ctx, `SELECT title, imposing_iso3, effective_date, array_to_string(target_iso3, ', ')
-		FROM trade_measures WHERE measure_id = ?`, id).Scan(&m.Title, &m.Imposing, &m.Effective, &targets)
+	var end sql.NullTime
+	err := w.db.QueryRowContext(ctx, `SELECT title, imposing_iso3, effective_date, array_to_string(target_iso3, ', '),
+		end_date, status, (SELECT count(*) FROM trade_measure_codes c WHERE c.measure_id = m.measure_id)
+		FROM trade_measures m WHERE measure_id = ?`, id).Scan(&m.Title, &m.Imposing, &m.Effective, &targets,
+		&end, &m.Status, &m.Codes)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, fmt.Errorf("%w: %q", ErrNoMeasure, id)
 	}
@@ -31,6 +38,11 @@ func (w *Warehouse) Measure(ctx context.Context, id string) (MeasureHeading, err
 		return m, fmt.Errorf("read measure %s: %w", id, err)
 	}
 	m.Targets = targets.String
+	m.End = end.Time
+	// The day trade_measures reads statuses on (measures_today()): the
+	// warehouse clock's, in UTC.
+	y, mo, d := w.now().Date()
+	m.StatusOn = time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
 	return m, nil
 }
 

@@ -6,6 +6,7 @@ package warehouse
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -46,7 +47,9 @@ type Options struct {
 	// TempDir is where DuckDB spills; default TempDirName in the warehouse folder.
 	TempDir string
 	// Now is the clock that stamps runs, row versions, migrations and job
-	// state; nil is the wall clock.
+	// state; nil is the wall clock. A clock given here is also the day a
+	// trade measure's status is read on (read as each connection opens);
+	// without one, DuckDB's today in UTC.
 	Now func() time.Time
 	// Sealed (with ReadOnly) keeps the SQL run on the connection inside the
 	// database: DuckDB's external access is off, so no statement reads or
@@ -109,7 +112,17 @@ func Open(ctx context.Context, o Options) (*Warehouse, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	if o.Now == nil {
+	// A given clock is told to every connection: the trade_measures view
+	// reads its day (measures_today()) for the status of each measure.
+	var connInit func(driver.ExecerContext) error
+	if o.Now != nil {
+		clock := o.Now
+		connInit = func(c driver.ExecerContext) error {
+			_, err := c.ExecContext(context.Background(),
+				"SET VARIABLE tradewh_today = DATE '"+clock().UTC().Format(time.DateOnly)+"'", nil)
+			return err
+		}
+	} else {
 		o.Now = time.Now
 	}
 	path := filepath.Join(dir, FileName)
@@ -149,7 +162,7 @@ func Open(ctx context.Context, o Options) (*Warehouse, error) {
 	if o.ReadOnly {
 		cfg.Set("access_mode", "READ_ONLY")
 	}
-	connector, err := connect(ctx, path+"?"+cfg.Encode(), o.OpenTimeout, o.Logger)
+	connector, err := connect(ctx, path+"?"+cfg.Encode(), connInit, o.OpenTimeout, o.Logger)
 	if err != nil {
 		removeTemp(privateTemp)
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -185,11 +198,11 @@ func removeTemp(dir string) {
 }
 
 // connect opens the database, retrying while another process holds its lock.
-func connect(ctx context.Context, dsn string, timeout time.Duration, log *slog.Logger) (*duckdb.Connector, error) {
+func connect(ctx context.Context, dsn string, init func(driver.ExecerContext) error, timeout time.Duration, log *slog.Logger) (*duckdb.Connector, error) {
 	deadline := time.Now().Add(timeout)
 	logged := false
 	for {
-		c, err := duckdb.NewConnector(dsn, nil)
+		c, err := duckdb.NewConnector(dsn, init)
 		if err == nil {
 			return c, nil
 		}

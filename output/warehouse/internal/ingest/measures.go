@@ -12,7 +12,9 @@ import (
 )
 
 // MergeMeasures writes ms as current versions where they differ from the
-// current ones, then rewrites trade_measures and trade_measure_codes.
+// current ones, then rewrites trade_measures_current (which the
+// trade_measures view reads, its status computed on reading) and
+// trade_measure_codes.
 // With defaults, a current version from a user's file wins over ms, and
 // current default versions missing from ms are closed.
 func MergeMeasures(ctx context.Context, tx *sql.Tx, ms []measures.Measure, runID sql.NullInt64, defaults bool, now time.Time) (etl.LoadStats, error) {
@@ -76,7 +78,7 @@ func MergeMeasures(ctx context.Context, tx *sql.Tx, ms []measures.Measure, runID
 		}
 	}
 	var empty bool
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) = 0 FROM trade_measures`).Scan(&empty); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) = 0 FROM trade_measures_current`).Scan(&empty); err != nil {
 		return st, err
 	}
 	if !changed && !empty {
@@ -84,8 +86,8 @@ func MergeMeasures(ctx context.Context, tx *sql.Tx, ms []measures.Measure, runID
 	}
 	for _, q := range []string{
 		`DELETE FROM trade_measure_codes`,
-		`DELETE FROM trade_measures`,
-		`INSERT INTO trade_measures BY NAME SELECT * EXCLUDE (codes, source_row, content_hash, run_id, valid_to)
+		`DELETE FROM trade_measures_current`,
+		`INSERT INTO trade_measures_current BY NAME SELECT * EXCLUDE (status, codes, source_row, content_hash, run_id, valid_to)
 			FROM trade_measures_history WHERE valid_to IS NULL`,
 		`INSERT INTO trade_measure_codes SELECT measure_id, c.hs_code, c.hs_revision
 			FROM (SELECT measure_id, unnest(codes) AS c FROM trade_measures_history WHERE valid_to IS NULL)`,
@@ -110,7 +112,7 @@ func insertMeasure(ctx context.Context, tx *sql.Tx, m measures.Measure, hash str
 	_, err := tx.ExecContext(ctx, `INSERT INTO trade_measures_history
 		SELECT ?, ?, CASE WHEN ? IS NULL THEN NULL ELSE string_split(?, chr(31)) END, ?, ?, ?,
 		       CAST(? AS DATE), CAST(? AS DATE), CAST(? AS DATE), ?, ?, ?, ?,
-		       list_transform(list_zip(string_split(?, chr(31)), string_split(?, chr(31))),
+		       list_transform(list_filter(list_zip(string_split(?, chr(31)), string_split(?, chr(31))), x -> x[1] <> ''),
 		           x -> {'hs_code': x[1], 'hs_revision': nullif(x[2], '')}),
 		       ?, ?, ?, ?, ?, NULL`,
 		m.ID, m.Imposing, targets, targets, m.Type, nullString(m.Commodity), m.Title,
