@@ -41,8 +41,8 @@ Alerts go to alerts.webhook (JSON POST) or alerts.command (JSON on stdin), and a
 or --listen, on loopback only unless --listen-public allows another address (0.0.0.0:9464 for a
 Prometheus in Compose or Kubernetes; both endpoints only read and carry no secret).
 
-On shutdown no new run starts; running jobs get --grace to finish before they are cancelled and
-rolled back.
+On shutdown no new run starts, not even one queued behind a running job; running jobs get --grace to
+finish before they are cancelled and rolled back, and are recorded as cancelled, not failed.
 
 --config live selects the built-in config of the real services (unless a file of that name exists).`,
 		Example: `  tradewh schedule --config jobs.yaml

@@ -170,7 +170,7 @@ func (r *Schedule) run(ctx context.Context, name string) (scheduler.RunResult, e
 	if !ok {
 		return scheduler.RunResult{}, fmt.Errorf("no job %q in the config", name)
 	}
-	if err := r.q.acquire(ctx); err != nil {
+	if err := r.q.acquireToStart(ctx, r.sched.Stopping()); err != nil {
 		return scheduler.RunResult{}, fmt.Errorf("waiting for the warehouse: %w", err)
 	}
 	res, err := r.env.RunConfigured(ctx, r.cfg, job)

@@ -31,7 +31,7 @@ func newMetrics(jobs []string) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "tradewh_runs_total", Help: "Job runs by final status (ok, failed, skipped, panicked).",
+			Name: "tradewh_runs_total", Help: "Job runs by final status (ok, failed, skipped, panicked, cancelled).",
 		}, []string{"job", "status"}),
 		loaded: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "tradewh_rows_loaded_total", Help: "Rows loaded by successful runs.",
@@ -55,7 +55,7 @@ func newMetrics(jobs []string) *metrics {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Series exist from the start so rate() and absent() alerts work before the first run.
 	for _, j := range jobs {
-		for _, st := range []string{statusOK, statusFailed, statusSkipped, statusPanicked} {
+		for _, st := range []string{statusOK, statusFailed, statusSkipped, statusPanicked, statusCancelled} {
 			m.runs.WithLabelValues(j, st)
 		}
 		m.loaded.WithLabelValues(j)
