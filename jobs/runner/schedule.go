@@ -2,7 +2,9 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -89,7 +91,7 @@ func (r *Schedule) Handler() http.Handler { return r.sched.Handler() }
 func (r *Schedule) Run(ctx context.Context) error {
 	if err := r.env.Writable(); err != nil {
 		attrs := []any{"err", err}
-		if uid := os.Getuid(); uid >= 0 { // -1 on Windows
+		if uid := os.Getuid(); uid >= 0 && errors.Is(err, fs.ErrPermission) { // uid -1 on Windows
 			dir, _ := filepath.Abs(r.env.Dir)
 			attrs = append(attrs, "hint", fmt.Sprintf("give the folder to the user this process runs as, as root: chown -R %d:%d %s", uid, os.Getgid(), dir))
 		}
