@@ -21,7 +21,8 @@ func newHealthcheckCmd(g *globals) *cobra.Command {
 		Use:   "healthcheck [--config FILE | --url URL]",
 		Short: "Ask a running scheduler's /healthz: exit 0 when healthy, 1 otherwise",
 		Long: `Ask the /healthz endpoint of a running 'tradewh schedule' and exit 0 when it answers 200,
-1 otherwise (503 names the failing jobs; no answer means the scheduler is not running). With
+1 otherwise (503 names the failing jobs, or a warehouse folder the scheduler cannot write; no
+answer means the scheduler is not running). With
 --config, the address is the config's http.listen. It needs no curl or wget, so a container's
 HEALTHCHECK can run it.`,
 		Example: `  tradewh healthcheck

@@ -37,12 +37,12 @@ reporter/commodity series of dependency_trends; a crossing is sent once per peri
 across restarts (what was sent is kept in the alerts_sent table).
 Alerts go to alerts.webhook (JSON POST) or alerts.command (JSON on stdin), and are always logged.
 
-/healthz (200, or 503 naming the failing jobs) and /metrics (Prometheus) are served on http.listen
-or --listen, on loopback only unless --listen-public allows another address (0.0.0.0:9464 for a
+/healthz (200, or 503 naming the failing jobs, or the warehouse folder while it cannot be opened for
+writing) and /metrics (Prometheus) are served on http.listen or --listen, on loopback only unless --listen-public allows another address (0.0.0.0:9464 for a
 Prometheus in Compose or Kubernetes; both endpoints only read and carry no secret).
 
-On shutdown no new run starts; running jobs get --grace to finish before they are cancelled and
-rolled back.
+On shutdown no new run starts, not even one queued behind a running job; running jobs get --grace to
+finish before they are cancelled and rolled back, and are recorded as cancelled, not failed.
 
 --config live selects the built-in config of the real services (unless a file of that name exists).`,
 		Example: `  tradewh schedule --config jobs.yaml

@@ -35,14 +35,10 @@ func TestExportsOfARealWarehouse(t *testing.T) {
 	versions := func() map[string]string {
 		out := map[string]string{}
 		for _, tb := range tables {
-			target, err := os.Readlink(filepath.Join(dir, tb))
-			if err != nil {
-				t.Fatal(err)
+			if fi, err := os.Lstat(filepath.Join(dir, tb)); err != nil || !fi.IsDir() {
+				t.Fatalf("%s: not a folder: %v", tb, err)
 			}
-			out[tb] = target
-			if m := manifest(tb); m.Version != filepath.ToSlash(target) {
-				t.Errorf("%s: manifest names %s, link points at %s", tb, m.Version, target)
-			}
+			out[tb] = manifest(tb).Version
 		}
 		return out
 	}

@@ -120,6 +120,10 @@ func (p *Pipeline) Run(ctx context.Context, job JobSpec) (Result, error) {
 	}
 	attrs := []any{"job", job.Name, "run_id", runID, "rows_in", st.RowsIn, "loaded", st.Loaded,
 		"unchanged", st.Unchanged, "rejected", st.Rejected, "duration", time.Since(start).Round(time.Millisecond)}
+	if err != nil && ctx.Err() != nil {
+		log.Warn("job cancelled", append(attrs, "error", err)...)
+		return Result{st, runID}, fmt.Errorf("job %s: %w", job.Name, err)
+	}
 	if err != nil {
 		log.Error("job failed", append(attrs, "error", err)...)
 		return Result{st, runID}, fmt.Errorf("job %s: %w", job.Name, err)

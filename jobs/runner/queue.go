@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tradewh/tradewh/jobs/scheduler"
 	"github.com/tradewh/tradewh/output/warehouse"
 )
 
@@ -43,6 +44,29 @@ func (q *queue) acquire(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+}
+
+// acquireToStart waits for the warehouse to start a run, unless stopping
+// closes first: a run queued behind another when shutdown begins never
+// starts, as the grace period is for the runs already going.
+func (q *queue) acquireToStart(ctx context.Context, stopping <-chan struct{}) error {
+	notStarted := fmt.Errorf("%w: not started (it was waiting for the warehouse)", scheduler.ErrInterrupted)
+	select {
+	case <-stopping:
+		return notStarted
+	case <-ctx.Done():
+		return ctx.Err()
+	case q.sem <- struct{}{}:
+	}
+	select { // both may have been ready: select picks either
+	case <-stopping:
+		if err := q.release(); err != nil {
+			q.log.Error("writing job state", "err", err)
+		}
+		return notStarted
+	default:
+		return nil
 	}
 }
 

@@ -2,8 +2,12 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -56,7 +60,7 @@ func NewSchedule(env *Env, cfg *jobs.Config, o ScheduleOptions) (*Schedule, erro
 			Retries: j.Retries, Backoff: j.RetryBackoff, CatchUp: j.CatchUp})
 	}
 	opts := scheduler.Options{Jobs: sjobs, Run: r.run, State: r, Logger: env.Logger,
-		Grace: o.Grace, Listen: o.Listen, ListenPublic: o.ListenPublic, Clock: env.Clock}
+		Grace: o.Grace, Listen: o.Listen, ListenPublic: o.ListenPublic, Clock: env.Clock, Check: env.Writable}
 	if r.alerter != nil {
 		opts.Alert = r.alerter
 	}
@@ -85,6 +89,14 @@ func (r *Schedule) Handler() http.Handler { return r.sched.Handler() }
 // Run runs the jobs until ctx is done and running jobs have finished or
 // been cancelled, then writes the job state still queued.
 func (r *Schedule) Run(ctx context.Context) error {
+	if err := r.env.Writable(); err != nil {
+		attrs := []any{"err", err}
+		if uid := os.Getuid(); uid >= 0 && errors.Is(err, fs.ErrPermission) { // uid -1 on Windows
+			dir, _ := filepath.Abs(r.env.Dir)
+			attrs = append(attrs, "hint", fmt.Sprintf("give the folder to the user this process runs as, as root: chown -R %d:%d %s", uid, os.Getgid(), dir))
+		}
+		r.env.logger().Error("the scheduler cannot write the warehouse: /healthz reports unhealthy until it can", attrs...)
+	}
 	r.prefetch(ctx)
 	if err := r.sched.Run(ctx); err != nil {
 		return err
@@ -170,7 +182,7 @@ func (r *Schedule) run(ctx context.Context, name string) (scheduler.RunResult, e
 	if !ok {
 		return scheduler.RunResult{}, fmt.Errorf("no job %q in the config", name)
 	}
-	if err := r.q.acquire(ctx); err != nil {
+	if err := r.q.acquireToStart(ctx, r.sched.Stopping()); err != nil {
 		return scheduler.RunResult{}, fmt.Errorf("waiting for the warehouse: %w", err)
 	}
 	res, err := r.env.RunConfigured(ctx, r.cfg, job)

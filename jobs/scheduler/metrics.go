@@ -31,7 +31,7 @@ func newMetrics(jobs []string) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "tradewh_runs_total", Help: "Job runs by final status (ok, failed, skipped, panicked).",
+			Name: "tradewh_runs_total", Help: "Job runs by final status (ok, failed, skipped, panicked, cancelled).",
 		}, []string{"job", "status"}),
 		loaded: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "tradewh_rows_loaded_total", Help: "Rows loaded by successful runs.",
@@ -55,7 +55,7 @@ func newMetrics(jobs []string) *metrics {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Series exist from the start so rate() and absent() alerts work before the first run.
 	for _, j := range jobs {
-		for _, st := range []string{statusOK, statusFailed, statusSkipped, statusPanicked} {
+		for _, st := range []string{statusOK, statusFailed, statusSkipped, statusPanicked, statusCancelled} {
 			m.runs.WithLabelValues(j, st)
 		}
 		m.loaded.WithLabelValues(j)
@@ -85,9 +85,14 @@ func (s *Scheduler) newHandler() http.Handler {
 	return mux
 }
 
-// healthz is 200 "ok" unless a job's last run failed; then 503 naming each
-// failing job and its error. It recovers when the job next succeeds.
+// healthz is 200 "ok" unless Options.Check fails or a job's last run
+// failed; then 503 naming the check's error and each failing job with its
+// error. It recovers when the check passes and the job next succeeds.
 func (s *Scheduler) healthz(w http.ResponseWriter, _ *http.Request) {
+	var checkErr error
+	if s.opts.Check != nil {
+		checkErr = s.opts.Check()
+	}
 	s.mu.Lock()
 	var failing []string
 	for _, name := range s.order {
@@ -99,9 +104,14 @@ func (s *Scheduler) healthz(w http.ResponseWriter, _ *http.Request) {
 	}
 	s.mu.Unlock()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if len(failing) > 0 {
+	if checkErr != nil || len(failing) > 0 {
 		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintf(w, "failing jobs:\n%s\n", strings.Join(failing, "\n"))
+		if checkErr != nil {
+			fmt.Fprintln(w, checkErr)
+		}
+		if len(failing) > 0 {
+			fmt.Fprintf(w, "failing jobs:\n%s\n", strings.Join(failing, "\n"))
+		}
 		return
 	}
 	fmt.Fprintln(w, "ok")

@@ -14,10 +14,19 @@ const (
 	statusFailed   = "failed"
 	statusSkipped  = "skipped"
 	statusPanicked = "panicked"
+	// statusCancelled is a run cut short by shutdown, or one queued that
+	// shutdown kept from starting: an operator's stop, not a failure.
+	statusCancelled = "cancelled"
 )
 
-// ErrInterrupted marks a run cut short by shutdown.
+// ErrInterrupted marks a run cut short by shutdown. A RunFunc returns an
+// error wrapping it when it gives up because Stopping is closed.
 var ErrInterrupted = errors.New("interrupted by scheduler shutdown")
+
+// Stopping is closed when shutdown begins. A RunFunc still waiting for
+// something (the warehouse, behind another run) must not start its work
+// once it is closed: only runs already going get the grace period.
+func (s *Scheduler) Stopping() <-chan struct{} { return s.stopping }
 
 // trigger starts a run of the job unless one is still going, in which case
 // the trigger is recorded as skipped: overlapping runs would load the same
@@ -91,7 +100,7 @@ func (s *Scheduler) attempts(job Job) outcome {
 	delay := job.Backoff
 	for n := 1; ; n++ {
 		out := s.attempt(job.Name, n)
-		if out.err == nil || out.panicked {
+		if out.err == nil || out.panicked || errors.Is(out.err, ErrInterrupted) {
 			return out
 		}
 		if s.jobCtx.Err() != nil {
@@ -103,7 +112,8 @@ func (s *Scheduler) attempts(job Job) outcome {
 		}
 		s.log.Warn("job attempt failed, retrying", "job", job.Name, "attempt", n, "retry_in", delay, "err", out.err)
 		if !s.sleep(delay) {
-			out.err = fmt.Errorf("%w before retry: %w", ErrInterrupted, out.err)
+			// The attempt did fail: it stays a failure, only its retry is dropped.
+			out.err = fmt.Errorf("%w (not retried: the scheduler is shutting down)", out.err)
 			return out
 		}
 		delay = min(delay*2, job.Backoff*maxBackoffFactor)
@@ -133,9 +143,12 @@ func (s *Scheduler) attempt(name string, n int) (out outcome) {
 		}
 		l := s.log.With("job", name, "attempt", n, "rows_in", out.res.RowsIn, "loaded", out.res.Loaded,
 			"rejected", out.res.Rejected, "duration", time.Since(start))
-		if out.err != nil {
+		switch {
+		case out.err != nil && (errors.Is(out.err, ErrInterrupted) || s.jobCtx.Err() != nil):
+			l.Warn("job attempt cancelled", "err", out.err)
+		case out.err != nil:
 			l.Warn("job attempt failed", "err", out.err)
-		} else {
+		default:
 			l.Info("job attempt finished")
 		}
 	}()
@@ -158,6 +171,14 @@ func (s *Scheduler) finish(job Job, out outcome, dur time.Duration) {
 		return
 	}
 
+	// A run cut short by an operator's shutdown is not a failure: it is
+	// neither recorded as one nor alerted, and health keeps the job's last
+	// real outcome. The run's own etl_runs row says cancelled.
+	if errors.Is(out.err, ErrInterrupted) {
+		s.metrics.runs.WithLabelValues(name, statusCancelled).Inc()
+		s.log.Warn("job cancelled", "job", name, "status", statusCancelled, "duration", dur, "err", out.err)
+		return
+	}
 	status := statusFailed
 	if out.panicked {
 		status = statusPanicked
@@ -169,10 +190,9 @@ func (s *Scheduler) finish(job Job, out outcome, dur time.Duration) {
 	s.record("recording failure", name, func(ctx context.Context) error {
 		return s.opts.State.RecordFailure(ctx, name, at, out.err)
 	})
-	// A run cut short by an operator's shutdown is not worth paging anyone.
 	// The alert has its own timeout, as the bookkeeping above: it is sent
 	// even while the scheduler shuts down.
-	if s.opts.Alert != nil && !errors.Is(out.err, ErrInterrupted) {
+	if s.opts.Alert != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), stateTimeout)
 		defer cancel()
 		s.opts.Alert.JobFailed(ctx, name, out.err)

@@ -67,6 +67,10 @@ type Options struct {
 	ListenPublic bool
 	Clock        Clock   // nil: the wall clock; tests pass a ManualClock
 	Alert        Alerter // nil: no alerts
+	// Check, when set, is asked by every /healthz: while it returns an
+	// error (the warehouse cannot be written, say) health is 503 naming it,
+	// whatever the jobs' last runs did. nil: no check.
+	Check func() error
 }
 
 const (

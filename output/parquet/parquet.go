@@ -1,29 +1,36 @@
 // Package parquet publishes warehouse tables as Hive-partitioned, ZSTD
 // compressed Parquet datasets for BI tools.
 //
-// Layout under the export directory (normally <warehouse>/parquet):
+// Layout under the export directory (normally <warehouse>/parquet), and
+// its version store beside it (see VersionsDir):
 //
-//	<dir>/<table>                -> .versions/<table>-<ts>-<n>   (symlink)
+//	<dir>/<table>/                 the published version: commodity=.../year=.../data_0.parquet
+//	                               and nothing else, so folder scans read data only
 //	<dir>/_manifests/<table>.json  the published version's manifest
-//	<dir>/.versions/<table>-...  one complete export: commodity=.../year=.../data_0.parquet
-//	                             and nothing else, so folder scans read data only
-//	<dir>/.versions/<v>.retired  when version <v> was replaced (kept for the grace period)
-//	<dir>/.staging/              exports being written; never read
-//	<dir>/.lock                  serialises exports across processes
+//	<dir>/.lock                    serialises exports across processes
+//	<store>/<table>-<ts>-<n>/      one complete export, at a path that stays while it is kept
+//	<store>/<v>.retired            when version <v> was replaced (kept for the grace period)
+//	<store>/.staging/              exports being written; never read
 //
-// An export is written to .staging, moved to .versions and published by
-// renaming a fresh symlink over <dir>/<table>, which is atomic on POSIX: a
-// reader resolves either the old or the new version, never a mixture.
-// The manifest is renamed into place after the link, so a manifest never
+// The published folders hold hard links to their version's files (copies
+// where links are not possible), and only the published version: versions
+// replaced and kept for the grace period live in the store, outside the
+// export directory, so that a scan of the whole directory
+// (read_parquet('parquet/**/*.parquet'), Polars on the root) reads every
+// row once. An export is written to the store's .staging, moved into the
+// store, and published by exchanging a tree of links to it with
+// <dir>/<table> in one rename (RENAME_EXCHANGE on Linux): a reader lists
+// either the old or the new version, never a mixture.
+// The manifest is renamed into place after the folder, so a manifest never
 // names a version that is not published yet. Every table of a call is
 // written first and published only if all of them succeeded, from one
 // DuckDB transaction, so the tables of an export are consistent with each
 // other. A table whose content has not changed since its published
 // version (same rows, schema and fingerprint) keeps that version.
 //
-// A replaced version stays on disk for a grace period, for readers that
-// resolved <dir>/<table> before the swap and open its files later, and is
-// deleted by a later export. Folders and files get the permissions the
+// A replaced version stays in the store for a grace period, for readers
+// that resolved the version its manifest named and open its files later,
+// and is deleted by a later export. Folders and files get the permissions the
 // process umask allows (0755 and 0644 under the usual 022), so BI tools
 // running as other accounts can read them.
 package parquet
@@ -57,9 +64,10 @@ type Table struct {
 // finds Parquet files only.
 type Manifest struct {
 	Table string `json:"table"`
-	// Version is the folder holding the files, relative to the export
-	// directory with '/': what <dir>/<table> points at when the manifest
-	// was published. It stays readable for the grace period after a newer
+	// Version is the store folder holding the files, relative to the
+	// export directory with '/' (e.g. ../.parquet-versions/trade_flows-…):
+	// the files <dir>/<table> held when the manifest was published. It
+	// stays readable at that path for the grace period after a newer
 	// version replaces it.
 	Version string `json:"version"`
 	Rows    int64  `json:"rows"`
@@ -103,7 +111,6 @@ const (
 	NullPartition = "unassigned"
 	compression   = "zstd"
 	manifestsDir  = "_manifests"
-	versionsDir   = ".versions"
 	stagingDir    = ".staging"
 	lockName      = ".lock"
 	retiredSuffix = ".retired"
@@ -127,6 +134,14 @@ type Options struct {
 	// many, even past the grace period.
 	KeepPrevious int
 	Now          func() time.Time // nil: time.Now; tests inject a clock
+}
+
+// VersionsDir is the version store of the export directory dir: the
+// hidden sibling .<name>-versions (<warehouse>/.parquet-versions for
+// <warehouse>/parquet), outside every scan of the published tree.
+func VersionsDir(dir string) string {
+	dir = filepath.Clean(dir)
+	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+"-versions")
 }
 
 // ManifestPath is where the manifest of table's published version is.
@@ -181,8 +196,8 @@ func ExportWith(ctx context.Context, db *sql.DB, dir string, tables []Table, o O
 	if err := validate(tables); err != nil {
 		return nil, err
 	}
-	for _, sub := range []string{stagingDir, versionsDir, manifestsDir} {
-		if err := os.MkdirAll(filepath.Join(dir, sub), 0o777); err != nil {
+	for _, sub := range []string{filepath.Join(VersionsDir(dir), stagingDir), filepath.Join(dir, manifestsDir)} {
+		if err := os.MkdirAll(sub, 0o777); err != nil {
 			return nil, fmt.Errorf("parquet: %w", err)
 		}
 	}
@@ -200,7 +215,7 @@ func ExportWith(ctx context.Context, db *sql.DB, dir string, tables []Table, o O
 	defer func() {
 		for _, s := range exports {
 			if s.path != "" {
-				os.RemoveAll(s.path) // no-op once moved to .versions
+				os.RemoveAll(s.path) // no-op once moved into the store
 			}
 		}
 	}()

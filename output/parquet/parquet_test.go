@@ -61,8 +61,8 @@ func TestExportRoundTrip(t *testing.T) {
 			if g, w := canonical(got.rows, tc.cols), canonical(want, tc.cols); !reflect.DeepEqual(g, w) {
 				t.Errorf("values do not round-trip\ngot  %q\nwant %q", g, w)
 			}
-			if !strings.HasPrefix(got.target, versionsDir+"/"+tc.table+"-") {
-				t.Errorf("symlink target %q, want .versions/%s-...", got.target, tc.table)
+			if want := "../." + filepath.Base(dir) + "-versions/" + tc.table + "-"; !strings.HasPrefix(got.target, want) {
+				t.Errorf("version %q, want %s...", got.target, want)
 			}
 			if m.Compression != "zstd" || !reflect.DeepEqual(m.Partition, []string{"commodity", "year"}) {
 				t.Errorf("manifest compression %q partition %v", m.Compression, m.Partition)
@@ -217,11 +217,12 @@ func TestPublishRollsBack(t *testing.T) {
 	db := openDB(t)
 	tables := DefaultTables()[:2]
 	stage := func(t *testing.T, dir string, m Manifest) staged {
-		good := filepath.Join(dir, stagingDir, m.Table+"-x")
+		good := filepath.Join(VersionsDir(dir), stagingDir, m.Table+"-x")
 		if err := os.MkdirAll(good, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		m.Version = versionsDir + "/" + m.Table + "-x"
+		m.Version = versionName(dir, filepath.Join(VersionsDir(dir), m.Table+"-x"))
+		m.Files = nil
 		return staged{path: good, manifest: m, rewrite: true}
 	}
 	tests := []struct {
@@ -229,7 +230,7 @@ func TestPublishRollsBack(t *testing.T) {
 		mangle func(t *testing.T, dir string, ms []Manifest) []staged
 	}{
 		{"second staged folder vanished", func(t *testing.T, dir string, ms []Manifest) []staged {
-			return []staged{stage(t, dir, ms[0]), {path: filepath.Join(dir, stagingDir, "gone"), manifest: ms[1], rewrite: true}}
+			return []staged{stage(t, dir, ms[0]), {path: filepath.Join(VersionsDir(dir), stagingDir, "gone"), manifest: ms[1], rewrite: true}}
 		}},
 		{"second manifest cannot be replaced", func(t *testing.T, dir string, ms []Manifest) []staged {
 			// A folder where the manifest should be: the rename fails after
@@ -263,7 +264,7 @@ func TestPublishRollsBack(t *testing.T) {
 				t.Errorf("trade_flows manifest after rollback\n%s\nwant\n%s", b, manifest)
 			}
 			for _, tb := range tables {
-				if _, err := os.Stat(filepath.Join(dir, versionsDir, tb.Name+"-x")); !os.IsNotExist(err) {
+				if _, err := os.Stat(filepath.Join(VersionsDir(dir), tb.Name+"-x")); !os.IsNotExist(err) {
 					t.Errorf("rolled-back version of %s kept: %v", tb.Name, err)
 				}
 			}
@@ -274,8 +275,12 @@ func TestPublishRollsBack(t *testing.T) {
 func TestReplacesRealDirectoryAndLeftovers(t *testing.T) {
 	db := openDB(t)
 	dir := t.TempDir()
+	// A folder of no export, the older layout's versions inside the export
+	// folder, and what interrupted exports left in the store.
+	store := "../" + filepath.Base(VersionsDir(dir)) + "/"
 	for _, p := range []string{"trade_flows/year=1999/old.parquet", ".staging/trade_flows-dead/x.parquet",
-		".versions/trade_flows-orphan/x.parquet"} {
+		".versions/trade_flows-orphan/x.parquet", store + ".staging/trade_flows-dead/x.parquet",
+		store + "trade_flows-orphan/x.parquet"} {
 		p = filepath.Join(dir, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -336,17 +341,14 @@ func assertOnlyLive(t *testing.T, dir string, tables ...string) {
 }
 
 // assertExportDir checks that the export folder holds the given tables'
-// links, manifests and live versions, the replaced versions retained
-// (".versions/<name>") with their marks, and nothing else.
+// folders and manifests and nothing else, and that the store holds their
+// live versions, the replaced versions retained (as manifests name them)
+// with their marks, and nothing else.
 func assertExportDir(t *testing.T, dir string, retained []string, tables ...string) {
 	t.Helper()
 	var want, got []string
 	for _, tb := range tables {
-		target, err := os.Readlink(filepath.Join(dir, tb))
-		if err != nil {
-			t.Fatal(err)
-		}
-		want = append(want, tb, filepath.ToSlash(target), manifestsDir+"/"+tb+".json")
+		want = append(want, tb, manifestsDir+"/"+tb+".json", readExport(t, dir, tb).target)
 	}
 	for _, r := range retained {
 		want = append(want, r, r+retiredSuffix)
@@ -354,21 +356,28 @@ func assertExportDir(t *testing.T, dir string, retained []string, tables ...stri
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		switch e.Name() {
-		case lockName, stagingDir, versionsDir, manifestsDir:
+		case lockName, manifestsDir:
 		default:
 			got = append(got, e.Name())
 		}
 	}
-	for _, sub := range []string{stagingDir, versionsDir, manifestsDir} {
-		entries, _ := os.ReadDir(filepath.Join(dir, sub))
+	entries, _ = os.ReadDir(filepath.Join(dir, manifestsDir))
+	for _, e := range entries {
+		got = append(got, manifestsDir+"/"+e.Name())
+	}
+	store := VersionsDir(dir)
+	for _, sub := range []string{store, filepath.Join(store, stagingDir)} {
+		entries, _ := os.ReadDir(sub)
 		for _, e := range entries {
-			got = append(got, sub+"/"+e.Name())
+			if p := filepath.Join(sub, e.Name()); p != filepath.Join(store, stagingDir) {
+				got = append(got, versionName(dir, p))
+			}
 		}
 	}
 	sort.Strings(want)
 	sort.Strings(got)
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("export folder holds %v, want %v", got, want)
+		t.Errorf("export folder and store hold %v, want %v", got, want)
 	}
 }
 

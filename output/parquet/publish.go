@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"math/rand/v2"
@@ -17,19 +18,21 @@ import (
 	"github.com/gofrs/flock"
 )
 
-// swapped is a table that now points at its new version.
+// swapped is a table whose folder now holds its new version.
 type swapped struct {
-	aside string       // a real folder of an older layout moved aside, to delete once all tables are published
-	undo  func() error // points the table back at its previous version
+	old  string       // the folder that was published, moved aside, to delete once all tables are published
+	undo func() error // publishes the previous folder again
 }
 
-// publishAll moves the staged exports to .versions and swaps each table's
-// symlink, then renames their manifests into place (and those of kept
-// versions whose stale mark changed). If one step fails, what was done is
-// undone, so the previous exports stay published as a whole. A replaced
-// version is marked retired at now and stays for the grace period (see
-// sweep); a reader that already opened its files keeps reading them even
-// after that (an unlinked file lives on while open).
+// publishAll moves the staged exports into the version store and swaps
+// each table's folder for a tree of links to its new version, then
+// renames their manifests into place (and those of kept versions whose
+// stale mark changed). If one step fails, what was done is undone, so the
+// previous exports stay published as a whole. A replaced version is
+// marked retired at now and stays in the store for the grace period (see
+// sweep), at the path its manifest named; a reader that already opened
+// its files keeps reading them even after that (an unlinked file lives
+// on while open).
 func publishAll(dir string, exports []staged, now time.Time, logger *slog.Logger) error {
 	var undo []func() error
 	rollback := func(err error) error {
@@ -38,24 +41,23 @@ func publishAll(dir string, exports []staged, now time.Time, logger *slog.Logger
 		}
 		return err
 	}
-	var asides []string
+	var olds []string
 	for _, s := range exports {
 		if s.path == "" {
 			continue
 		}
-		version := filepath.Base(s.path)
-		dst := filepath.Join(dir, versionsDir, version)
+		dst := filepath.Join(VersionsDir(dir), filepath.Base(s.path))
 		if err := os.Rename(s.path, dst); err != nil {
 			return rollback(fmt.Errorf("parquet: table %q: %w", s.manifest.Table, err))
 		}
-		sw, err := swap(dir, s.manifest.Table, version, now)
+		sw, err := swap(dir, s.manifest, dst, now)
 		if err != nil {
 			os.RemoveAll(dst)
 			return rollback(fmt.Errorf("parquet: table %q: publish: %w", s.manifest.Table, err))
 		}
 		undo = append(undo, sw.undo)
-		if sw.aside != "" {
-			asides = append(asides, sw.aside)
+		if sw.old != "" {
+			olds = append(olds, sw.old)
 		}
 	}
 	for _, s := range exports {
@@ -70,7 +72,7 @@ func publishAll(dir string, exports []staged, now time.Time, logger *slog.Logger
 	}
 	syncDir(dir)
 	syncDir(filepath.Join(dir, manifestsDir))
-	for _, p := range asides {
+	for _, p := range olds {
 		if err := os.RemoveAll(p); err != nil {
 			// Published already; the next export removes the leftover.
 			logger.Warn("parquet: previous export not removed", "path", p, "error", err)
@@ -114,95 +116,122 @@ func replaceFile(path string, write func(tmp string) error) error {
 	return nil
 }
 
-// swap points <dir>/<table> at .versions/<version> by renaming a new
-// symlink over it: rename(2) replaces the old link atomically. A real
-// folder left by an older layout cannot be renamed over, so it is first
-// moved aside; for that one-time change the path is briefly missing,
-// never half-written.
-func swap(dir, table, version string, now time.Time) (swapped, error) {
-	link := filepath.Join(dir, table)
-	newDir := filepath.Join(dir, versionsDir, version)
-	target := filepath.Join(versionsDir, version) // relative: the export folder may be moved
-	tmp, err := tempSymlink(dir, table, target)
+// swap publishes version (a folder of the store) as <dir>/<table>: it
+// builds a tree of hard links to the version's files beside the version
+// and exchanges it with the published folder in one rename (see
+// exchange), so a reader lists the old folder or the new one, never a
+// mixture. The version the table's manifest names is marked retired first.
+func swap(dir string, m Manifest, version string, now time.Time) (swapped, error) {
+	tree, err := linkTree(version, m.Table, m.Files)
 	if err != nil {
 		return swapped{}, err
 	}
-	fi, err := os.Lstat(link)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		if err := os.Rename(tmp, link); err != nil {
-			os.Remove(tmp)
+	folder := filepath.Join(dir, m.Table)
+	if _, err := os.Lstat(folder); errors.Is(err, fs.ErrNotExist) {
+		if err := os.Rename(tree, folder); err != nil {
+			os.RemoveAll(tree)
 			return swapped{}, err
 		}
-		return swapped{undo: func() error { return errors.Join(os.Remove(link), os.RemoveAll(newDir)) }}, nil
-	case err != nil:
-		os.Remove(tmp)
+		return swapped{undo: func() error { return errors.Join(os.RemoveAll(folder), os.RemoveAll(version)) }}, nil
+	} else if err != nil {
+		os.RemoveAll(tree)
 		return swapped{}, err
-	case fi.Mode()&fs.ModeSymlink != 0:
-		oldTarget, err := os.Readlink(link)
+	}
+	// Marked before the swap: a version no manifest names and without a
+	// mark was never published and is removed by the next sweep.
+	if prev, ok := manifestVersion(dir, m.Table); ok {
+		if err := retire(prev, m.Table, now); err != nil {
+			os.RemoveAll(tree)
+			return swapped{}, err
+		}
+	}
+	if err := exchange(tree, folder); err != nil {
+		os.RemoveAll(tree)
+		return swapped{}, err
+	}
+	return swapped{old: tree, undo: func() error {
+		return errors.Join(exchange(tree, folder), os.RemoveAll(tree), os.RemoveAll(version))
+	}}, nil
+}
+
+// linkTree makes a folder beside version with a hard link to each of its
+// files: the published folder shares the version's files, so publishing
+// copies nothing. Where hard links are not possible the files are copied.
+func linkTree(version, table string, files []string) (string, error) {
+	tree, err := mkdirUnique(filepath.Join(filepath.Dir(version), stagingDir), "publish-"+table+"-")
+	if err != nil {
+		return "", err
+	}
+	for _, f := range files {
+		src, dst := filepath.Join(version, filepath.FromSlash(f)), filepath.Join(tree, filepath.FromSlash(f))
+		err := os.MkdirAll(filepath.Dir(dst), 0o777)
+		if err == nil && os.Link(src, dst) != nil {
+			err = copyFile(src, dst)
+		}
 		if err != nil {
-			os.Remove(tmp)
-			return swapped{}, err
+			os.RemoveAll(tree)
+			return "", err
 		}
-		// Marked before the swap: a version no link points at and without
-		// a mark was never published and is removed by the next sweep.
-		// A hand-made link's target is never ours to mark or delete.
-		if old := ownVersion(dir, oldTarget); old != "" {
-			if err := retire(old, table, now); err != nil {
-				os.Remove(tmp)
-				return swapped{}, err
-			}
-		}
-		if err := os.Rename(tmp, link); err != nil {
-			os.Remove(tmp)
-			return swapped{}, err
-		}
-		return swapped{
-			undo: func() error {
-				back, err := tempSymlink(dir, table, oldTarget)
-				if err == nil {
-					err = os.Rename(back, link)
-				}
-				return errors.Join(err, os.RemoveAll(newDir))
-			},
-		}, nil
-	default:
-		aside := newDir + ".previous"
-		if err := os.Rename(link, aside); err != nil {
-			os.Remove(tmp)
-			return swapped{}, err
-		}
-		if err := os.Rename(tmp, link); err != nil {
-			os.Remove(tmp)
-			return swapped{}, errors.Join(err, os.Rename(aside, link))
-		}
-		return swapped{aside: aside, undo: func() error {
-			return errors.Join(os.Remove(link), os.Rename(aside, link), os.RemoveAll(newDir))
-		}}, nil
 	}
+	return tree, nil
 }
 
-func tempSymlink(dir, table, target string) (string, error) {
-	for i := 0; ; i++ {
-		tmp := filepath.Join(dir, fmt.Sprintf(".tmp-%s-%d-%d", table, os.Getpid(), time.Now().UnixNano()))
-		err := os.Symlink(target, tmp)
-		if err == nil || !errors.Is(err, fs.ErrExist) || i == 10 {
-			return tmp, err
-		}
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
 	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fi.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return errors.Join(out.Sync(), out.Close())
 }
 
-// ownVersion returns the folder a link target names if it is one of ours
-// under .versions, else "".
-func ownVersion(dir, target string) string {
-	if !filepath.IsAbs(target) {
-		target = filepath.Join(dir, target)
+// manifestVersion is the store folder that table's published manifest
+// names, if it names one of ours.
+func manifestVersion(dir, table string) (string, bool) {
+	var m Manifest
+	b, err := os.ReadFile(ManifestPath(dir, table))
+	if err != nil || json.Unmarshal(b, &m) != nil || m.Table != table || m.Version == "" {
+		return "", false
 	}
-	target = filepath.Clean(target)
-	if filepath.Dir(target) != filepath.Clean(filepath.Join(dir, versionsDir)) {
+	v := ownVersion(dir, m.Version)
+	return v, v != ""
+}
+
+// versionName is what a manifest's Version says for the store folder v:
+// its path relative to the export folder, with '/' (relative, so the
+// warehouse folder may be moved).
+func versionName(dir, v string) string {
+	rel, err := filepath.Rel(dir, v)
+	if err != nil {
+		return filepath.ToSlash(v)
+	}
+	return filepath.ToSlash(rel)
+}
+
+// ownVersion returns the store folder a manifest's Version names if it is
+// one of ours, else "".
+func ownVersion(dir, version string) string {
+	p := filepath.FromSlash(version)
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(dir, p)
+	}
+	p = filepath.Clean(p)
+	if filepath.Dir(p) != filepath.Clean(VersionsDir(dir)) || strings.HasPrefix(filepath.Base(p), ".") {
 		return ""
 	}
-	return target
+	return p
 }
 
 // retirement is the content of a <version>.retired mark.
@@ -217,28 +246,16 @@ func retire(path, table string, now time.Time) error {
 }
 
 // sweep removes what an interrupted export left (staged folders,
-// temporary files, versions never published) and the replaced versions
-// whose time is up: older than o.Grace and not among the o.KeepPrevious
-// newest of their table. It runs under the lock, so no other export is
-// using them.
+// temporary files, versions never published), the folders of the older
+// layout that kept versions inside the export folder, and the replaced
+// versions whose time is up: older than o.Grace and not among the
+// o.KeepPrevious newest of their table. It runs under the lock, so no
+// other export is using them.
 func sweep(dir string, o Options) error {
 	now := o.Now().UTC()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return fmt.Errorf("parquet: %w", err)
-	}
-	live := map[string]bool{}
-	for _, e := range entries {
-		p := filepath.Join(dir, e.Name())
-		if strings.HasPrefix(e.Name(), ".tmp-") {
-			os.Remove(p)
-			continue
-		}
-		if e.Type()&fs.ModeSymlink != 0 {
-			if t, err := os.Readlink(p); err == nil && ownVersion(dir, t) != "" {
-				live[filepath.Base(t)] = true
-			}
-		}
 	}
 	remove := func(p, why string) error {
 		o.Logger.Info("parquet: removing "+why, "path", p)
@@ -247,21 +264,55 @@ func sweep(dir string, o Options) error {
 		}
 		return nil
 	}
-	for _, sub := range []string{stagingDir, manifestsDir} {
-		entries, err := os.ReadDir(filepath.Join(dir, sub))
-		if err != nil {
-			return fmt.Errorf("parquet: %w", err)
+	legacyLinks := false
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		switch {
+		case strings.HasPrefix(e.Name(), ".tmp-"):
+			os.Remove(p)
+		case e.Type()&fs.ModeSymlink != 0:
+			legacyLinks = true // a table of the older layout, not exported again yet
 		}
-		for _, e := range entries {
-			if sub == stagingDir || strings.HasPrefix(e.Name(), ".tmp-") {
-				if err := remove(filepath.Join(dir, sub, e.Name()), "leftover of an interrupted export"); err != nil {
+	}
+	// The older layout kept versions in the export folder, where scans of
+	// the whole folder read them; they go once no link points there.
+	if !legacyLinks {
+		for _, sub := range []string{".versions", ".staging"} {
+			if p := filepath.Join(dir, sub); dirExists(p) {
+				if err := remove(p, "versions of an older layout, inside the published folder"); err != nil {
 					return err
 				}
 			}
 		}
 	}
+	live := map[string]bool{}
+	manifests, err := os.ReadDir(filepath.Join(dir, manifestsDir))
+	if err != nil {
+		return fmt.Errorf("parquet: %w", err)
+	}
+	for _, e := range manifests {
+		if strings.HasPrefix(e.Name(), ".tmp-") {
+			if err := remove(filepath.Join(dir, manifestsDir, e.Name()), "leftover of an interrupted export"); err != nil {
+				return err
+			}
+			continue
+		}
+		if v, ok := manifestVersion(dir, strings.TrimSuffix(e.Name(), ".json")); ok {
+			live[filepath.Base(v)] = true
+		}
+	}
+	staging := filepath.Join(VersionsDir(dir), stagingDir)
+	leftovers, err := os.ReadDir(staging)
+	if err != nil {
+		return fmt.Errorf("parquet: %w", err)
+	}
+	for _, e := range leftovers {
+		if err := remove(filepath.Join(staging, e.Name()), "leftover of an interrupted export"); err != nil {
+			return err
+		}
+	}
 
-	vdir := filepath.Join(dir, versionsDir)
+	vdir := VersionsDir(dir)
 	entries, err = os.ReadDir(vdir)
 	if err != nil {
 		return fmt.Errorf("parquet: %w", err)
@@ -280,6 +331,7 @@ func sweep(dir string, o Options) error {
 	for _, e := range entries {
 		name, p := e.Name(), filepath.Join(vdir, e.Name())
 		switch {
+		case name == stagingDir:
 		case !e.IsDir():
 			if v, ok := strings.CutSuffix(name, retiredSuffix); !ok || live[v] || !dirExists(filepath.Join(vdir, v)) {
 				os.Remove(p) // a stray file, the mark of a live version or of a removed one
@@ -353,4 +405,17 @@ func syncDir(dir string) {
 		f.Sync()
 		f.Close()
 	}
+}
+
+// exchangeByRenames swaps a and b with three renames: b is missing between
+// the first two, and put back if the second fails.
+func exchangeByRenames(a, b string) error {
+	aside := a + ".aside"
+	if err := os.Rename(b, aside); err != nil {
+		return err
+	}
+	if err := os.Rename(a, b); err != nil {
+		return errors.Join(err, os.Rename(aside, b))
+	}
+	return os.Rename(aside, a)
 }

@@ -96,15 +96,14 @@ func byTable(ms []Manifest) map[string]Manifest {
 type exported struct {
 	manifest Manifest
 	rows     []map[string]string // column -> formatted value, partition columns included
-	target   string              // where the table's symlink points
+	target   string              // the version the manifest names, relative to the export folder
 }
 
 func readExport(t *testing.T, dir, table string) exported {
 	t.Helper()
 	root := filepath.Join(dir, table)
-	target, err := os.Readlink(root)
-	if err != nil {
-		t.Fatalf("%s is not a symlink: %v", root, err)
+	if fi, err := os.Lstat(root); err != nil || !fi.IsDir() {
+		t.Fatalf("%s is not a folder: %v", root, err)
 	}
 	b, err := os.ReadFile(ManifestPath(dir, table))
 	if err != nil {
@@ -114,26 +113,29 @@ func readExport(t *testing.T, dir, table string) exported {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
-	if m.Version != filepath.ToSlash(target) {
-		t.Errorf("%s: manifest names version %q, the link points at %q", table, m.Version, target)
+	target := m.Version
+	if v := filepath.Join(dir, filepath.FromSlash(target)); filepath.Dir(v) != VersionsDir(dir) {
+		t.Errorf("%s: manifest names version %q, outside the store %s", table, target, VersionsDir(dir))
 	}
-	// The folder holds the listed data files and nothing else, so that
-	// folder scans read data only.
-	var onDisk []string
-	err = filepath.WalkDir(root+"/", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+	// The folder and its version hold the listed data files and nothing
+	// else, so that folder scans read data only.
+	for _, root := range []string{root, filepath.Join(dir, filepath.FromSlash(target))} {
+		var onDisk []string
+		err = filepath.WalkDir(root+"/", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, err := filepath.Rel(root, p)
+			onDisk = append(onDisk, filepath.ToSlash(rel))
 			return err
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		rel, err := filepath.Rel(root, p)
-		onDisk = append(onDisk, filepath.ToSlash(rel))
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(onDisk)
-	if strings.Join(onDisk, ",") != strings.Join(m.Files, ",") {
-		t.Fatalf("%s: files on disk %v, manifest lists %v", table, onDisk, m.Files)
+		sort.Strings(onDisk)
+		if strings.Join(onDisk, ",") != strings.Join(m.Files, ",") {
+			t.Fatalf("%s: files in %s %v, manifest lists %v", table, root, onDisk, m.Files)
+		}
 	}
 	out := exported{manifest: m, target: target}
 	for _, rel := range m.Files {

@@ -21,9 +21,9 @@ import (
 )
 
 // staged is one table of an export: a complete new version waiting in
-// .staging, or the published version kept because nothing changed.
+// the store's .staging, or the published version kept because nothing changed.
 type staged struct {
-	path     string // folder under .staging; "" when the published version is kept
+	path     string // folder under the store's .staging; "" when the published version is kept
 	manifest Manifest
 	rewrite  bool // the manifest is to be published (always for a new version)
 }
@@ -126,20 +126,25 @@ func pendingMarts(ctx context.Context, tx *sql.Tx) ([]PendingPeriod, error) {
 }
 
 // published returns the manifest of table's published version if the
-// table's link points at the version it names and every file it lists is
-// there.
+// version it names is one of ours and every file it lists is there, in
+// the version and in the published folder alike.
 func published(dir, table string) (Manifest, bool) {
 	var m Manifest
 	b, err := os.ReadFile(ManifestPath(dir, table))
 	if err != nil || json.Unmarshal(b, &m) != nil || m.Table != table || m.Version == "" {
 		return Manifest{}, false
 	}
-	target, err := os.Readlink(filepath.Join(dir, table))
-	if err != nil || target != filepath.FromSlash(m.Version) || ownVersion(dir, target) == "" {
+	version := ownVersion(dir, m.Version)
+	if fi, err := os.Lstat(filepath.Join(dir, table)); version == "" || err != nil || !fi.IsDir() {
 		return Manifest{}, false
 	}
 	for _, f := range m.Files {
-		if fi, err := os.Stat(filepath.Join(dir, target, filepath.FromSlash(f))); err != nil || !fi.Mode().IsRegular() {
+		v, err := os.Stat(filepath.Join(version, filepath.FromSlash(f)))
+		if err != nil || !v.Mode().IsRegular() {
+			return Manifest{}, false
+		}
+		p, err := os.Stat(filepath.Join(dir, table, filepath.FromSlash(f)))
+		if err != nil || !p.Mode().IsRegular() || p.Size() != v.Size() {
 			return Manifest{}, false
 		}
 	}
@@ -210,12 +215,12 @@ func describe(ctx context.Context, db *sql.DB, query string) ([]Column, error) {
 	return out, rows.Err()
 }
 
-// stageTable writes one table into a fresh folder under .staging and
+// stageTable writes one table into a fresh folder of the store's .staging and
 // completes m with the version and its files. A table without rows
 // becomes a single empty file (partitioned writes would produce none), so
 // BI tools still see its columns.
 func stageTable(ctx context.Context, tx *sql.Tx, dir string, p plan, m Manifest) (staged, error) {
-	path, err := mkdirUnique(filepath.Join(dir, stagingDir), p.name+"-"+m.GeneratedAt.Format("20060102T150405.000000000Z")+"-")
+	path, err := mkdirUnique(filepath.Join(VersionsDir(dir), stagingDir), p.name+"-"+m.GeneratedAt.Format("20060102T150405.000000000Z")+"-")
 	if err != nil {
 		return staged{}, fmt.Errorf("parquet: table %q: %w", p.name, err)
 	}
@@ -250,7 +255,7 @@ func stageTable(ctx context.Context, tx *sql.Tx, dir string, p plan, m Manifest)
 	if err := shareModes(path); err != nil {
 		return fail(err)
 	}
-	m.Version = versionsDir + "/" + filepath.Base(path)
+	m.Version = versionName(dir, filepath.Join(VersionsDir(dir), filepath.Base(path)))
 	m.Files = files
 	s.manifest, s.rewrite = m, true
 	return s, nil
