@@ -12,7 +12,7 @@ ARG VERSION=""
 ARG REVISION=""
 RUN CGO_ENABLED=1 go build -tags duckdb_arrow -trimpath \
     -ldflags="-s -w -X github.com/tradewh/tradewh/internal/buildinfo.version=${VERSION} -X github.com/tradewh/tradewh/internal/buildinfo.revision=${REVISION}" \
-    -o /out/tradewh .
+    -o /out/tradewh ./cmd/tradewh
 
 # Runtime stage: glibc and libstdc++ for DuckDB, CA certificates for the APIs.
 FROM debian:bookworm-slim

@@ -2,6 +2,8 @@ package jobs
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -90,7 +92,44 @@ func TestEmbeddedLiveJobs(t *testing.T) {
 
 func TestEmbeddedMissing(t *testing.T) {
 	_, err := Embedded("nope")
-	if err == nil || !strings.Contains(err.Error(), "have: live") {
+	if err == nil || !strings.Contains(err.Error(), "have: example, live") {
 		t.Errorf("Embedded(nope) = %v", err)
+	}
+}
+
+// Open takes a file, else a shipped config by name; a name that is
+// neither says which configs ship. (The shipped configs' sources are
+// unknown in this package's tests: being parsed shows they were found.)
+func TestOpen(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "jobs.yaml")
+	if err := os.WriteFile(file, []byte(validConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path    string
+		found   bool
+		wantErr string
+	}{
+		{file, true, ""},
+		{"example", true, `built-in:example:`},
+		{"live.yaml", true, `built-in:live.yaml:`},
+		{"nope", false, "no such job config: nope"},
+		{"", false, "shipped with the program: example, live"},
+		{filepath.Join(t.TempDir(), "missing.yaml"), true, "no such file"},
+	}
+	for _, tc := range tests {
+		cfg, err := Open(tc.path)
+		if tc.wantErr == "" {
+			if err != nil || len(cfg.Jobs) != 2 {
+				t.Errorf("Open(%q) = %v", tc.path, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+			t.Errorf("Open(%q) = %v, want an error with %q", tc.path, err, tc.wantErr)
+		}
+		if errors.Is(err, ErrNoConfig) == tc.found {
+			t.Errorf("Open(%q): ErrNoConfig is %v, want %v", tc.path, !tc.found, tc.found)
+		}
 	}
 }

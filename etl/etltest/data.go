@@ -15,25 +15,47 @@ import (
 // absent, as on a fresh clone: those files ship beside the repository.
 func SharedData(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found above the test directory: cannot locate ../shared/data")
-		}
-		dir = parent
+	dir, ok := moduleRoot(t)
+	if !ok {
+		t.Skip("go.mod not found above the test directory: cannot locate ../shared/data")
 	}
 	data := filepath.Join(dir, "..", "shared", "data")
 	if _, err := os.Stat(data); err != nil {
 		t.Skipf("real data folder %s is absent (it ships next to the repository, not in it): %v", data, err)
 	}
 	return data
+}
+
+// RepoFile returns the path of rel (slash-separated) from the module
+// root, so that a test reads the repository's own files (README.md, the
+// Dockerfile, a source's testdata) from whichever package it is in.
+func RepoFile(t testing.TB, rel string) string {
+	t.Helper()
+	dir, ok := moduleRoot(t)
+	if !ok {
+		t.Fatal("go.mod not found above the test directory")
+	}
+	return filepath.Join(dir, filepath.FromSlash(rel))
+}
+
+// moduleRoot is the nearest folder at or above the test's own that holds
+// go.mod.
+func moduleRoot(t testing.TB) (string, bool) {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, true
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", false
+		}
+		dir = parent
+	}
 }
 
 // SharedFile returns the path of rel inside SharedData, skipping when

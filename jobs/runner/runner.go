@@ -21,8 +21,8 @@ import (
 	"github.com/tradewh/tradewh/jobs/runstatus"
 	"github.com/tradewh/tradewh/jobs/scheduler"
 	"github.com/tradewh/tradewh/output/parquet"
+	"github.com/tradewh/tradewh/output/report"
 	"github.com/tradewh/tradewh/output/warehouse"
-	"github.com/tradewh/tradewh/report"
 )
 
 // DefaultLockWait is how long a writer waits for another process's lock.

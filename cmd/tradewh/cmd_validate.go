@@ -12,11 +12,13 @@ import (
 
 func newValidateCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
-		Use:   "validate FILE",
+		Use:   "validate FILE|example|live",
 		Short: "Check a job config file and report every problem with its line",
 		Long: `Check a job config: YAML syntax, job names, source kinds, each source's settings against
 its spec, cron expressions, time zones, retries and alert rules. Every problem is reported as
 FILE:LINE:COL, not just the first. Exit code 0 when the file is valid, 1 when it is not.
+A name that is not a file may be a config shipped with the program: example (offline jobs on
+the demo's inputs) or live (the real services).
 
 A job has: name, source (a kind below), schedule (cron: five fields, an optional seconds field,
 @daily...; CRON_TZ=Zone allowed), timezone, retries, retry_backoff, catch_up, revision_window
@@ -32,7 +34,7 @@ Source kinds and their settings:
 ` + kindsDoc(),
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := jobs.Load(args[0])
+			cfg, err := jobs.Open(args[0])
 			if err != nil {
 				return err
 			}

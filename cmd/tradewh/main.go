@@ -25,13 +25,8 @@ import (
 	"github.com/tradewh/tradewh/output/parquet"
 	"github.com/tradewh/tradewh/output/warehouse"
 
-	// Source kinds register themselves by name.
-	_ "github.com/tradewh/tradewh/sources/baci"
-	_ "github.com/tradewh/tradewh/sources/census"
-	_ "github.com/tradewh/tradewh/sources/comtrade"
-	_ "github.com/tradewh/tradewh/sources/measures"
-	_ "github.com/tradewh/tradewh/sources/sheet"
-	_ "github.com/tradewh/tradewh/sources/usgsmcs"
+	// Every source kind registers itself by name.
+	_ "github.com/tradewh/tradewh/sources/all"
 )
 
 // Exit codes.

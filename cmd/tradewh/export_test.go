@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tradewh/tradewh/etl/etltest"
 	"github.com/tradewh/tradewh/output/parquet"
 )
 
@@ -63,7 +64,7 @@ func TestExportsOfARealWarehouse(t *testing.T) {
 		t.Errorf("a run that changed nothing republished:\n%v\n%v", first, second)
 	}
 
-	file := filepath.Join("sources", "baci", "testdata", "BACI_HS17_Y2022_V202401.csv")
+	file := etltest.RepoFile(t, "sources/baci/testdata/BACI_HS17_Y2022_V202401.csv")
 	mustCLI(t, "--warehouse", wh, "load", "--no-marts", "--no-export", "--source", "baci", file)
 	code, _, stderr := cli(t, "--warehouse", wh, "export")
 	if code != 0 {

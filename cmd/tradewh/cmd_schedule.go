@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -78,34 +76,19 @@ finish before they are cancelled and rolled back, and are recorded as cancelled,
 	return cmd
 }
 
-// loadJobConfig reads a config file, or a built-in config named like one
-// when no such file exists. An invalid config is a usage error listing every
-// problem.
+// loadJobConfig is jobs.Open with its mistakes as usage errors: an invalid
+// config lists every problem.
 func loadJobConfig(path string) (*jobs.Config, error) {
 	if path == "" {
 		return nil, usagef("--config is required: a job config file, or 'live' for the built-in config of the real services")
 	}
-	var cfg *jobs.Config
-	var err error
-	fi, statErr := os.Stat(path)
-	isFile := statErr == nil && !fi.IsDir()
-	// A bare name that is not a file (./demo is a folder) may be a built-in config.
-	if !isFile && !strings.ContainsAny(path, `/\`) {
-		data, embErr := jobs.Embedded(path)
-		switch {
-		case embErr == nil:
-			cfg, err = jobs.Parse("built-in:"+path, data)
-		case statErr != nil:
-			return nil, usagef("config %s: %v; built-in configs: %s", path, statErr, strings.Join(jobs.EmbeddedNames(), ", "))
-		}
-	}
-	if cfg == nil && err == nil {
-		cfg, err = jobs.Load(path)
-	}
+	cfg, err := jobs.Open(path)
 	var ps etl.FileProblems
 	switch {
 	case errors.As(err, &ps):
 		return nil, usageError{fmt.Errorf("%d problem(s) in the job config:\n%w", len(ps), err)}
+	case errors.Is(err, jobs.ErrNoConfig):
+		return nil, usageError{err}
 	case err != nil:
 		return nil, usagef("config: %v", err)
 	}

@@ -73,12 +73,6 @@ warehouse and since when, the running job with the rows it has read so far, and 
 // last outcomes recorded in job_state.
 func printSchedule(ctx context.Context, g *globals, wh *warehouse.Warehouse, cfg *jobs.Config) error {
 	next := jobs.NextRuns(cfg, time.Now())
-	stamp := func(t time.Time) string {
-		if t.IsZero() {
-			return "-"
-		}
-		return t.Format("2006-01-02 15:04:05 MST")
-	}
 	fmt.Fprintln(g.stdout, "Scheduled jobs:")
 	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "job\tschedule\tnext_run\tlast_success\tlast_failure\tlast_error")
@@ -94,8 +88,8 @@ func printSchedule(ctx context.Context, g *globals, wh *warehouse.Warehouse, cfg
 				lastErr = string(r[:99]) + "…"
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, j.Schedule, stamp(next[j.Name]),
-			stamp(st.LastSuccess), stamp(st.LastFailure), lastErr)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, j.Schedule, when(next[j.Name]),
+			when(st.LastSuccess), when(st.LastFailure), lastErr)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -123,7 +117,7 @@ func (g *globals) printBusyStatus(limit int) error {
 	}
 	fmt.Fprintf(w, "From its status file %s (the database itself cannot be read until it finishes):\n\n",
 		filepath.Join(g.warehouse, runstatus.FileName))
-	stamp := func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") }
+	stamp := func(t time.Time) string { return t.UTC().Format(timeLayout) }
 	if r := st.Running; r != nil {
 		fmt.Fprintf(w, "Running: job %s (%s), run %d, pid %d, started %s UTC, %d rows read so far (as of %s UTC)\n\n",
 			r.Job, r.Source, r.RunID, r.PID, stamp(r.Started), r.Rows, stamp(r.Updated))

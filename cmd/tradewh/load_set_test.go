@@ -10,13 +10,14 @@ import (
 	"time"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/etl/etltest"
 )
 
 // --set types a value as a job config's YAML would: true/false for a
 // bool, digits for a number; what is neither fails naming the setting.
 func TestLoadSetTypedValues(t *testing.T) {
-	mcs := filepath.Join("sources", "usgsmcs", "testdata", "mcs2025-raree_salient.csv")
-	baci := filepath.Join("sources", "baci", "testdata", "BACI_HS17_Y2022_V202401.csv")
+	mcs := etltest.RepoFile(t, "sources/usgsmcs/testdata/mcs2025-raree_salient.csv")
+	baci := etltest.RepoFile(t, "sources/baci/testdata/BACI_HS17_Y2022_V202401.csv")
 	unreadable := filepath.Join(t.TempDir(), "mcs2025-galli_salient.csv")
 	if err := os.WriteFile(unreadable, []byte("not,a,salient\x00table\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -122,13 +123,13 @@ func TestSourceSettingsTypes(t *testing.T) {
 // Every `tradewh load … --set KEY=VALUE …` the README prints with a true/false
 // or number setting runs as printed, its FILE... or ... naming real files.
 func TestREADMELoadTypedSetCommandsRun(t *testing.T) {
-	b, err := os.ReadFile("README.md")
+	b, err := os.ReadFile(etltest.RepoFile(t, "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	files := map[string][]string{
-		"usgs-mcs": {filepath.Join("sources", "usgsmcs", "testdata", "mcs2025-raree_salient.csv")},
-		"baci":     {filepath.Join("sources", "baci", "testdata", "BACI_HS17_Y2022_V202401.csv")},
+		"usgs-mcs": {etltest.RepoFile(t, "sources/usgsmcs/testdata/mcs2025-raree_salient.csv")},
+		"baci":     {etltest.RepoFile(t, "sources/baci/testdata/BACI_HS17_Y2022_V202401.csv")},
 	}
 	ran := 0
 	for _, m := range regexp.MustCompile("(?m)`(tradewh load [^`]*--set [^`]*)`|^(tradewh load .*--set .*)$").FindAllStringSubmatch(string(b), -1) {

@@ -6,13 +6,15 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/tradewh/tradewh/etl/etltest"
 )
 
 // Every SQL example of the README answers on the demo warehouse with rows,
 // and every tradewh command of its shell examples runs there as printed
 // (a report --as-of before the warehouse is refused, as the README says).
 func TestREADMEExamplesAnswerOnTheDemo(t *testing.T) {
-	b, err := os.ReadFile("README.md")
+	b, err := os.ReadFile(etltest.RepoFile(t, "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -335,7 +335,7 @@ func TestLiveConfigBuilds(t *testing.T) {
 // --set passes a kind's settings as a job config would: BACI loads only
 // the commodity groups' codes by default, every product with hs_codes=*.
 func TestLoadSetsSourceSettings(t *testing.T) {
-	file := filepath.Join("sources", "baci", "testdata", "BACI_HS17_Y2022_V202401.csv")
+	file := etltest.RepoFile(t, "sources/baci/testdata/BACI_HS17_Y2022_V202401.csv")
 	cases := []struct {
 		set    []string
 		loaded string
@@ -360,7 +360,7 @@ func TestLoadSetsSourceSettings(t *testing.T) {
 // until tradewh marts (or any later load) rebuilds them.
 func TestLoadNoMartsLeavesPeriodsPending(t *testing.T) {
 	wh := t.TempDir()
-	file := filepath.Join("sources", "baci", "testdata", "BACI_HS17_Y2022_V202401.csv")
+	file := etltest.RepoFile(t, "sources/baci/testdata/BACI_HS17_Y2022_V202401.csv")
 	mustCLI(t, "--warehouse", wh, "load", "--no-marts", "--no-export", "--source", "baci", file)
 	db := queryDB(t, wh)
 	// A fresh warehouse has its mart tables from the first migration, empty.

@@ -1,6 +1,6 @@
 // Command tradewh-bench compares the BACI load with DuckDB's read_csv on a
 // generated file (or one given with --file):
-// go run -tags duckdb_arrow ./bench/cmd/tradewh-bench --rows 1000000
+// go run -tags duckdb_arrow ./cmd/tradewh-bench --rows 1000000
 package main
 
 import (

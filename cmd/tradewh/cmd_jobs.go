@@ -58,17 +58,3 @@ warehouse when it exists).`,
 	cmd.Flags().StringVar(&configPath, "config", "", "job config file (YAML); default: the demo jobs")
 	return cmd
 }
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-func when(t time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	return t.Format("2006-01-02 15:04:05 MST")
-}

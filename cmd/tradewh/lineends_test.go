@@ -37,10 +37,10 @@ func TestCROnlyFilesLoadAsLF(t *testing.T) {
 			"Year,Partner,HS,Value\n2023,China,811292,6000\n\n2023,Japan,811292,\"6,000\"\n2023,Atlantis,811292,1\n",
 			[]string{"--set", "table=trade_flows", "--set", "columns={period: Year, partner_iso3: Partner, hs_code: HS, value_usd: Value}",
 				"--set", "constants={freq: A, flow: import, reporter_iso3: USA}"}, flows},
-		{"usgs-mcs", "mcs2025-raree_salient.csv", read(filepath.Join("sources", "usgsmcs", "testdata", "mcs2025-raree_salient.csv")), nil,
+		{"usgs-mcs", "mcs2025-raree_salient.csv", read(etltest.RepoFile(t, "sources/usgsmcs/testdata/mcs2025-raree_salient.csv")), nil,
 			`SELECT edition, commodity, year, country_iso3, measure, product, value, unit, qualifier, source_row, source_column
 			FROM mineral_statistics ORDER BY source_row, source_column`},
-		{"baci", "BACI_HS17_Y2022_V202401.csv", read(filepath.Join("sources", "baci", "testdata", "BACI_HS17_Y2022_V202401.csv")),
+		{"baci", "BACI_HS17_Y2022_V202401.csv", read(etltest.RepoFile(t, "sources/baci/testdata/BACI_HS17_Y2022_V202401.csv")),
 			[]string{"--set", "hs_codes=*"}, flows},
 		{"measures", "measures.csv",
 			"measure_id,imposing_iso3,target_iso3,measure_type,title,effective_date,hs_codes,citation\n" +

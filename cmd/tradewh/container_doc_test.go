@@ -5,16 +5,18 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/tradewh/tradewh/etl/etltest"
 )
 
 // The README's container section says where the health and metrics
 // listener is as the Dockerfile starts it, and nothing else.
 func TestREADMEContainerSectionMatchesDockerfile(t *testing.T) {
-	docker, err := os.ReadFile("Dockerfile")
+	docker, err := os.ReadFile(etltest.RepoFile(t, "Dockerfile"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile(etltest.RepoFile(t, "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -392,7 +392,7 @@ func TestScheduleUsageErrors(t *testing.T) {
 	}{
 		{"no config", []string{"schedule"}, []string{"--config is required"}},
 		{"missing file", []string{"schedule", "--config", filepath.Join(dir, "nope.yaml")}, []string{"nope.yaml", "no such file"}},
-		{"unknown built-in", []string{"schedule", "--config", "nightly"}, []string{"nightly", "built-in configs: live"}},
+		{"unknown built-in", []string{"schedule", "--config", "nightly"}, []string{"nightly", "built-in configs: example, live"}},
 		{"every problem", []string{"schedule", "--config", bad}, []string{"3 problem(s)", "bad.yaml:2:", `unknown source "nokind"`,
 			"bad cron expression", "bad.yaml:3:", "jobs[1].config.paths: is required"}},
 		{"no jobs", []string{"schedule", "--config", empty}, []string{"no jobs to schedule"}},

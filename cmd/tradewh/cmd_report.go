@@ -14,7 +14,7 @@ import (
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/jobs"
 	"github.com/tradewh/tradewh/jobs/runner"
-	"github.com/tradewh/tradewh/report"
+	"github.com/tradewh/tradewh/output/report"
 )
 
 func newReportCmd(g *globals) *cobra.Command {

@@ -7,7 +7,7 @@ import (
 )
 
 // commandLine is a tradewh command as the user can run it from where they
-// are: the program as it was started (`go run -tags duckdb_arrow .` when it
+// are: the program as it was started (`go run -tags duckdb_arrow ./cmd/tradewh` when it
 // was built by go run, else the path it was called by), this warehouse, and
 // args, each quoted for a POSIX shell where it needs it.
 func (g *globals) commandLine(args ...string) string {
@@ -21,7 +21,7 @@ func (g *globals) commandLine(args ...string) string {
 func programName(arg0 string) string {
 	tmp := filepath.Clean(os.TempDir()) + string(filepath.Separator)
 	if strings.Contains(arg0, string(filepath.Separator)+"go-build") && strings.HasPrefix(filepath.Clean(arg0), tmp) {
-		return "go run -tags duckdb_arrow ."
+		return "go run -tags duckdb_arrow ./cmd/tradewh"
 	}
 	if arg0 == "" {
 		return "tradewh"

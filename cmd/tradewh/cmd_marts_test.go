@@ -85,7 +85,7 @@ func TestMartsSetThresholds(t *testing.T) {
 // mart setting with its default, and --set takes each as the README shows.
 func TestMartsSettingsListed(t *testing.T) {
 	help := mustCLI(t, "marts", "--help")
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile(etltest.RepoFile(t, "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
