@@ -1,0 +1,35 @@
+package report
+
+import (
+	"strings"
+)
+
+func (s *Section) idFor(gc *groupCtx, what string) string { return gc.Slug + "-" + what }
+
+// attrs records where the chart's numbers come from.
+type chartSource struct {
+	Table, Reporter, Commodity, Source, Freq, Measure, HS, Side, Event string
+	Year                                                               int
+}
+
+func (c *Chart) attrs(b *builder, gc *groupCtx, table string) {
+	c.From = chartSource{Table: table, Reporter: b.o.Reporter, Commodity: gc.Slug, Source: gc.source}
+}
+
+// srcCol is a policy table's source column, or ” where it has none (the
+// contract's first form): one source per chart, as the marts keep them apart.
+func srcCol(sc schema, table string) string {
+	if sc.has(table, "source") {
+		return "coalesce(source, '')"
+	}
+	return "''"
+}
+
+func safeID(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '_'
+	}, s)
+}

@@ -1,0 +1,223 @@
+package report
+
+import (
+	"database/sql"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+var eventCols = []string{"measure_id", "event", "commodity", "hs_code", "freq", "side", "destination", "t", "period", "value_usd", "value_index"}
+
+func (b *builder) events(gc *groupCtx) (*Section, error) {
+	s := &Section{Title: "What each measure did"}
+	if miss := b.sc.missing("event_windows", eventCols...); len(miss) > 0 || !b.sc.has("trade_measures") {
+		s.Missing = notAvailable + " (needs trade_measures and event_windows)"
+		return s, nil
+	}
+	if len(gc.measures) == 0 {
+		s.Missing = "no trade measure on this group"
+		return s, nil
+	}
+	var heads []string
+	for _, m := range gc.measures {
+		// One window per measure: group level when there is one, monthly
+		// before annual, the event and side with the most rows.
+		var hs sql.NullString
+		var freq, side, event, src string
+		err := b.q.QueryRowContext(b.ctx, `SELECT hs_code, freq, side, event, `+srcCol(b.sc, "event_windows")+` AS src FROM event_windows
+			WHERE measure_id = ? AND commodity = ?
+			GROUP BY hs_code, freq, side, event, src
+			ORDER BY hs_code IS NULL DESC, freq = 'M' DESC, event = 'effective' DESC, count(*) DESC, sum(value_usd) DESC NULLS LAST, hs_code, side, event, src
+			LIMIT 1`, m.id, gc.Slug).Scan(&hs, &freq, &side, &event, &src)
+		if err == sql.ErrNoRows {
+			s.Notes = append(s.Notes, fmt.Sprintf("%s: no flows around its effective date in this warehouse.", m.title))
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("event_windows: %w", err)
+		}
+		rows, err := b.q.QueryContext(b.ctx, `SELECT destination, t, strftime(period, '%Y-%m-%d'), value_usd, value_index, `+
+			b.sc.col("event_windows", "target_share", "DOUBLE")+`, coalesce(strftime(`+b.sc.col("event_windows", "event_date", "DATE")+`, '%Y-%m-%d'), '')
+			FROM event_windows WHERE measure_id = ? AND commodity = ? AND hs_code IS NOT DISTINCT FROM ? AND freq = ? AND side = ? AND event = ?
+			  AND `+srcCol(b.sc, "event_windows")+` = ?
+			ORDER BY t, destination`, m.id, gc.Slug, hs, freq, side, event, src)
+		if err != nil {
+			return nil, fmt.Errorf("event_windows: %w", err)
+		}
+		var all []ew
+		eventDate := m.effective
+		for rows.Next() {
+			var e ew
+			var d string
+			if err := rows.Scan(&e.dest, &e.t, &e.period, &e.value, &e.index, &e.tshare, &d); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			all = append(all, e)
+			if d != "" {
+				eventDate = d
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		unit, one := "months", "month"
+		if freq == "A" {
+			unit, one = "years", "year"
+		}
+		code := "group level"
+		if hs.Valid {
+			code = "HS " + hs.String
+		}
+		c := newChart(fmt.Sprintf("%s-event-%s", gc.Slug, safeID(m.id)), "event_window",
+			fmt.Sprintf("%s: exports around %s (%s, %s side)", m.title, m.effective, code, side),
+			fmt.Sprintf("%s from t = 0, the first %s in force for at least half of it", unit, one), "value index (pre-event mean = 100)")
+		c.From = chartSource{Table: "event_windows", Commodity: gc.Slug, Measure: m.id, HS: hs.String, Freq: freq, Side: side, Event: event, Source: src}
+		order := []string{"target", "others", "world"}
+		labels := map[string]string{"target": "to the target", "others": "to everyone else", "world": "to the world"}
+		colors := map[string]string{"target": palette[1], "others": palette[0], "world": palette[6]}
+		var ss []series
+		tlo, thi, ymax := math.Inf(1), math.Inf(-1), 100.0
+		for _, d := range order {
+			sr := series{name: d, label: labels[d], color: colors[d], dash: d == "world"}
+			for _, e := range all {
+				tlo, thi = math.Min(tlo, float64(e.t)), math.Max(thi, float64(e.t))
+				if e.dest != d || !e.index.Valid {
+					continue
+				}
+				sr.pts = append(sr.pts, xy{x: float64(e.t), y: e.index.Float64, period: strconv.Itoa(e.t), value: exact(e.index.Float64),
+					title: fmt.Sprintf("t %+d (%s), %s: index %.0f", e.t, e.period, labels[d], e.index.Float64)})
+				ymax = math.Max(ymax, e.index.Float64)
+			}
+			if len(sr.pts) > 0 {
+				ss = append(ss, sr)
+			}
+		}
+		if len(ss) == 0 {
+			s.Notes = append(s.Notes, fmt.Sprintf("%s: no baseline to index against.", m.title))
+			continue
+		}
+		var xt []float64
+		step := math.Max(1, math.Ceil((thi-tlo)/12))
+		for v := tlo; v <= thi; v += step {
+			xt = append(xt, v)
+		}
+		sx, sy := c.lineChart(ss, tlo-0.5, thi+0.5, 0, ymax, xt, func(v float64) string { return fmt.Sprintf("%+d", int(v)) })
+		c.Refs = append(c.Refs, Ref{Y: sy.at(100), Label: "baseline 100"})
+		c.Markers = append(c.Markers, Marker{X: sx.at(0), Label: "effective", Date: m.effective, Measure: m.id, Title: m.title + " — effective " + m.effective})
+		s.Charts = append(s.Charts, c)
+		tab := &Table{Caption: m.title + " — window", Head: []string{"t", "period", "destination", "value, USD", "value index", "target share"}}
+		for _, e := range all {
+			idx := "—"
+			if e.index.Valid {
+				idx = fmt.Sprintf("%.1f", e.index.Float64)
+			}
+			tab.Rows = append(tab.Rows, []string{fmt.Sprintf("%+d", e.t), e.period, e.dest, usdOrNA(e.value), idx, pctOrNA(e.tshare)})
+		}
+		s.Tables = append(s.Tables, tab)
+		// The headline: the window's before/after comparison of the flows
+		// to everyone the measure targets, or to all, not one period's index.
+		dest := "target"
+		if m.targets == "" {
+			dest = "world"
+		}
+		if h := windowChange(all, dest, freq, eventDate); h != "" {
+			heads = append(heads, shortTitle(m)+": exports "+labels[dest]+" "+h)
+		}
+	}
+	s.Headline = strings.Join(heads, "; ")
+	switch {
+	case s.Headline != "":
+	case len(s.Charts) == 0:
+		s.Headline = "no event window for this group's measures"
+	default:
+		s.Headline = "no figures after the measures took effect yet"
+	}
+	return s, nil
+}
+
+// ew is one row of an event window.
+type ew struct {
+	dest, period         string
+	t                    int
+	value, index, tshare sql.NullFloat64
+}
+
+// windowChange compares the value of the flows to dest in the n periods
+// from the event on with the n just before it ("+69 % in value, the 12
+// months from Aug 2023 on the 12 before"), n as many as both sides have
+// reported in full, at most the baseline's length; fewer than half the
+// baseline either side is too few to quote. The periods after start as the
+// diversion mart's do: the event's month, or the first full year on the
+// event (a measure in force from 1 August leaves its year out).
+func windowChange(all []ew, dest, freq, eventDate string) string {
+	v := map[int]float64{}
+	base := 0
+	for _, e := range all {
+		if e.dest != dest {
+			continue
+		}
+		if e.t < 0 {
+			base++
+		}
+		if e.value.Valid {
+			v[e.t] = e.value.Float64
+		}
+	}
+	first := 0
+	if freq == "A" && !strings.HasSuffix(eventDate, "-01-01") {
+		first = 1
+	}
+	var pre, post float64
+	n := 0
+	for ; n < base; n++ {
+		a, okA := v[first+n]
+		p, okP := v[-1-n]
+		if !okA || !okP {
+			break
+		}
+		post, pre = post+a, pre+p
+	}
+	if n == 0 {
+		return ""
+	}
+	unit := "month"
+	if freq == "A" {
+		unit = "year"
+	}
+	if 2*n < base {
+		return fmt.Sprintf("not compared: only %d of the window's %d %ss reported on both sides", n, base, unit)
+	}
+	var from string
+	if row := periodAt(all, dest, first); freq == "A" {
+		from = row[:4]
+	} else {
+		t, _ := time.Parse("2006-01-02", row)
+		from = t.Format("Jan 2006")
+	}
+	span := fmt.Sprintf("the %d %ss from %s on the %d before", n, unit, from, n)
+	if n == 1 {
+		span = fmt.Sprintf("the %s from %s on the one before", unit, from)
+	}
+	if n < base {
+		span += fmt.Sprintf(" (only %d of the window's %d %ss reported on both sides)", n, base, unit)
+	}
+	if pre == 0 {
+		return fmt.Sprintf("%s USD against none, %s", usd(post), span)
+	}
+	return fmt.Sprintf("%s in value, %s", pctChange(post/pre-1), span)
+}
+
+// periodAt is the period of a window's row at t.
+func periodAt(all []ew, dest string, t int) string {
+	for _, e := range all {
+		if e.dest == dest && e.t == t {
+			return e.period
+		}
+	}
+	return ""
+}
