@@ -201,7 +201,17 @@ func (b *builder) group(g *Group) error {
 	}
 	g.Illustrative = b.prov.illustrative[g.Slug]
 	gc := &groupCtx{Group: g, source: src.String, measures: ms}
-	steps := []func(*groupCtx) (*Section, error){b.dependency, b.partners, b.nir, b.events, b.alternatives, b.diversion, b.provenance}
+	// Each section reads its rows, then lays them out; provenance lays out
+	// the rows readProvenance read for every group at once.
+	steps := []func(*groupCtx) (*Section, error){
+		readThenLay(b.readDependency, b.dependency),
+		readThenLay(b.readPartners, b.partners),
+		readThenLay(b.readNIR, b.nir),
+		readThenLay(b.readEvents, b.events),
+		readThenLay(b.readAlternatives, b.alternatives),
+		readThenLay(b.readDiversion, b.diversion),
+		b.provenance,
+	}
 	for i, step := range steps {
 		s, err := step(gc)
 		if err != nil {
@@ -219,6 +229,17 @@ func (b *builder) group(g *Group) error {
 	}
 	g.Headline = gc.headline(b)
 	return nil
+}
+
+// readThenLay is a section's step: read's rows, laid out by lay.
+func readThenLay[R any](read func(*groupCtx) (R, error), lay func(*groupCtx, R) *Section) func(*groupCtx) (*Section, error) {
+	return func(gc *groupCtx) (*Section, error) {
+		rows, err := read(gc)
+		if err != nil {
+			return nil, err
+		}
+		return lay(gc, rows), nil
+	}
 }
 
 // groupCtx carries what one section finds for the next and the headline.

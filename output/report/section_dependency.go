@@ -9,8 +9,28 @@ import (
 	"time"
 )
 
-func (b *builder) dependency(gc *groupCtx) (*Section, error) {
-	s := &Section{Title: "Dependency over time"}
+// dep is one period of a group's dependency_trends.
+type dep struct {
+	freq, period                          string
+	year                                  int
+	share, share12, change, topShare, hhi sql.NullFloat64
+	total, coverage                       sql.NullFloat64
+	top                                   string
+	n                                     sql.NullInt64
+	band, flag, hsNote                    sql.NullString
+	single                                sql.NullBool
+	t                                     time.Time
+}
+
+// dependencyRows are section 1's rows: the group's annual and monthly
+// periods, and whether their coverage was computed here.
+type dependencyRows struct {
+	annual, monthly []dep
+	computedCov     bool
+}
+
+func (b *builder) readDependency(gc *groupCtx) (dependencyRows, error) {
+	var d dependencyRows
 	t := "dependency_trends"
 	cols := []string{b.sc.col(t, "hhi_band", "VARCHAR"), b.sc.col(t, "coverage_ratio", "DOUBLE"),
 		b.sc.col(t, "coverage_flag", "VARCHAR"), b.sc.col(t, "single_supplier", "BOOLEAN"), b.sc.col(t, "hs_revision_note", "VARCHAR")}
@@ -19,54 +39,52 @@ func (b *builder) dependency(gc *groupCtx) (*Section, error) {
 		FROM dependency_trends WHERE reporter_iso3 = ? AND commodity = ? AND hs_code IS NULL AND source = ?
 		ORDER BY freq, period`, b.o.Reporter, gc.Slug, gc.source)
 	if err != nil {
-		return nil, fmt.Errorf("dependency_trends: %w", err)
+		return d, fmt.Errorf("dependency_trends: %w", err)
 	}
 	defer rows.Close()
-	type dep struct {
-		freq, period                          string
-		year                                  int
-		share, share12, change, topShare, hhi sql.NullFloat64
-		total, coverage                       sql.NullFloat64
-		top                                   string
-		n                                     sql.NullInt64
-		band, flag, hsNote                    sql.NullString
-		single                                sql.NullBool
-		t                                     time.Time
-	}
-	var annual, monthly []dep
 	for rows.Next() {
-		var d dep
-		if err := rows.Scan(&d.freq, &d.period, &d.year, &d.share, &d.share12, &d.change, &d.top, &d.topShare, &d.hhi,
-			&d.total, &d.n, &d.band, &d.coverage, &d.flag, &d.single, &d.hsNote); err != nil {
-			return nil, err
+		var p dep
+		if err := rows.Scan(&p.freq, &p.period, &p.year, &p.share, &p.share12, &p.change, &p.top, &p.topShare, &p.hhi,
+			&p.total, &p.n, &p.band, &p.coverage, &p.flag, &p.single, &p.hsNote); err != nil {
+			return d, err
 		}
-		d.t, _ = time.Parse("2006-01-02", d.period)
-		if d.freq == "M" {
-			monthly = append(monthly, d)
+		p.t, _ = time.Parse("2006-01-02", p.period)
+		if p.freq == "M" {
+			d.monthly = append(d.monthly, p)
 		} else {
-			annual = append(annual, d)
+			d.annual = append(d.annual, p)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	gc.annual = map[int]sql.NullFloat64{}
-	for _, d := range annual {
-		gc.annual[d.year] = d.share
+		return d, err
 	}
 	// Without the mart's coverage, the share of a reported World total that
 	// the partner rows cover is computed here from import_shares.
-	computedCov := !b.sc.has(t, "coverage_ratio")
-	if computedCov {
+	d.computedCov = !b.sc.has(t, "coverage_ratio")
+	if d.computedCov {
 		cov, err := b.partnerCoverage(gc)
 		if err != nil {
-			return nil, err
+			return d, err
 		}
-		for i := range annual {
-			if v, ok := cov[annual[i].year]; ok {
-				annual[i].coverage = sql.NullFloat64{Float64: v, Valid: true}
+		for i := range d.annual {
+			if v, ok := cov[d.annual[i].year]; ok {
+				d.annual[i].coverage = sql.NullFloat64{Float64: v, Valid: true}
 			}
 		}
+	}
+	return d, nil
+}
+
+// dependency lays out section 1, dependency over time: the concern share
+// and HHI charts, the annual and monthly tables and the group's measures.
+// It leaves the latest year's figures in gc for the headline and section 3.
+func (b *builder) dependency(gc *groupCtx, dr dependencyRows) *Section {
+	s := &Section{Title: "Dependency over time"}
+	t := "dependency_trends"
+	annual, monthly, computedCov := dr.annual, dr.monthly, dr.computedCov
+	gc.annual = map[int]sql.NullFloat64{}
+	for _, d := range annual {
+		gc.annual[d.year] = d.share
 	}
 	gc.monthlyPoints = len(monthly)
 	if len(annual) > 0 {
@@ -124,7 +142,7 @@ func (b *builder) dependency(gc *groupCtx) (*Section, error) {
 	}
 	if len(annual)+len(monthly) == 0 {
 		s.Missing = "no group-level rows in dependency_trends"
-		return s, nil
+		return s
 	}
 	for _, m := range gc.measures {
 		x := decimalYear(m.eff)
@@ -215,7 +233,7 @@ func (b *builder) dependency(gc *groupCtx) (*Section, error) {
 	} else if !b.sc.has("trade_measures") {
 		s.Notes = append(s.Notes, "Export-control measures: "+notAvailable+" (no trade_measures table).")
 	}
-	return s, nil
+	return s
 }
 
 // partnerCoverage is, per year, the sum of the partners' shares of a

@@ -11,60 +11,96 @@ import (
 
 var eventCols = []string{"measure_id", "event", "commodity", "hs_code", "freq", "side", "destination", "t", "period", "value_usd", "value_index"}
 
-func (b *builder) events(gc *groupCtx) (*Section, error) {
-	s := &Section{Title: "What each measure did"}
+// eventWindow is the event window read for one measure; found is false
+// when the warehouse has no flows around its dates.
+type eventWindow struct {
+	m                      measure
+	found                  bool
+	hs                     sql.NullString
+	freq, side, event, src string
+	eventDate              string
+	rows                   []ew
+}
+
+// eventRows are section 4's rows: one window per measure on the group, or
+// why this warehouse has none to read.
+type eventRows struct {
+	missing string
+	windows []eventWindow
+}
+
+func (b *builder) readEvents(gc *groupCtx) (eventRows, error) {
+	var r eventRows
 	if miss := b.sc.missing("event_windows", eventCols...); len(miss) > 0 || !b.sc.has("trade_measures") {
-		s.Missing = notAvailable + " (needs trade_measures and event_windows)"
-		return s, nil
+		r.missing = notAvailable + " (needs trade_measures and event_windows)"
+		return r, nil
 	}
-	if len(gc.measures) == 0 {
-		s.Missing = "no trade measure on this group"
-		return s, nil
-	}
-	var heads []string
 	for _, m := range gc.measures {
 		// One window per measure: group level when there is one, monthly
 		// before annual, the event and side with the most rows.
-		var hs sql.NullString
-		var freq, side, event, src string
+		w := eventWindow{m: m}
 		err := b.q.QueryRowContext(b.ctx, `SELECT hs_code, freq, side, event, `+srcCol(b.sc, "event_windows")+` AS src FROM event_windows
 			WHERE measure_id = ? AND commodity = ?
 			GROUP BY hs_code, freq, side, event, src
 			ORDER BY hs_code IS NULL DESC, freq = 'M' DESC, event = 'effective' DESC, count(*) DESC, sum(value_usd) DESC NULLS LAST, hs_code, side, event, src
-			LIMIT 1`, m.id, gc.Slug).Scan(&hs, &freq, &side, &event, &src)
+			LIMIT 1`, m.id, gc.Slug).Scan(&w.hs, &w.freq, &w.side, &w.event, &w.src)
 		if err == sql.ErrNoRows {
-			s.Notes = append(s.Notes, fmt.Sprintf("%s: no flows around its effective date in this warehouse.", m.title))
+			r.windows = append(r.windows, w)
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("event_windows: %w", err)
+			return r, fmt.Errorf("event_windows: %w", err)
 		}
 		rows, err := b.q.QueryContext(b.ctx, `SELECT destination, t, strftime(period, '%Y-%m-%d'), value_usd, value_index, `+
 			b.sc.col("event_windows", "target_share", "DOUBLE")+`, coalesce(strftime(`+b.sc.col("event_windows", "event_date", "DATE")+`, '%Y-%m-%d'), '')
 			FROM event_windows WHERE measure_id = ? AND commodity = ? AND hs_code IS NOT DISTINCT FROM ? AND freq = ? AND side = ? AND event = ?
 			  AND `+srcCol(b.sc, "event_windows")+` = ?
-			ORDER BY t, destination`, m.id, gc.Slug, hs, freq, side, event, src)
+			ORDER BY t, destination`, m.id, gc.Slug, w.hs, w.freq, w.side, w.event, w.src)
 		if err != nil {
-			return nil, fmt.Errorf("event_windows: %w", err)
+			return r, fmt.Errorf("event_windows: %w", err)
 		}
-		var all []ew
-		eventDate := m.effective
+		w.found, w.eventDate = true, m.effective
 		for rows.Next() {
 			var e ew
 			var d string
 			if err := rows.Scan(&e.dest, &e.t, &e.period, &e.value, &e.index, &e.tshare, &d); err != nil {
 				rows.Close()
-				return nil, err
+				return r, err
 			}
-			all = append(all, e)
+			w.rows = append(w.rows, e)
 			if d != "" {
-				eventDate = d
+				w.eventDate = d
 			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, err
+			return r, err
 		}
+		r.windows = append(r.windows, w)
+	}
+	return r, nil
+}
+
+// events lays out section 4, what each measure did: each window's value
+// index by destination, and the before/after change as its headline.
+func (b *builder) events(gc *groupCtx, er eventRows) *Section {
+	s := &Section{Title: "What each measure did"}
+	if er.missing != "" {
+		s.Missing = er.missing
+		return s
+	}
+	if len(gc.measures) == 0 {
+		s.Missing = "no trade measure on this group"
+		return s
+	}
+	var heads []string
+	for _, w := range er.windows {
+		m := w.m
+		if !w.found {
+			s.Notes = append(s.Notes, fmt.Sprintf("%s: no flows around its effective date in this warehouse.", m.title))
+			continue
+		}
+		hs, freq, side, event, src, all, eventDate := w.hs, w.freq, w.side, w.event, w.src, w.rows, w.eventDate
 		unit, one := "months", "month"
 		if freq == "A" {
 			unit, one = "years", "year"
@@ -137,7 +173,7 @@ func (b *builder) events(gc *groupCtx) (*Section, error) {
 	default:
 		s.Headline = "no figures after the measures took effect yet"
 	}
-	return s, nil
+	return s
 }
 
 // ew is one row of an event window.

@@ -8,8 +8,31 @@ import (
 	"strings"
 )
 
-func (b *builder) partners(gc *groupCtx) (*Section, error) {
-	s := &Section{Title: "Who supplies it"}
+// partnerShare is one partner's row of import_shares.
+type partnerShare struct {
+	partner      string
+	value, share sql.NullFloat64
+	isArea       bool
+}
+
+// partnerYear is one year of a group's partners, in rank order.
+type partnerYear struct {
+	y        int
+	total    sql.NullFloat64
+	basis    string
+	coverage sql.NullFloat64
+	shares   []partnerShare
+}
+
+// partnerRows are section 2's rows: the group's annual partner shares and
+// each named partner's value over the whole span.
+type partnerRows struct {
+	years   []*partnerYear
+	byValue map[string]float64
+}
+
+func (b *builder) readPartners(gc *groupCtx) (partnerRows, error) {
+	p := partnerRows{byValue: map[string]float64{}}
 	t := "import_shares"
 	area := "coalesce(c.is_area, false)"
 	if b.sc.has(t, "is_area") {
@@ -21,46 +44,38 @@ func (b *builder) partners(gc *groupCtx) (*Section, error) {
 		WHERE i.reporter_iso3 = ? AND i.commodity = ? AND i.hs_code IS NULL AND i.freq = 'A' AND i.source = ?
 		ORDER BY i.year, i.rank`, b.o.Reporter, gc.Slug, gc.source)
 	if err != nil {
-		return nil, fmt.Errorf("import_shares: %w", err)
+		return p, fmt.Errorf("import_shares: %w", err)
 	}
 	defer rows.Close()
-	type share struct {
-		partner      string
-		value, share sql.NullFloat64
-		isArea       bool
-	}
-	type year struct {
-		y        int
-		total    sql.NullFloat64
-		basis    string
-		coverage sql.NullFloat64
-		shares   []share
-	}
-	var years []*year
-	byValue := map[string]float64{}
 	for rows.Next() {
 		var y int
-		var sh share
+		var sh partnerShare
 		var total, cov sql.NullFloat64
 		var basis string
 		if err := rows.Scan(&y, &sh.partner, &sh.value, &sh.share, &total, &basis, &cov, &sh.isArea); err != nil {
-			return nil, err
+			return p, err
 		}
-		if len(years) == 0 || years[len(years)-1].y != y {
-			years = append(years, &year{y: y, total: total, basis: basis, coverage: cov})
+		if len(p.years) == 0 || p.years[len(p.years)-1].y != y {
+			p.years = append(p.years, &partnerYear{y: y, total: total, basis: basis, coverage: cov})
 		}
-		cur := years[len(years)-1]
+		cur := p.years[len(p.years)-1]
 		cur.shares = append(cur.shares, sh)
 		if sh.value.Valid && !sh.isArea {
-			byValue[sh.partner] += sh.value.Float64
+			p.byValue[sh.partner] += sh.value.Float64
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
+	return p, rows.Err()
+}
+
+// partners lays out section 2, who supplies it: each year's partner shares
+// as stacked bars, the five largest partners of the span named.
+func (b *builder) partners(gc *groupCtx, pr partnerRows) *Section {
+	s := &Section{Title: "Who supplies it"}
+	t := "import_shares"
+	years, byValue := pr.years, pr.byValue
 	if len(years) == 0 {
 		s.Missing = "no annual group-level rows in import_shares"
-		return s, nil
+		return s
 	}
 	// The five largest partners over the whole span; the rest is "others".
 	var ps []string
@@ -162,5 +177,5 @@ func (b *builder) partners(gc *groupCtx) (*Section, error) {
 	if b.sc.has(t, "is_area") || b.sc.has("countries", "is_area") {
 		s.Notes = append(s.Notes, "Partner areas (e.g. 'Other Asia, nes') are never among the named top partners; they count in 'others'.")
 	}
-	return s, nil
+	return s
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 )
 
+// provenance lays out section 7, provenance: the sources behind the
+// group's figures, from the rows readProvenance read for every group at once.
 func (b *builder) provenance(gc *groupCtx) (*Section, error) {
 	s := &Section{Title: "Provenance"}
 	if gc.Illustrative {

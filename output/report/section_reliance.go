@@ -9,38 +9,53 @@ import (
 	"strings"
 )
 
-func (b *builder) nir(gc *groupCtx) (*Section, error) {
-	s := &Section{Title: "Net import reliance (USGS)"}
+// nirRows are section 3's rows: the reporter's USGS net import reliance
+// figures for the group, or why this warehouse has none to read.
+type nirRows struct {
+	missing string
+	all     []nir
+}
+
+func (b *builder) readNIR(gc *groupCtx) (nirRows, error) {
+	var r nirRows
 	if !b.sc.has("mineral_statistics_latest") || !b.sc.has("commodity_usgs") {
-		s.Missing = notAvailable + " (no USGS statistics)"
-		return s, nil
+		r.missing = notAvailable + " (no USGS statistics)"
+		return r, nil
 	}
 	rows, err := b.q.QueryContext(b.ctx, `SELECT m.commodity, m.product, m.year, m.value, coalesce(m.qualifier, ''), m.edition
 		FROM mineral_statistics_latest m JOIN commodity_usgs cu ON cu.usgs_commodity = m.commodity
 		WHERE cu.commodity = ? AND m.measure = 'net_import_reliance' AND m.country_iso3 = ?
 		ORDER BY m.commodity, m.product, m.year`, gc.Slug, b.o.Reporter)
 	if err != nil {
-		return nil, fmt.Errorf("mineral_statistics_latest: %w", err)
+		return r, fmt.Errorf("mineral_statistics_latest: %w", err)
 	}
 	defer rows.Close()
-	var all []nir
 	for rows.Next() {
 		var n nir
 		if err := rows.Scan(&n.comm, &n.prod, &n.year, &n.v, &n.qual, &n.ed); err != nil {
-			return nil, err
+			return r, err
 		}
-		all = append(all, n)
+		r.all = append(r.all, n)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	return r, rows.Err()
+}
+
+// nir lays out section 3, net import reliance: the USGS figures as lines,
+// beside the concern share section 1 left in gc.
+func (b *builder) nir(gc *groupCtx, nr nirRows) *Section {
+	s := &Section{Title: "Net import reliance (USGS)"}
+	if nr.missing != "" {
+		s.Missing = nr.missing
+		return s
 	}
+	all := nr.all
 	if len(all) == 0 {
 		if b.o.Reporter != "USA" {
 			s.Missing = "USGS publishes net import reliance for the United States only"
 		} else {
 			s.Missing = notAvailable + " (no USGS net import reliance for this group)"
 		}
-		return s, nil
+		return s
 	}
 	c := newChart(s.idFor(gc, "nir"), "nir", fmt.Sprintf("Net import reliance of the %s, USGS", b.r.ReporterName),
 		"year", "NIR, % of consumption")
@@ -84,7 +99,7 @@ func (b *builder) nir(gc *groupCtx) (*Section, error) {
 	s.Charts = append(s.Charts, c)
 	s.Tables = append(s.Tables, tab)
 	s.Notes = append(s.Notes, "Qualifiers as USGS prints them: '>95' is plotted at 95; 'E' marks a net exporter.")
-	return s, nil
+	return s
 }
 
 // nir is one USGS net import reliance figure.
