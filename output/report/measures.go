@@ -14,6 +14,8 @@ type measure struct {
 	eff                                                 time.Time
 }
 
+// measures reads the trade measures on group g known at the as-of time,
+// in order of their effective dates.
 func (b *builder) measures(g string) ([]measure, error) {
 	if !b.sc.has("trade_measures", "measure_id", "commodity", "effective_date", "measure_type", "title") {
 		return nil, nil
@@ -100,6 +102,7 @@ func inForce(ms []measure, t time.Time) string {
 	return strings.Join(parts, ", ")
 }
 
+// measureTable lists the group's measures with their citations.
 func (b *builder) measureTable(ms []measure) *Table {
 	t := &Table{Caption: "Trade measures on this group", Head: []string{"measure", "type", "imposed by", "target", "announced", "effective", "end", "status", "citation"}}
 	for _, m := range ms {
@@ -128,6 +131,8 @@ func (c *Chart) markMeasures(ms []measure, sx scale, xlo float64) {
 	}
 }
 
+// shortTitle names a measure in a headline by its kind and month
+// ("licensing Aug 2023"), else by its id.
 func shortTitle(m measure) string {
 	if m.typ != "" {
 		return strings.ReplaceAll(m.typ, "_", " ") + " " + m.eff.Format("Jan 2006")

@@ -258,6 +258,8 @@ func (b *builder) partnerCoverage(gc *groupCtx) (map[int]float64, error) {
 	return out, rows.Err()
 }
 
+// band names an HHI's concentration band: the mart's where it stores one,
+// else by the thresholds the builder holds.
 func (b *builder) band(stored sql.NullString, hhi sql.NullFloat64) string {
 	if stored.Valid && stored.String != "" {
 		return strings.ReplaceAll(stored.String, "_", " ")
@@ -274,6 +276,7 @@ func (b *builder) band(stored sql.NullString, hhi sql.NullFloat64) string {
 	return "unconcentrated"
 }
 
+// appendOnce appends s to l unless l holds it already.
 func appendOnce(l []string, s string) []string {
 	for _, x := range l {
 		if x == s {

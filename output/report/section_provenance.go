@@ -7,31 +7,6 @@ import (
 	"strings"
 )
 
-// provenance lays out section 7, provenance: the sources behind the
-// group's figures, from the rows readProvenance read for every group at once.
-func (b *builder) provenance(gc *groupCtx) (*Section, error) {
-	s := &Section{Title: "Provenance"}
-	if gc.Illustrative {
-		s.Notes = append(s.Notes, "ILLUSTRATIVE DATA: this group's trade flows come from the offline demo, the project's own illustration — not published statistics.")
-	}
-	tab := &Table{Caption: "Trade flows behind this group's figures (reported by or about " + b.r.ReporterName + ")",
-		Head: []string{"source", "freq", "rows", "from", "to", "last loaded", "files or requests"}, Rows: b.prov.trade[gc.Slug]}
-	s.Tables = append(s.Tables, tab)
-	if b.sc.has("commodity_usgs") {
-		s.Tables = append(s.Tables, &Table{Caption: "USGS statistics (Mineral Commodity Summaries editions)",
-			Head: []string{"source", "edition", "figures", "from", "to", "commodities", "files"}, Rows: b.prov.usgs[gc.Slug]})
-	}
-	if len(gc.measures) > 0 {
-		s.Notes = append(s.Notes, "Trade measures: see the citations in the table of section 1.")
-	}
-	s.Notes = append(s.Notes, "Last successful run: "+b.r.LastRun+".", "As of: "+b.r.AsOf+".")
-	s.Headline = fmt.Sprintf("%d trade source(s) and frequency(ies); as of %s", len(tab.Rows), strings.SplitN(b.r.AsOf, " (", 2)[0])
-	if gc.Illustrative {
-		s.Headline = "illustrative demo flows; " + s.Headline
-	}
-	return s, nil
-}
-
 // provenanceRows are the sources of every group, read in one pass per table.
 type provenanceRows struct {
 	trade, usgs  map[string][][]string // by group: table rows
@@ -91,6 +66,32 @@ func (b *builder) readProvenance() error {
 	return nil
 }
 
+// provenance lays out section 7, provenance: the sources behind the
+// group's figures, from the rows readProvenance read for every group at once.
+func (b *builder) provenance(gc *groupCtx) (*Section, error) {
+	s := &Section{Title: "Provenance"}
+	if gc.Illustrative {
+		s.Notes = append(s.Notes, "ILLUSTRATIVE DATA: this group's trade flows come from the offline demo, the project's own illustration — not published statistics.")
+	}
+	tab := &Table{Caption: "Trade flows behind this group's figures (reported by or about " + b.r.ReporterName + ")",
+		Head: []string{"source", "freq", "rows", "from", "to", "last loaded", "files or requests"}, Rows: b.prov.trade[gc.Slug]}
+	s.Tables = append(s.Tables, tab)
+	if b.sc.has("commodity_usgs") {
+		s.Tables = append(s.Tables, &Table{Caption: "USGS statistics (Mineral Commodity Summaries editions)",
+			Head: []string{"source", "edition", "figures", "from", "to", "commodities", "files"}, Rows: b.prov.usgs[gc.Slug]})
+	}
+	if len(gc.measures) > 0 {
+		s.Notes = append(s.Notes, "Trade measures: see the citations in the table of section 1.")
+	}
+	s.Notes = append(s.Notes, "Last successful run: "+b.r.LastRun+".", "As of: "+b.r.AsOf+".")
+	s.Headline = fmt.Sprintf("%d trade source(s) and frequency(ies); as of %s", len(tab.Rows), strings.SplitN(b.r.AsOf, " (", 2)[0])
+	if gc.Illustrative {
+		s.Headline = "illustrative demo flows; " + s.Headline
+	}
+	return s, nil
+}
+
+// refList names at most five files or requests, then how many more.
 func refList(refs []any) string {
 	var out []string
 	for i, r := range refs {
