@@ -204,12 +204,12 @@ func (b *builder) group(g *Group) error {
 	// Each section reads its rows, then lays them out; provenance lays out
 	// the rows readProvenance read for every group at once.
 	steps := []func(*groupCtx) (*Section, error){
-		readThenLay(b.readDependency, b.dependency),
-		readThenLay(b.readPartners, b.partners),
-		readThenLay(b.readNIR, b.nir),
-		readThenLay(b.readEvents, b.events),
-		readThenLay(b.readAlternatives, b.alternatives),
-		readThenLay(b.readDiversion, b.diversion),
+		readThenLay("Dependency over time", b.readDependency, b.dependency),
+		readThenLay("Who supplies it", b.readPartners, b.partners),
+		readThenLay("Net import reliance (USGS)", b.readNIR, b.nir),
+		readThenLay("What each measure did", b.readEvents, b.events),
+		readThenLay("Where else to buy", b.readAlternatives, b.alternatives),
+		readThenLay("Diversion candidates", b.readDiversion, b.diversion),
 		b.provenance,
 	}
 	for i, step := range steps {
@@ -231,14 +231,26 @@ func (b *builder) group(g *Group) error {
 	return nil
 }
 
-// readThenLay is a section's step: read's rows, laid out by lay.
-func readThenLay[R any](read func(*groupCtx) (R, error), lay func(*groupCtx, R) *Section) func(*groupCtx) (*Section, error) {
+// sectionRows is what every section's rows carry: missing, when set,
+// says why the warehouse has none to lay out (a table or column it lacks,
+// or nothing to pick a window from).
+type sectionRows struct{ missing string }
+
+func (r sectionRows) why() string { return r.missing }
+
+// readThenLay is a section's step: the rows read finds, laid out by lay
+// under title; where there are none, the section says why instead.
+func readThenLay[R interface{ why() string }](title string, read func(*groupCtx) (R, error), lay func(*Section, *groupCtx, R)) func(*groupCtx) (*Section, error) {
 	return func(gc *groupCtx) (*Section, error) {
 		rows, err := read(gc)
 		if err != nil {
 			return nil, err
 		}
-		return lay(gc, rows), nil
+		s := &Section{Title: title}
+		if s.Missing = rows.why(); s.Missing == "" {
+			lay(s, gc, rows)
+		}
+		return s, nil
 	}
 }
 

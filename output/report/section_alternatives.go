@@ -21,7 +21,7 @@ type alternative struct {
 // alternativeRows are section 5's rows: the ten best-ranked alternative
 // suppliers of the latest year, or why there are none to read.
 type alternativeRows struct {
-	missing   string
+	sectionRows
 	hs        sql.NullString
 	year      int
 	src       string
@@ -70,12 +70,7 @@ func (b *builder) readAlternatives(gc *groupCtx) (alternativeRows, error) {
 
 // alternatives lays out section 5, where else to buy: each alternative's
 // share of the reporter's imports beside its share of world exports.
-func (b *builder) alternatives(gc *groupCtx, ar alternativeRows) *Section {
-	s := &Section{Title: "Where else to buy"}
-	if ar.missing != "" {
-		s.Missing = ar.missing
-		return s
-	}
+func (b *builder) alternatives(s *Section, gc *groupCtx, ar alternativeRows) {
 	hs, year, src := ar.hs, ar.year, ar.src
 	c := newChart(gc.Slug+"-alternatives", "alternatives", fmt.Sprintf("Alternative suppliers, %d: share of %s imports and of world exports", year, b.r.ReporterName),
 		"supplier (by rank)", "share, %")
@@ -110,7 +105,6 @@ func (b *builder) alternatives(gc *groupCtx, ar alternativeRows) *Section {
 	c.groupedBars(groups, []string{"share", "world_export_share"}, []string{"share of imports", "share of world exports"})
 	s.Charts = append(s.Charts, c)
 	s.Tables = append(s.Tables, tab)
-	return s
 }
 
 // restrictingRaw reads restricting_measures whatever its type (a list or text).

@@ -25,6 +25,7 @@ type dep struct {
 // dependencyRows are section 1's rows: the group's annual and monthly
 // periods, and whether their coverage was computed here.
 type dependencyRows struct {
+	sectionRows
 	annual, monthly []dep
 	computedCov     bool
 }
@@ -78,8 +79,7 @@ func (b *builder) readDependency(gc *groupCtx) (dependencyRows, error) {
 // dependency lays out section 1, dependency over time: the concern share
 // and HHI charts, the annual and monthly tables and the group's measures.
 // It leaves the latest year's figures in gc for the headline and section 3.
-func (b *builder) dependency(gc *groupCtx, dr dependencyRows) *Section {
-	s := &Section{Title: "Dependency over time"}
+func (b *builder) dependency(s *Section, gc *groupCtx, dr dependencyRows) {
 	t := "dependency_trends"
 	annual, monthly, computedCov := dr.annual, dr.monthly, dr.computedCov
 	gc.annual = map[int]sql.NullFloat64{}
@@ -142,7 +142,7 @@ func (b *builder) dependency(gc *groupCtx, dr dependencyRows) *Section {
 	}
 	if len(annual)+len(monthly) == 0 {
 		s.Missing = "no group-level rows in dependency_trends"
-		return s
+		return
 	}
 	for _, m := range gc.measures {
 		x := decimalYear(m.eff)
@@ -233,7 +233,6 @@ func (b *builder) dependency(gc *groupCtx, dr dependencyRows) *Section {
 	} else if !b.sc.has("trade_measures") {
 		s.Notes = append(s.Notes, "Export-control measures: "+notAvailable+" (no trade_measures table).")
 	}
-	return s
 }
 
 // partnerCoverage is, per year, the sum of the partners' shares of a

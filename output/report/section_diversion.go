@@ -30,7 +30,7 @@ type diversionWindow struct {
 // diversionRows are section 6's rows: a window per measure that names a
 // target, or why this warehouse has none to read.
 type diversionRows struct {
-	missing string
+	sectionRows
 	windows []diversionWindow
 }
 
@@ -82,12 +82,7 @@ func (b *builder) readDiversion(gc *groupCtx) (diversionRows, error) {
 
 // diversion lays out section 6, diversion candidates: for each measure on
 // a target, the third countries whose flows rose on both legs.
-func (b *builder) diversion(gc *groupCtx, dr diversionRows) *Section {
-	s := &Section{Title: "Diversion candidates"}
-	if dr.missing != "" {
-		s.Missing = dr.missing
-		return s
-	}
+func (b *builder) diversion(s *Section, gc *groupCtx, dr diversionRows) {
 	var heads []string
 	for _, w := range dr.windows {
 		m := w.m
@@ -120,11 +115,10 @@ func (b *builder) diversion(gc *groupCtx, dr diversionRows) *Section {
 	}
 	if len(dr.windows) == 0 {
 		s.Missing = "no measure on this group names a target country"
-		return s
+		return
 	}
 	s.Headline = strings.Join(heads, "; ")
 	if s.Headline == "" {
 		s.Headline = "no third country rose on both legs"
 	}
-	return s
 }

@@ -25,7 +25,7 @@ type eventWindow struct {
 // eventRows are section 4's rows: one window per measure on the group, or
 // why this warehouse has none to read.
 type eventRows struct {
-	missing string
+	sectionRows
 	windows []eventWindow
 }
 
@@ -83,15 +83,10 @@ func (b *builder) readEvents(gc *groupCtx) (eventRows, error) {
 
 // events lays out section 4, what each measure did: each window's value
 // index by destination, and the before/after change as its headline.
-func (b *builder) events(gc *groupCtx, er eventRows) *Section {
-	s := &Section{Title: "What each measure did"}
-	if er.missing != "" {
-		s.Missing = er.missing
-		return s
-	}
+func (b *builder) events(s *Section, gc *groupCtx, er eventRows) {
 	if len(gc.measures) == 0 {
 		s.Missing = "no trade measure on this group"
-		return s
+		return
 	}
 	var heads []string
 	for _, w := range er.windows {
@@ -173,7 +168,6 @@ func (b *builder) events(gc *groupCtx, er eventRows) *Section {
 	default:
 		s.Headline = "no figures after the measures took effect yet"
 	}
-	return s
 }
 
 // ew is one row of an event window.

@@ -25,8 +25,9 @@ type partnerYear struct {
 }
 
 // partnerRows are section 2's rows: the group's annual partner shares and
-// each named partner's value over the whole span.
+// each named partner's value over the whole span, or why there are none.
 type partnerRows struct {
+	sectionRows
 	years   []*partnerYear
 	byValue map[string]float64
 }
@@ -64,19 +65,17 @@ func (b *builder) readPartners(gc *groupCtx) (partnerRows, error) {
 			p.byValue[sh.partner] += sh.value.Float64
 		}
 	}
+	if len(p.years) == 0 {
+		p.missing = "no annual group-level rows in import_shares"
+	}
 	return p, rows.Err()
 }
 
 // partners lays out section 2, who supplies it: each year's partner shares
 // as stacked bars, the five largest partners of the span named.
-func (b *builder) partners(gc *groupCtx, pr partnerRows) *Section {
-	s := &Section{Title: "Who supplies it"}
+func (b *builder) partners(s *Section, gc *groupCtx, pr partnerRows) {
 	t := "import_shares"
 	years, byValue := pr.years, pr.byValue
-	if len(years) == 0 {
-		s.Missing = "no annual group-level rows in import_shares"
-		return s
-	}
 	// The five largest partners over the whole span; the rest is "others".
 	var ps []string
 	for p := range byValue {
@@ -177,5 +176,4 @@ func (b *builder) partners(gc *groupCtx, pr partnerRows) *Section {
 	if b.sc.has(t, "is_area") || b.sc.has("countries", "is_area") {
 		s.Notes = append(s.Notes, "Partner areas (e.g. 'Other Asia, nes') are never among the named top partners; they count in 'others'.")
 	}
-	return s
 }

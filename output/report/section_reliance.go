@@ -12,8 +12,8 @@ import (
 // nirRows are section 3's rows: the reporter's USGS net import reliance
 // figures for the group, or why this warehouse has none to read.
 type nirRows struct {
-	missing string
-	all     []nir
+	sectionRows
+	all []nir
 }
 
 func (b *builder) readNIR(gc *groupCtx) (nirRows, error) {
@@ -42,12 +42,7 @@ func (b *builder) readNIR(gc *groupCtx) (nirRows, error) {
 
 // nir lays out section 3, net import reliance: the USGS figures as lines,
 // beside the concern share section 1 left in gc.
-func (b *builder) nir(gc *groupCtx, nr nirRows) *Section {
-	s := &Section{Title: "Net import reliance (USGS)"}
-	if nr.missing != "" {
-		s.Missing = nr.missing
-		return s
-	}
+func (b *builder) nir(s *Section, gc *groupCtx, nr nirRows) {
 	all := nr.all
 	if len(all) == 0 {
 		if b.o.Reporter != "USA" {
@@ -55,7 +50,7 @@ func (b *builder) nir(gc *groupCtx, nr nirRows) *Section {
 		} else {
 			s.Missing = notAvailable + " (no USGS net import reliance for this group)"
 		}
-		return s
+		return
 	}
 	c := newChart(s.idFor(gc, "nir"), "nir", fmt.Sprintf("Net import reliance of the %s, USGS", b.r.ReporterName),
 		"year", "NIR, % of consumption")
@@ -99,7 +94,6 @@ func (b *builder) nir(gc *groupCtx, nr nirRows) *Section {
 	s.Charts = append(s.Charts, c)
 	s.Tables = append(s.Tables, tab)
 	s.Notes = append(s.Notes, "Qualifiers as USGS prints them: '>95' is plotted at 95; 'E' marks a net exporter.")
-	return s
 }
 
 // nir is one USGS net import reliance figure.
