@@ -1,6 +1,7 @@
 package report
 
 import (
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -60,6 +61,17 @@ func (b *builder) measures(g string) ([]measure, error) {
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// measureWindow is the part of a policy mart (event_windows, diversion)
+// a section draws for one measure: one HS code or the group level, one
+// frequency, side and source. found is false where the mart has no rows
+// for the measure.
+type measureWindow struct {
+	m               measure
+	found           bool
+	hs              sql.NullString
+	freq, side, src string
 }
 
 // inForce says which kinds of measure are in force at t and since when

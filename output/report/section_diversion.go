@@ -20,11 +20,8 @@ type diversionCandidate struct {
 // diversionWindow is what diversion holds for one measure that names a
 // target; found is false when the warehouse has no figures for it.
 type diversionWindow struct {
-	m               measure
-	found           bool
-	hs              sql.NullString
-	freq, side, src string
-	candidates      []diversionCandidate
+	measureWindow
+	candidates []diversionCandidate
 }
 
 // diversionRows are section 6's rows: a window per measure that names a
@@ -44,7 +41,7 @@ func (b *builder) readDiversion(gc *groupCtx) (diversionRows, error) {
 		if m.targets == "" {
 			continue
 		}
-		w := diversionWindow{m: m}
+		w := diversionWindow{measureWindow: measureWindow{m: m}}
 		err := b.q.QueryRowContext(b.ctx, `SELECT hs_code, freq, side, `+srcCol(b.sc, "diversion")+` AS src FROM diversion WHERE measure_id = ? AND commodity = ?
 			GROUP BY hs_code, freq, side, src ORDER BY hs_code IS NULL DESC, freq = 'M' DESC, count(*) FILTER (WHERE both_rose) DESC, count(*) DESC, hs_code, side, src
 			LIMIT 1`, m.id, gc.Slug).Scan(&w.hs, &w.freq, &w.side, &w.src)

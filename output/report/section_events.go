@@ -14,12 +14,9 @@ var eventCols = []string{"measure_id", "event", "commodity", "hs_code", "freq", 
 // eventWindow is the event window read for one measure; found is false
 // when the warehouse has no flows around its dates.
 type eventWindow struct {
-	m                      measure
-	found                  bool
-	hs                     sql.NullString
-	freq, side, event, src string
-	eventDate              string
-	rows                   []ew
+	measureWindow
+	event, eventDate string
+	rows             []ew
 }
 
 // eventRows are section 4's rows: one window per measure on the group, or
@@ -38,7 +35,7 @@ func (b *builder) readEvents(gc *groupCtx) (eventRows, error) {
 	for _, m := range gc.measures {
 		// One window per measure: group level when there is one, monthly
 		// before annual, the event and side with the most rows.
-		w := eventWindow{m: m}
+		w := eventWindow{measureWindow: measureWindow{m: m}}
 		err := b.q.QueryRowContext(b.ctx, `SELECT hs_code, freq, side, event, `+srcCol(b.sc, "event_windows")+` AS src FROM event_windows
 			WHERE measure_id = ? AND commodity = ?
 			GROUP BY hs_code, freq, side, event, src
