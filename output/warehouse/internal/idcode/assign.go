@@ -90,7 +90,7 @@ func (c *Codec) codeIDs(col arrow.Array) arrow.Array {
 	return int32Array(buf, n, a)
 }
 
-// shortCode is code for a string of up to 7 bytes, k its strHash (its
+// shortCode is code for a string of up to 7 bytes, k its rowhash.Str (its
 // bytes and length).
 func (c *Codec) shortCode(k uint64, v string) int32 {
 	if id, ok := c.short[k]; ok {

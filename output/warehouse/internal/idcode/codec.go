@@ -18,7 +18,7 @@ import (
 type Codec struct {
 	mu       sync.Mutex
 	codes    map[string]int32
-	short    map[uint64]int32 // codes of up to 7 bytes by strHash
+	short    map[uint64]int32 // codes of up to 7 bytes by rowhash.Str
 	nextCode int32
 	newCodes []string
 	parts    map[partKey]int32
