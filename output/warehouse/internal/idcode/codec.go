@@ -31,32 +31,6 @@ type Codec struct {
 	dups      dupProof
 }
 
-// LoadParts returns the first part id of this load (the load's parts are
-// numbered on from it) and a SQL expression of alias.part_id giving the id
-// of its (source, freq, flow): what, besides the coded columns, makes a key.
-func (c *Codec) LoadParts(alias string) (int32, string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var b strings.Builder
-	same := true
-	for i, k := range c.keyOf {
-		fmt.Fprintf(&b, " WHEN %d THEN %d", c.firstPart+int32(i), k)
-		same = same && k == c.keyOf[0]
-	}
-	if same {
-		return c.firstPart, "0" // one (source, freq, flow): the part says nothing more
-	}
-	return c.firstPart, "CASE " + alias + ".part_id" + b.String() + " END"
-}
-
-// MayHaveDuplicates reports whether rows encoded so far may share a key:
-// then rows were flagged as possible repeats.
-func (c *Codec) MayHaveDuplicates() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.dups.found || c.dups.lost
-}
-
 // Load reads the ids history already uses.
 func Load(ctx context.Context, tx *sql.Tx) (*Codec, error) {
 	c := &Codec{codes: map[string]int32{}, short: map[uint64]int32{}, parts: map[partKey]int32{}, keyIDs: map[[3]string]int32{}}
@@ -185,4 +159,30 @@ func batchOf(cols []string, bs ...array.Builder) arrow.RecordBatch {
 		fields[i] = arrow.Field{Name: cols[i], Type: arrs[i].DataType(), Nullable: true}
 	}
 	return array.NewRecordBatch(arrow.NewSchema(fields, nil), arrs, int64(arrs[0].Len()))
+}
+
+// LoadParts returns the first part id of this load (the load's parts are
+// numbered on from it) and a SQL expression of alias.part_id giving the id
+// of its (source, freq, flow): what, besides the coded columns, makes a key.
+func (c *Codec) LoadParts(alias string) (int32, string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var b strings.Builder
+	same := true
+	for i, k := range c.keyOf {
+		fmt.Fprintf(&b, " WHEN %d THEN %d", c.firstPart+int32(i), k)
+		same = same && k == c.keyOf[0]
+	}
+	if same {
+		return c.firstPart, "0" // one (source, freq, flow): the part says nothing more
+	}
+	return c.firstPart, "CASE " + alias + ".part_id" + b.String() + " END"
+}
+
+// MayHaveDuplicates reports whether rows encoded so far may share a key:
+// then rows were flagged as possible repeats.
+func (c *Codec) MayHaveDuplicates() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.dups.found || c.dups.lost
 }
