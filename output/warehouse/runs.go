@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/output/warehouse/internal/idcode"
 	"github.com/tradewh/tradewh/output/warehouse/internal/ingest"
 )
 
@@ -156,7 +157,7 @@ func (w *Warehouse) TableCounts(ctx context.Context) (map[string]int64, error) {
 		var c int64
 		from := quoteIdent(n)
 		if n == "trade_flows_history" {
-			from = ingest.VersionsTable // one row per version: the view's joins add none and drop none
+			from = idcode.VersionsTable // one row per version: the view's joins add none and drop none
 		}
 		if err := w.db.QueryRowContext(ctx, "SELECT count(*) FROM "+from).Scan(&c); err != nil {
 			return nil, fmt.Errorf("count %s: %w", n, err)

@@ -19,7 +19,7 @@ type fact struct {
 	// rows is history with each version's row id (rid) in physical, the
 	// table whose rows are updated and deleted.
 	rows, physical string
-	coded          bool     // stored id-coded: see codec
+	coded          bool     // stored id-coded: see idcode
 	stage          string   // TEMP staging table: the canonical columns and batch_no
 	key            []string // natural key
 	compare        []string // values whose change makes a new version
@@ -213,9 +213,6 @@ func sqlType(t arrow.DataType) string {
 	}
 	panic("warehouse: no SQL type for " + t.String()) // canonical schemas only use the above
 }
-
-// checkSchema reports how a batch's schema differs from the canonical one.
-func checkSchema(t etl.Table, got *arrow.Schema) error { return etl.CheckSchema(t, got) }
 
 // rejectSchema is how source rejections are staged.
 var rejectSchema = arrow.NewSchema([]arrow.Field{

@@ -19,9 +19,6 @@ import (
 // view of that name reads them.
 var StorageTables = []string{idcode.CodesTable, idcode.PartsTable, idcode.VersionsTable}
 
-// VersionsTable has one row per version of trade_flows_history.
-const VersionsTable = idcode.VersionsTable
-
 // Env is what one load needs from the warehouse that runs it.
 type Env struct {
 	Conn *sql.Conn // the load's connection, holding its staging tables

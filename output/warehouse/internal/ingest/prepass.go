@@ -86,7 +86,7 @@ func (s *printSink) Write(ctx context.Context, t etl.Table, rec arrow.RecordBatc
 		return nil
 	}
 	f, ok := factOf(t)
-	if !ok || checkSchema(t, rec.Schema()) != nil || hasNulls(rec) {
+	if !ok || etl.CheckSchema(t, rec.Schema()) != nil || hasNulls(rec) {
 		return s.stop("a batch needs the full load's checks")
 	}
 	if s.scope[t] == nil {

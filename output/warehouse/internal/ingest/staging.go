@@ -178,7 +178,7 @@ func (s *sink) prepare(it *item) {
 	if it.rec == nil {
 		return
 	}
-	if f, ok := factOf(it.table); ok && checkSchema(it.table, it.rec.Schema()) == nil {
+	if f, ok := factOf(it.table); ok && etl.CheckSchema(it.table, it.rec.Schema()) == nil {
 		it.rh = hashRows(f, it.rec, nil)
 		if f.coded {
 			it.enc, it.maybe = s.cd.Encode(it.rec, it.rh)
@@ -203,7 +203,7 @@ func (l *loader) stageItem(ctx context.Context, it item, batchNo int, st *staged
 	if !ok {
 		return fmt.Errorf("source wrote to unknown table %q", it.table)
 	}
-	if err := checkSchema(it.table, it.rec.Schema()); err != nil {
+	if err := etl.CheckSchema(it.table, it.rec.Schema()); err != nil {
 		return err
 	}
 	tl := st.tables[f.table]

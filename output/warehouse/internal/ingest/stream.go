@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
+	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/output/warehouse/internal/idcode"
 )
 
@@ -158,7 +159,7 @@ func (r *historyStream) Next() bool {
 
 // fits reports whether a batch can join the stream.
 func (r *historyStream) fits(it item) bool {
-	if it.table != r.f.table || checkSchema(it.table, it.rec.Schema()) != nil {
+	if it.table != r.f.table || etl.CheckSchema(it.table, it.rec.Schema()) != nil {
 		return false
 	}
 	if r.tl.staged {
