@@ -10,6 +10,10 @@ import (
 
 var relativePeriod = regexp.MustCompile(`^-(\d+)\s*(m|y|months?|years?)$`)
 
+// maxBack is the furthest a relative period counts back, in months or
+// years: much further and it leaves the four-digit years sources read.
+const maxBack = 1000
+
 // ResolvePeriod turns a period expression of a job config into a concrete
 // period: "latest" (or "now") is the current year for annual data and the
 // current month otherwise; "-60m" / "-5y" count back from it. Anything else
@@ -23,7 +27,10 @@ func ResolvePeriod(expr, freq string, now time.Time) string {
 		return FormatPeriod(cur, freq)
 	case relativePeriod.MatchString(s):
 		m := relativePeriod.FindStringSubmatch(s)
-		n, _ := strconv.Atoi(m[1])
+		n, err := strconv.Atoi(m[1])
+		if err != nil || n > maxBack {
+			return expr // no period that far back: the source refuses it as written
+		}
 		if strings.HasPrefix(m[2], "y") {
 			return FormatPeriod(cur.AddDate(-n, 0, 0), freq)
 		}

@@ -154,15 +154,16 @@ func csvRecords(name string, data []byte) ([]record, etl.FileProblems) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
+			// a record that failed has no fields to ask the position of
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				probs = append(probs, prob(name, pe.Line, pe.Column, "", pe.Err.Error()))
 				return out, probs
 			}
-			return out, append(probs, prob(name, line, 1, "", err.Error()))
+			return out, append(probs, prob(name, 1, 1, "", err.Error()))
 		}
+		line, _ := r.FieldPos(0)
 		if strings.TrimSpace(strings.Join(rec, "")) == "" {
 			continue
 		}

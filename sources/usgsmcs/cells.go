@@ -3,6 +3,7 @@ package usgsmcs
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -74,6 +75,12 @@ var errNoMatch = fmt.Errorf("no match")
 // parseCell reads one statistics cell for unit u. It returns ok=false for
 // an empty cell, or an error saying why the cell is not a figure.
 func parseCell(raw string, u unitDef) (v *float64, qual string, ok bool, err error) {
+	defer func() {
+		// a figure that overflows once scaled to the base unit is none
+		if err == nil && ((v != nil && math.IsInf(*v, 0)) || strings.Contains(qual, "Inf")) {
+			v, qual, ok, err = nil, "", false, fmt.Errorf("%q is too large a figure once in %s", strings.TrimSpace(raw), u.unit)
+		}
+	}()
 	s := cleanText(raw)
 	if s == "" {
 		return nil, "", false, nil
