@@ -62,7 +62,7 @@ warehouse's first figures is refused, naming when they were loaded.`,
 				}
 			}
 			ctx := cmd.Context()
-			wh, err := g.openReader(ctx)
+			wh, err := g.openReader(ctx, runner.ReadOptions{})
 			if err != nil {
 				return err
 			}
