@@ -1,7 +1,8 @@
 // Package runner runs the warehouse's work for the commands: the session
 // every writing command opens (the writer lock, then the warehouse), the
-// configured jobs, the Parquet export, the resumable backfill and the
-// scheduled run with its state-write queue and alert de-duplication.
+// read-only opening of the reading ones, the configured jobs, the Parquet
+// export, the resumable backfill and the scheduled run with its state-write
+// queue and alert de-duplication.
 //
 // The warehouse opener and the clock are fields of Env, so each part is
 // tested on its own, without the command line and without waiting for the
