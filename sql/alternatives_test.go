@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -15,7 +16,9 @@ import (
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/etl/etltest"
 	"github.com/tradewh/tradewh/output/warehouse"
+	"github.com/tradewh/tradewh/sources/baci"
 	"github.com/tradewh/tradewh/sources/comtrade"
+	"github.com/tradewh/tradewh/sources/measures"
 	"github.com/tradewh/tradewh/sources/usgsmcs"
 )
 
@@ -431,5 +434,156 @@ func TestSupplierAlternativesRealGalliumCoverage(t *testing.T) {
 			want = append(want, fmt.Sprintf("%d %s %s true", y, strconv.FormatFloat(math.Round(s*1e9)/1e9, 'f', -1, 64), hhi))
 		}
 		checkRows(t, db, query, want)
+	}
+}
+
+// baciRow is one BACI record: exporter, importer (BACI codes), product,
+// value (thousand USD) and quantity (tonnes).
+type baciRow struct {
+	i, j int
+	k    string
+	v, q float64
+}
+
+func writeBACI(t *testing.T, dir string, year int, rows []baciRow) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("t,i,j,k,v,q\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%d,%d,%d,%s,%.3f,%.3f\n", year, r.i, r.j, r.k, r.v, r.q)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("BACI_HS17_Y%d_V202401.csv", year))
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// BACI's own country codes (country_codes_V202401.csv).
+const baciCountries = `country_code,country_name,country_iso2,country_iso3
+68,Bolivia (Plurinational State of),BO,BOL
+156,China,CN,CHN
+392,Japan,JP,JPN
+643,Russian Federation,RU,RUS
+704,Viet Nam,VN,VNM
+792,Turkey,TR,TUR
+842,USA,US,USA
+`
+
+// TestSupplierAlternatives loads two BACI years, a user's measure file and
+// the real MCS 2024 world tables as the commands load them, and checks shares, world exports, unit
+// values, the HHI if a supplier took China's share, restrictions and the
+// USGS production ranking.
+func TestSupplierAlternatives(t *testing.T) {
+	data := etltest.SharedData(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "country_codes_V202401.csv"), []byte(baciCountries), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// US imports of antimony ores (261710). 2023: CHN 600, BOL 300, TUR
+	// 100 (thousand USD) -> 0.6, 0.3, 0.1, HHI 4600; unit values 6, 3, 2
+	// USD/kg against an average of 1,000,000 / 250,000 = 4. 2020: CHN 500,
+	// BOL 500. Japan buys 200 from BOL and 100 from RUS in 2023, so
+	// exports to the world are CHN 600, BOL 500, TUR 100, RUS 100 of 1300.
+	// Every group also has a US import from China, so that each mineral's
+	// producers are listed.
+	y2023 := []baciRow{
+		{156, 842, "261710", 600, 100}, {68, 842, "261710", 300, 100}, {792, 842, "261710", 100, 50},
+		{68, 392, "261710", 200, 60}, {643, 392, "261710", 100, 30},
+		{156, 842, "261100", 50, 5}, {156, 842, "250410", 50, 5}, {156, 842, "284690", 50, 5}, {156, 842, "811292", 50, 5},
+	}
+	y2020 := []baciRow{{156, 842, "261710", 500, 100}, {68, 842, "261710", 500, 100}}
+	f2023 := writeBACI(t, dir, 2023, y2023)
+	f2020 := writeBACI(t, dir, 2020, y2020)
+	measuresFile := filepath.Join(dir, "measures.yaml")
+	if err := os.WriteFile(measuresFile, []byte(`measures:
+  - measure_id: TUR-TEST-1
+    imposing_iso3: TUR
+    measure_type: export_tax
+    commodity: antimony
+    title: An export tax on antimony ores (test)
+    effective_date: 2022-01-01
+    hs_codes: [261710]
+    citation: test fixture
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	world := filepath.Join(data, "usgs", "mcs2024", "world")
+	wh := newWarehouse(t)
+	runJob(t, wh, "load-measures", measures.Kind, map[string]any{"paths": []any{measuresFile}})
+	runJob(t, wh, "load-usgs-mcs", usgsmcs.Kind, map[string]any{"paths": []any{
+		filepath.Join(world, "mcs2024-antim_world.csv"), filepath.Join(world, "mcs2024-tungs_world.csv"),
+		filepath.Join(world, "mcs2024-graph_world.csv"), filepath.Join(world, "mcs2024-raree_world.csv"),
+		filepath.Join(world, "mcs2024-galli_world.csv"), filepath.Join(world, "mcs2024-germa_world.csv")}})
+	runJob(t, wh, "load-baci", baci.Kind, map[string]any{"paths": []any{f2020, f2023}})
+	db := wh.DB()
+
+	checkLines(t, db, `SELECT supplier_iso3, value_usd, share, share_3y_earlier, world_export_value_usd,
+		world_export_share, world_export_reporters, unit_value_usd_per_kg, unit_value_ratio,
+		hhi, hhi_if_replaces_concern, restricted, restricting_measures
+		FROM supplier_alternatives WHERE reporter_iso3 = 'USA' AND hs_code = '261710' AND year = 2023
+		AND supplier_iso3 IN ('BOL', 'TUR', 'RUS') ORDER BY supplier_iso3`, []string{
+		// BOL: 0.3 now, 0.5 in 2020; 500/1300 of world exports; HHI if it
+		// took China's 60 %: 4600 + 2 x 30 x 60 = 8200 (90^2 + 10^2).
+		"BOL 300000 0.3 0.5 500000 0.384615 2 3 0.75 4600 8200 false NULL",
+		// RUS sells to Japan only: share 0, its world exports 100/1300.
+		"RUS NULL 0 0 100000 0.076923 2 NULL NULL 4600 4600 false NULL",
+		// TUR: restricted by the user's measure.
+		"TUR 100000 0.1 0 100000 0.076923 2 2 0.5 4600 5800 true TUR-TEST-1",
+	})
+	checkLines(t, db, `SELECT count(*) FROM supplier_alternatives WHERE supplier_iso3 IN ('CHN', 'USA') AND reporter_iso3 = 'USA'`,
+		[]string{"0"})
+	// The score as documented, and rank by it.
+	checkLines(t, db, `SELECT count(*) FROM supplier_alternatives
+		WHERE abs(score - 100 * (0.4 * coalesce(world_export_share, 0) + 0.3 * coalesce(production_share, 0)
+		      + 0.2 * coalesce(share, 0) + 0.1 * coalesce(CASE WHEN unit_value_ratio > 0 THEN least(1, 1 / unit_value_ratio) END, 0))
+		      * CASE WHEN restricted THEN 0.5 ELSE 1 END) > 1e-9`, []string{"0"})
+	checkLines(t, db, `SELECT count(*) FROM (SELECT rank, lag(score) OVER w AS prev, score FROM supplier_alternatives
+		WINDOW w AS (PARTITION BY source, reporter_iso3, commodity, hs_code, year ORDER BY rank)) WHERE prev < score`, []string{"0"})
+
+	// The USGS production ranking: every producer of the real world table
+	// (besides China, the concern, and the US, the importer) with the rank
+	// the table gives it.
+	for _, c := range []struct{ commodity, code, file string }{
+		{"antimony", "261710", "mcs2024-antim_world.csv"},
+		{"tungsten", "2611", "mcs2024-tungs_world.csv"},
+		{"graphite", "250410", "mcs2024-graph_world.csv"},
+		{"rare_earths", "284690", "mcs2024-raree_world.csv"},
+		{"gallium_germanium", "811292", "mcs2024-galli_world.csv"},
+	} {
+		t.Run(c.commodity, func(t *testing.T) {
+			year, _, want, _ := worldProducers(t, filepath.Join(world, c.file))
+			rows, err := db.Query(`SELECT DISTINCT supplier_iso3, production_rank, production_year FROM supplier_alternatives
+				WHERE reporter_iso3 = 'USA' AND commodity = ? AND hs_code IS NULL AND year = 2023 AND production_rank IS NOT NULL`, c.commodity)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			got := map[string]int{}
+			for rows.Next() {
+				var iso string
+				var r, y int
+				if err := rows.Scan(&iso, &r, &y); err != nil {
+					t.Fatal(err)
+				}
+				if y != year {
+					t.Errorf("%s: production year %d, want %d", iso, y, year)
+				}
+				got[iso] = r
+			}
+			delete(want, "CHN")
+			delete(want, "USA")
+			if len(want) == 0 {
+				t.Fatal("no producers in the world table")
+			}
+			for iso, r := range want {
+				if got[iso] != r {
+					t.Errorf("%s: production rank %d, want %d", iso, got[iso], r)
+				}
+			}
+			if len(got) != len(want) {
+				t.Errorf("%d ranked suppliers, the table has %d producers: %v vs %v", len(got), len(want), got, want)
+			}
+		})
 	}
 }

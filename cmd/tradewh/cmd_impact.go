@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tradewh/tradewh/jobs/runner"
 	"github.com/tradewh/tradewh/output/warehouse"
 )
 
@@ -42,7 +43,7 @@ of each commodity group are shown together; the measures are in trade_measures
 				return usagef("--freq must be M or A, got %q", freq)
 			}
 			ctx := cmd.Context()
-			wh, err := g.openReader(ctx)
+			wh, err := g.openReader(ctx, runner.ReadOptions{})
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tradewh/tradewh/jobs"
+	"github.com/tradewh/tradewh/jobs/runner"
 	"github.com/tradewh/tradewh/output/warehouse"
 )
 
@@ -36,7 +37,7 @@ warehouse when it exists).`,
 				}
 			}
 			states := map[string]warehouse.JobState{}
-			if wh, err := g.env().OpenReader(ctx); err == nil {
+			if wh, err := g.openReader(ctx, runner.ReadOptions{}); err == nil {
 				for _, j := range cfg.Jobs {
 					if s, err := wh.JobState(ctx, j.Name); err == nil {
 						states[j.Name] = s

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,28 +12,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/jobs/runner"
 	"github.com/tradewh/tradewh/output/sqlout"
 	"github.com/tradewh/tradewh/output/warehouse"
 )
-
-func (g *globals) openReader(ctx context.Context) (*warehouse.Warehouse, error) {
-	return g.openReaderWithin(ctx, 10*time.Second)
-}
-
-// openReaderWithin opens the warehouse read-only, waiting up to wait while
-// a writer holds it.
-func (g *globals) openReaderWithin(ctx context.Context, wait time.Duration) (*warehouse.Warehouse, error) {
-	return g.openRead(ctx, wait, false)
-}
-
-// openRead opens the warehouse read-only; sealed, the SQL run on it
-// touches no file outside the database (see warehouse.Options.Sealed).
-func (g *globals) openRead(ctx context.Context, wait time.Duration, sealed bool) (*warehouse.Warehouse, error) {
-	if _, err := os.Stat(filepath.Join(g.warehouse, warehouse.FileName)); errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("no warehouse at %s: build the demo one with %s", g.warehouse, g.commandLine("run"))
-	}
-	return warehouse.Open(ctx, warehouse.Options{Dir: g.warehouse, ReadOnly: true, Sealed: sealed, Logger: g.logger, OpenTimeout: wait})
-}
 
 func newQueryCmd(g *globals) *cobra.Command {
 	var format, output string
@@ -111,8 +92,11 @@ commodity_codes, settings.`,
 			within := queryWait
 			if cmd.Flags().Changed("wait") {
 				within = wait
+				if within <= 0 { // --wait=0 waits as long as warehouse.Open does by default
+					within = warehouse.DefaultOpenTimeout
+				}
 			}
-			wh, err := g.openRead(ctx, within, true)
+			wh, err := g.openReader(ctx, runner.ReadOptions{Wait: within, Sealed: true})
 			if errors.Is(err, etl.ErrLocked) && !cmd.Flags().Changed("wait") {
 				var flags []string
 				if cmd.Flags().Changed("format") {

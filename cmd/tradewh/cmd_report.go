@@ -62,7 +62,7 @@ warehouse's first figures is refused, naming when they were loaded.`,
 				}
 			}
 			ctx := cmd.Context()
-			wh, err := g.openReader(ctx)
+			wh, err := g.openReader(ctx, runner.ReadOptions{})
 			if err != nil {
 				return err
 			}
@@ -110,7 +110,7 @@ func checkAsOf(ctx context.Context, db *sql.DB, ts time.Time) error {
 		UNION ALL SELECT min(valid_from) FROM mineral_statistics_history)`).Scan(&first); err != nil {
 		return err
 	}
-	at := ts.Format(asOfLayout)
+	at := ts.Format(zonedLayout)
 	switch {
 	case !first.Valid:
 		return usagef("--as-of %s: the warehouse holds no figures yet", at)
@@ -120,13 +120,10 @@ func checkAsOf(ctx context.Context, db *sql.DB, ts time.Time) error {
 			from = from.Truncate(time.Second).Add(time.Second)
 		}
 		return usagef("--as-of %s: the warehouse knew nothing then; its first figures were loaded at %s (give --as-of %q or later)",
-			at, first.Time.UTC().Format("2006-01-02 15:04:05.999999 MST"), from.Format("2006-01-02 15:04:05"))
+			at, first.Time.UTC().Format("2006-01-02 15:04:05.999999 MST"), from.Format(timeLayout))
 	}
 	return nil
 }
-
-// asOfLayout is how --as-of times are printed.
-const asOfLayout = "2006-01-02 15:04:05 MST"
 
 // parseAsOf reads a timestamp as RFC 3339, or as UTC date and time.
 func parseAsOf(s string) (time.Time, error) {

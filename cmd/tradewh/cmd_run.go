@@ -17,17 +17,6 @@ import (
 	"github.com/tradewh/tradewh/output/parquet"
 )
 
-// env is what the commands' work shares, from the global flags.
-func (g *globals) env() *runner.Env {
-	return &runner.Env{Dir: g.warehouse, Logger: g.logger, RawDir: g.rawDir, Replay: g.replay,
-		Progress: g.progress, Clock: g.clock, ParquetGrace: g.parquetGrace}
-}
-
-// openWriter takes the writer lock and opens the warehouse for command.
-func (g *globals) openWriter(ctx context.Context, command string) (*runner.Session, error) {
-	return g.env().OpenWriter(ctx, command)
-}
-
 func newRunCmd(g *globals) *cobra.Command {
 	var configPath string
 	cmd := &cobra.Command{

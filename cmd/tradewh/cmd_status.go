@@ -14,6 +14,7 @@ import (
 
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/jobs"
+	"github.com/tradewh/tradewh/jobs/runner"
 	"github.com/tradewh/tradewh/jobs/runstatus"
 	"github.com/tradewh/tradewh/output/sqlout"
 	"github.com/tradewh/tradewh/output/warehouse"
@@ -41,7 +42,7 @@ warehouse and since when, the running job with the rows it has read so far, and 
 					return err
 				}
 			}
-			wh, err := g.openReaderWithin(ctx, statusWait)
+			wh, err := g.openReader(ctx, runner.ReadOptions{Wait: statusWait})
 			if errors.Is(err, etl.ErrLocked) {
 				// A writer has the database: answer from its status file.
 				return g.printBusyStatus(limit)

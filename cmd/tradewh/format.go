@@ -16,8 +16,11 @@ func when(t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.Format(timeLayout + " MST")
+	return t.Format(zonedLayout)
 }
 
-// timeLayout is how the commands print a moment.
-const timeLayout = "2006-01-02 15:04:05"
+// timeLayout is how the commands print a moment; zonedLayout names its zone.
+const (
+	timeLayout  = "2006-01-02 15:04:05"
+	zonedLayout = timeLayout + " MST"
+)

@@ -1,7 +1,8 @@
-// Package etltest holds what the tests of sources and of the CLI share:
-// finding the real published data, reading emitted batches back into
-// etl's row types, building and running sources, and checks that span
-// packages. Only tests import it.
+// Package etltest holds what the tests of sources, of the marts and of the
+// CLI share: finding the real published data and reading it with nothing
+// but encoding/csv, reading emitted batches back into etl's row types,
+// building and running sources, and checks that span packages. Only tests
+// import it.
 package etltest
 
 import (

@@ -25,7 +25,7 @@ func testEnv(t *testing.T) *Env {
 // count runs a count query on the closed warehouse of env.
 func count(t *testing.T, env *Env, q string, args ...any) int64 {
 	t.Helper()
-	wh, err := env.OpenReader(context.Background())
+	wh, err := env.OpenReader(context.Background(), ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ type runRow struct {
 
 func runOf(t *testing.T, env *Env, id int64) runRow {
 	t.Helper()
-	wh, err := env.OpenReader(context.Background())
+	wh, err := env.OpenReader(context.Background(), ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestCancelDuringMartsIsRecordedAsCancelled(t *testing.T) {
 	}
 	env.Open = nil
 	var status, errText string
-	wh, err := env.OpenReader(context.Background())
+	wh, err := env.OpenReader(context.Background(), ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

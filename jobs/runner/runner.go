@@ -1,7 +1,8 @@
 // Package runner runs the warehouse's work for the commands: the session
 // every writing command opens (the writer lock, then the warehouse), the
-// configured jobs, the Parquet export, the resumable backfill and the
-// scheduled run with its state-write queue and alert de-duplication.
+// read-only opening of the reading ones, the configured jobs, the Parquet
+// export, the resumable backfill and the scheduled run with its state-write
+// queue and alert de-duplication.
 //
 // The warehouse opener and the clock are fields of Env, so each part is
 // tested on its own, without the command line and without waiting for the
@@ -95,9 +96,25 @@ func (e *Env) OpenWriter(ctx context.Context, command string) (*Session, error) 
 	return &Session{env: e, lock: lock, WH: wh}, nil
 }
 
+// DefaultReadWait is how long a reader waits while a writer holds the
+// warehouse.
+const DefaultReadWait = 10 * time.Second
+
+// ReadOptions say how a reader opens the warehouse.
+type ReadOptions struct {
+	Wait time.Duration // how long to wait while a writer holds it; 0: DefaultReadWait
+	// Sealed keeps the SQL run on it from touching any file outside the
+	// database (see warehouse.Options.Sealed).
+	Sealed bool
+}
+
 // OpenReader opens the warehouse read-only, without the writer lock.
-func (e *Env) OpenReader(ctx context.Context) (*warehouse.Warehouse, error) {
-	return e.open(ctx, warehouse.Options{Dir: e.Dir, ReadOnly: true, Logger: e.Logger, OpenTimeout: 10 * time.Second})
+func (e *Env) OpenReader(ctx context.Context, o ReadOptions) (*warehouse.Warehouse, error) {
+	wait := o.Wait
+	if wait == 0 {
+		wait = DefaultReadWait
+	}
+	return e.open(ctx, warehouse.Options{Dir: e.Dir, ReadOnly: true, Sealed: o.Sealed, Logger: e.Logger, OpenTimeout: wait})
 }
 
 // Close closes the warehouse and lets go of the lock.

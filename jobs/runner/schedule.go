@@ -204,7 +204,7 @@ func (r *Schedule) run(ctx context.Context, name string) (scheduler.RunResult, e
 // evaluate checks the alert rules against the marts just rebuilt. A failure
 // is logged: it must not fail a load that succeeded.
 func (r *Schedule) evaluate(ctx context.Context) []jobs.Crossing {
-	wh, err := r.env.OpenReader(ctx)
+	wh, err := r.env.OpenReader(ctx, ReadOptions{})
 	if err != nil {
 		r.env.logger().Error("checking alert rules", "err", err)
 		return nil
