@@ -152,11 +152,7 @@ func openWarehouse(t *testing.T) *gosql.DB {
 	t.Cleanup(func() { db.Close() })
 	// One connection: mart_scope is a TEMP table, private to its connection.
 	db.SetMaxOpenConns(1)
-	for _, m := range sql.Migrations() {
-		if _, err := db.Exec(m.SQL); err != nil {
-			t.Fatalf("migration %s: %v", m.Name, err)
-		}
-	}
+	applyMigrations(t, db, "", "")
 	referenceTables(t, db)
 	if _, err := db.Exec(referenceSQL); err != nil {
 		t.Fatalf("reference data: %v", err)
@@ -628,7 +624,8 @@ func TestThresholdSettings(t *testing.T) {
 }
 
 // applyMigrations applies, in order, the migrations whose names sort
-// before upTo ("" applies them all).
+// before upTo ("" applies them all), then writes the default of every
+// mart setting without a row, as opening a warehouse for writing does.
 func applyMigrations(t *testing.T, db *gosql.DB, from, upTo string) {
 	t.Helper()
 	for _, m := range sql.Migrations() {
@@ -638,6 +635,9 @@ func applyMigrations(t *testing.T, db *gosql.DB, from, upTo string) {
 		if _, err := db.Exec(m.SQL); err != nil {
 			t.Fatalf("migration %s: %v", m.Name, err)
 		}
+	}
+	if _, err := db.Exec(sql.SeedSettings()); err != nil {
+		t.Fatalf("seed settings: %v", err)
 	}
 }
 

@@ -154,6 +154,13 @@ func prepareAsOf(ctx context.Context, conn *sql.Conn, ts time.Time) error {
 			return fmt.Errorf("as of %s: %w", ts.Format(time.RFC3339), err)
 		}
 	}
+	// The scripts read every setting without a fallback, and a warehouse
+	// opened read-only may lack rows a writable open would have written:
+	// those take their defaults, as that open would write them.
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE settings AS SELECT name, value FROM main.settings
+		UNION ALL SELECT name, value FROM (`+whsql.SettingDefaults()+`) WHERE name NOT IN (SELECT name FROM main.settings)`); err != nil {
+		return fmt.Errorf("as of %s: settings: %w", ts.Format(time.RFC3339), err)
+	}
 	for _, m := range whsql.Marts() {
 		q := m.SQL
 		if strings.Contains(q, "trade_flow_versions") || strings.Contains(q, "trade_flows_history") {

@@ -31,7 +31,7 @@ WHERE (freq, period) IN (SELECT freq, period FROM mart_scope);
 INSERT INTO import_shares BY NAME
 WITH
 concern AS (
-    SELECT coalesce((SELECT value FROM settings WHERE name = 'concern_iso3'), 'CHN') AS iso3
+    SELECT (SELECT value FROM settings WHERE name = 'concern_iso3') AS iso3
 ),
 -- Areas and groups ('Other Asia, nes', the EU, bunkers, free zones, ...)
 -- are no single country: their rows are shown, never ranked or counted.

@@ -47,8 +47,9 @@ WHERE (freq, period) IN (SELECT freq, period FROM dependency_scope);
 
 INSERT INTO dependency_trends BY NAME
 WITH
--- Settings (rows of the settings table, written with their defaults by
--- migration 006): a value that is not a number stops the rebuild.
+-- Settings (rows of the settings table, every one written with its
+-- default, see sql/settings.go): a value that is not a number stops the
+-- rebuild.
 setting AS (
     SELECT name, CASE WHEN TRY_CAST(value AS DOUBLE) IS NULL
                       THEN error('settings: ' || name || ' = ''' || value || ''' is not a number')
@@ -57,11 +58,11 @@ setting AS (
     WHERE name IN ('min_coverage', 'hhi_highly_concentrated', 'hhi_moderately_concentrated', 'single_supplier_share')
 ),
 params AS (
-    SELECT coalesce((SELECT value FROM settings WHERE name = 'concern_iso3'), 'CHN') AS concern_iso3,
-           coalesce((SELECT value FROM setting WHERE name = 'min_coverage'), 0.8) AS min_coverage,
-           coalesce((SELECT value FROM setting WHERE name = 'hhi_highly_concentrated'), 1800) AS hhi_high,
-           coalesce((SELECT value FROM setting WHERE name = 'hhi_moderately_concentrated'), 1000) AS hhi_moderate,
-           coalesce((SELECT value FROM setting WHERE name = 'single_supplier_share'), 0.65) AS single_share
+    SELECT (SELECT value FROM settings WHERE name = 'concern_iso3') AS concern_iso3,
+           (SELECT value FROM setting WHERE name = 'min_coverage') AS min_coverage,
+           (SELECT value FROM setting WHERE name = 'hhi_highly_concentrated') AS hhi_high,
+           (SELECT value FROM setting WHERE name = 'hhi_moderately_concentrated') AS hhi_moderate,
+           (SELECT value FROM setting WHERE name = 'single_supplier_share') AS single_share
 ),
 -- The rebuilt periods and the history they look back on: 11 months for the
 -- trailing window (which also covers the previous month), one year for 'A'.

@@ -72,10 +72,10 @@ DELETE FROM event_windows WHERE (SELECT rebuild FROM measure_marts_rebuild);
 INSERT INTO event_windows BY NAME
 WITH
 cfg0 AS (
-    SELECT coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_window_months'), 12) AS win_m,
-           coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_baseline_months'), 12) AS base_m,
-           coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_window_years'), 3) AS win_y,
-           coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_baseline_years'), 3) AS base_y
+    SELECT (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_window_months') AS win_m,
+           (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_baseline_months') AS base_m,
+           (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_window_years') AS win_y,
+           (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_baseline_years') AS base_y
 ),
 -- Years of flows a window reads, either side of the event.
 cfg AS (

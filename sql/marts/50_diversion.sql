@@ -71,8 +71,8 @@ DELETE FROM diversion_replacements WHERE (SELECT rebuild FROM measure_marts_rebu
 CREATE OR REPLACE TEMP TABLE diversion_legs AS
 WITH
 cfg AS (
-    SELECT coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_months'), 12) AS n_m,
-           coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_years'), 1) AS n_y
+    SELECT (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_months') AS n_m,
+           (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_years') AS n_y
 ),
 flows AS (
     SELECT source, freq, period, reporter_iso3, partner_iso3, flow, hs_code,
@@ -154,11 +154,11 @@ GROUP BY ALL;
 -- The minimum of post periods a complete comparison's reporters reported
 -- (at most the window: a window the data cut short is never complete).
 CREATE OR REPLACE TEMP TABLE diversion_min AS
-SELECT 'M' AS freq, least(coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_min_post_months'), 12),
-                          coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_months'), 12)) AS min_post
+SELECT 'M' AS freq, least((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_min_post_months'),
+                          (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_months')) AS min_post
 UNION ALL
-SELECT 'A', least(coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_min_post_years'), 1),
-                  coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_years'), 1));
+SELECT 'A', least((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_min_post_years'),
+                  (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_years'));
 
 INSERT INTO diversion BY NAME
 WITH

@@ -87,20 +87,20 @@ SELECT (SELECT max(valid_from) FROM trade_measures_history), (SELECT max(valid_f
 INSERT INTO supplier_alternatives BY NAME
 WITH
 concern AS (
-    SELECT coalesce((SELECT value FROM settings WHERE name = 'concern_iso3'), 'CHN') AS iso3
+    SELECT (SELECT value FROM settings WHERE name = 'concern_iso3') AS iso3
 ),
 -- The code's largest exporters to the world are candidates even where the
 -- importer does not buy from them (setting alternatives_world_exporters).
 top_exporters AS (
-    SELECT coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'alternatives_world_exporters'), 20) AS n
+    SELECT (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'alternatives_world_exporters') AS n
 ),
 -- The coverage rule of dependency_trends: under partial coverage the
 -- partners not pulled are unknown, and so is the HHI.
 min_coverage AS (
-    SELECT coalesce((SELECT CASE WHEN TRY_CAST(value AS DOUBLE) IS NULL
-                                 THEN error('settings: min_coverage = ''' || value || ''' is not a number')
-                                 ELSE CAST(value AS DOUBLE) END
-                     FROM settings WHERE name = 'min_coverage'), 0.8) AS v
+    SELECT (SELECT CASE WHEN TRY_CAST(value AS DOUBLE) IS NULL
+                        THEN error('settings: min_coverage = ''' || value || ''' is not a number')
+                        ELSE CAST(value AS DOUBLE) END
+            FROM settings WHERE name = 'min_coverage') AS v
 ),
 -- World, "Other countries", the groups of a USGS table: never suppliers.
 areas AS (

@@ -70,11 +70,6 @@ CREATE TABLE IF NOT EXISTS mirror_flows (
     gap_pct          DOUBLE   -- gap / import
 );
 
--- The marts' thresholds, read by the mart scripts (which fall back to
--- these values when a row is missing). Change one, then rebuild every
--- period: tradewh marts --all.
-INSERT OR IGNORE INTO settings VALUES
-    ('min_coverage', '0.8'),
-    ('hhi_highly_concentrated', '1800'),
-    ('hhi_moderately_concentrated', '1000'),
-    ('single_supplier_share', '0.65');
+-- The marts' thresholds (min_coverage, the HHI bands, single_supplier_share)
+-- were first written here; their defaults are declared in sql/settings.go and
+-- written whenever a warehouse is opened for writing.
