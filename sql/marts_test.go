@@ -245,6 +245,11 @@ func rebuild(t *testing.T, db *gosql.DB, scope [][2]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, m := range sql.MartTables() {
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			t.Fatalf("mart table %s: %v", m.Name, err)
+		}
+	}
 	for _, m := range sql.Marts() {
 		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 			t.Fatalf("mart %s: %v", m.Name, err)
@@ -612,6 +617,12 @@ func TestThresholdSettings(t *testing.T) {
 	}
 	defer tx.Rollback()
 	_, err = tx.Exec(`CREATE TEMP TABLE mart_scope AS SELECT DISTINCT freq, period FROM trade_flows`)
+	for _, m := range sql.MartTables() {
+		if err != nil {
+			break
+		}
+		_, err = tx.Exec(m.SQL)
+	}
 	for _, m := range sql.Marts() {
 		if err != nil {
 			break
@@ -666,11 +677,17 @@ func TestMartTablesFromMigrations(t *testing.T) {
 		checkRows(t, migrated, `SELECT count(*) FROM `+tbl, []string{"0"})
 	}
 
-	// The scripts alone, on a database whose migrations stop before 006.
+	// The tables as a rebuild makes them, on a database whose migrations
+	// stop before 006.
 	scripted := memoryDB(t)
 	applyMigrations(t, scripted, "", "006")
 	if _, err := scripted.Exec(`CREATE TEMP TABLE mart_scope (freq VARCHAR, period DATE)`); err != nil {
 		t.Fatal(err)
+	}
+	for _, m := range sql.MartTables() {
+		if _, err := scripted.Exec(m.SQL); err != nil {
+			t.Fatalf("mart table %s: %v", m.Name, err)
+		}
 	}
 	for _, m := range sql.Marts() {
 		if m.Name == "10_import_shares.sql" || m.Name == "20_dependency_trends.sql" || m.Name == "30_mirror_flows.sql" {

@@ -1,36 +1,14 @@
 -- dependency_trends: how concentrated a reporter's imports are and how much
 -- comes from the country of concern, over time, beside US net import
--- reliance. Built from import_shares, so it follows 10_import_shares.sql.
--- Migration 006_mart_tables.sql creates the table; the definition here is
--- the same, for a database built from these scripts alone.
-CREATE TABLE IF NOT EXISTS dependency_trends (
-    source                  VARCHAR NOT NULL,
-    freq                    VARCHAR NOT NULL,
-    period                  DATE NOT NULL,
-    year                    INTEGER NOT NULL,
-    reporter_iso3           VARCHAR NOT NULL,
-    commodity               VARCHAR,
-    hs_code                 VARCHAR,  -- NULL: the whole commodity group
-    total_value_usd         DOUBLE,
-    n_partners              INTEGER,  -- countries with a positive value; NULL when coverage is partial
-    top_partner_iso3        VARCHAR,
-    top_share               DOUBLE,
-    concern_iso3            VARCHAR NOT NULL,
-    concern_share           DOUBLE,   -- 0-1
-    share_change_pp         DOUBLE,   -- percentage points since the previous period
-    concern_share_12m       DOUBLE,   -- trailing 12 months, monthly rows only
-    hhi                     DOUBLE,   -- 0-10000, countries only; NULL when coverage is partial
-    net_import_reliance_pct DOUBLE,
-    nir_qualifier           VARCHAR,  -- '>' for '>95', 'E' net exporter, ...
-    coverage_ratio          DOUBLE,   -- country partners / reported World total
-    coverage_basis          VARCHAR,  -- world_total or partner_sum
-    coverage_flag           VARCHAR,  -- full, partial or no_world_total
-    hhi_band                VARCHAR,  -- highly_concentrated, moderately_concentrated, unconcentrated
-    single_supplier         BOOLEAN,  -- one country holds more than single_supplier_share
-    hs_revision             VARCHAR,
-    hs_revision_changed     BOOLEAN,  -- the HS revision differs from the previous period's
-    hs_revision_note        VARCHAR
-);
+-- reliance.
+--
+-- Writes:   dependency_trends (tables/dependency_trends.sql)
+-- Reads:    import_shares (so it follows 10_import_shares.sql),
+--           mineral_statistics_latest, commodity_usgs
+-- Scope:    the periods in mart_scope and those whose change or trailing
+--           window reads them: the next 12 months, the next year for 'A'
+-- Settings: concern_iso3, min_coverage, hhi_highly_concentrated,
+--           hhi_moderately_concentrated, single_supplier_share
 
 -- A period's change and its trailing window read earlier periods, so a
 -- changed period also changes the next 12 months (the next year for 'A').
