@@ -152,11 +152,7 @@ func openWarehouse(t *testing.T) *gosql.DB {
 	t.Cleanup(func() { db.Close() })
 	// One connection: mart_scope is a TEMP table, private to its connection.
 	db.SetMaxOpenConns(1)
-	for _, m := range sql.Migrations() {
-		if _, err := db.Exec(m.SQL); err != nil {
-			t.Fatalf("migration %s: %v", m.Name, err)
-		}
-	}
+	applyMigrations(t, db, "", "")
 	referenceTables(t, db)
 	if _, err := db.Exec(referenceSQL); err != nil {
 		t.Fatalf("reference data: %v", err)
@@ -248,6 +244,11 @@ func rebuild(t *testing.T, db *gosql.DB, scope [][2]string) {
 	}
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, m := range sql.MartTables() {
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			t.Fatalf("mart table %s: %v", m.Name, err)
+		}
 	}
 	for _, m := range sql.Marts() {
 		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
@@ -616,6 +617,12 @@ func TestThresholdSettings(t *testing.T) {
 	}
 	defer tx.Rollback()
 	_, err = tx.Exec(`CREATE TEMP TABLE mart_scope AS SELECT DISTINCT freq, period FROM trade_flows`)
+	for _, m := range sql.MartTables() {
+		if err != nil {
+			break
+		}
+		_, err = tx.Exec(m.SQL)
+	}
 	for _, m := range sql.Marts() {
 		if err != nil {
 			break
@@ -628,7 +635,8 @@ func TestThresholdSettings(t *testing.T) {
 }
 
 // applyMigrations applies, in order, the migrations whose names sort
-// before upTo ("" applies them all).
+// before upTo ("" applies them all), then writes the default of every
+// mart setting without a row, as opening a warehouse for writing does.
 func applyMigrations(t *testing.T, db *gosql.DB, from, upTo string) {
 	t.Helper()
 	for _, m := range sql.Migrations() {
@@ -638,6 +646,9 @@ func applyMigrations(t *testing.T, db *gosql.DB, from, upTo string) {
 		if _, err := db.Exec(m.SQL); err != nil {
 			t.Fatalf("migration %s: %v", m.Name, err)
 		}
+	}
+	if _, err := db.Exec(sql.SeedSettings()); err != nil {
+		t.Fatalf("seed settings: %v", err)
 	}
 }
 
@@ -666,11 +677,17 @@ func TestMartTablesFromMigrations(t *testing.T) {
 		checkRows(t, migrated, `SELECT count(*) FROM `+tbl, []string{"0"})
 	}
 
-	// The scripts alone, on a database whose migrations stop before 006.
+	// The tables as a rebuild makes them, on a database whose migrations
+	// stop before 006.
 	scripted := memoryDB(t)
 	applyMigrations(t, scripted, "", "006")
 	if _, err := scripted.Exec(`CREATE TEMP TABLE mart_scope (freq VARCHAR, period DATE)`); err != nil {
 		t.Fatal(err)
+	}
+	for _, m := range sql.MartTables() {
+		if _, err := scripted.Exec(m.SQL); err != nil {
+			t.Fatalf("mart table %s: %v", m.Name, err)
+		}
 	}
 	for _, m := range sql.Marts() {
 		if m.Name == "10_import_shares.sql" || m.Name == "20_dependency_trends.sql" || m.Name == "30_mirror_flows.sql" {

@@ -414,8 +414,12 @@ func TestDefaultTablesOnWarehouseSchema(t *testing.T) {
 			stmts = append(stmts, f.SQL)
 		}
 	}
+	stmts = append(stmts, sqlfiles.SeedSettings())
 	stmts = append(stmts,
 		`CREATE TEMP TABLE mart_scope AS SELECT DISTINCT freq, period FROM trade_flows`)
+	for _, f := range sqlfiles.MartTables() {
+		stmts = append(stmts, f.SQL)
+	}
 	for _, f := range sqlfiles.Marts() {
 		stmts = append(stmts, f.SQL)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -92,10 +91,6 @@ func (s schema) missing(table string, cols ...string) []string {
 	return out
 }
 
-var createTable = regexp.MustCompile(`(?i)\bCREATE\s+(OR\s+REPLACE\s+)?TABLE\b`)
-var martTable = regexp.MustCompile(`(?i)\bCREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+"?(\w+)"?`)
-var createView = regexp.MustCompile(`(?i)\bCREATE\s+(OR\s+REPLACE\s+)?VIEW\b`)
-
 // measuresOn makes the connection read each trade measure's status on the
 // report's day, the day its headlines speak of, where the warehouse
 // computes statuses from dates (trade_measures_on).
@@ -113,10 +108,12 @@ func measuresOn(ctx context.Context, conn *sql.Conn, now time.Time) error {
 // prepareAsOf makes the connection see the warehouse as it was known at
 // ts: temporary views named like the current-value views (trade_flows,
 // mineral_statistics, mineral_statistics_latest) read the *_as_of macros,
-// and the project's own mart scripts run over them into temporary tables
-// that shadow the stored marts. Unqualified names resolve to temporary
-// objects first, so every section's query reads the past unchanged. Works
-// on a read-only connection: temporary objects live in memory.
+// and the project's own mart scripts run over them, unchanged, into
+// temporary tables that shadow the stored marts (sql/marts/README.md
+// gives the contract this sets the scripts). Unqualified names resolve to
+// temporary objects first, so every section's query reads the past
+// unchanged. Works on a read-only connection: temporary objects live in
+// memory.
 func prepareAsOf(ctx context.Context, conn *sql.Conn, ts time.Time) error {
 	lit := "TIMESTAMP '" + ts.UTC().Format("2006-01-02 15:04:05.999999") + "'"
 	steps := []string{
@@ -140,13 +137,15 @@ func prepareAsOf(ctx context.Context, conn *sql.Conn, ts time.Time) error {
 				SELECT measure_id, c.hs_code, c.hs_revision FROM (SELECT measure_id, unnest(codes) AS c FROM main.trade_measures_as_of(`+lit+`))`)
 		}
 	}
-	// Each mart starts as an empty copy of the stored table, so the
-	// recomputed rows have the stored columns whatever the script creates.
-	for _, m := range whsql.Marts() {
-		for _, name := range martTable.FindAllStringSubmatch(m.SQL, -1) {
-			if stored.has(name[1]) {
-				steps = append(steps, `CREATE OR REPLACE TEMP TABLE "`+name[1]+`" AS SELECT * FROM main."`+name[1]+`" LIMIT 0`)
-			}
+	// Each table the scripts write starts as an empty copy of the stored
+	// table, so the recomputed rows have the stored columns, or as a
+	// temporary one of its definition where the warehouse has none yet.
+	// Their state tables start empty too, so every mart is rebuilt whole.
+	for _, t := range whsql.MartTables() {
+		if stored.has(t.Name) {
+			steps = append(steps, `CREATE OR REPLACE TEMP TABLE "`+t.Name+`" AS SELECT * FROM main."`+t.Name+`" LIMIT 0`)
+		} else {
+			steps = append(steps, t.Temp())
 		}
 	}
 	for _, q := range steps {
@@ -154,13 +153,18 @@ func prepareAsOf(ctx context.Context, conn *sql.Conn, ts time.Time) error {
 			return fmt.Errorf("as of %s: %w", ts.Format(time.RFC3339), err)
 		}
 	}
+	// The scripts read every setting without a fallback, and a warehouse
+	// opened read-only may lack rows a writable open would have written:
+	// those take their defaults, as that open would write them.
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE settings AS SELECT name, value FROM main.settings
+		UNION ALL SELECT name, value FROM (`+whsql.SettingDefaults()+`) WHERE name NOT IN (SELECT name FROM main.settings)`); err != nil {
+		return fmt.Errorf("as of %s: settings: %w", ts.Format(time.RFC3339), err)
+	}
 	for _, m := range whsql.Marts() {
 		q := m.SQL
 		if strings.Contains(q, "trade_flow_versions") || strings.Contains(q, "trade_flows_history") {
 			return fmt.Errorf("as of %s: mart %s reads stored versions directly, so it cannot be recomputed as of a past time", ts.Format(time.RFC3339), m.Name)
 		}
-		q = createTable.ReplaceAllString(q, "CREATE ${1}TEMP TABLE")
-		q = createView.ReplaceAllString(q, "CREATE ${1}TEMP VIEW")
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("as of %s: recomputing %s: %w", ts.Format(time.RFC3339), m.Name, err)
 		}

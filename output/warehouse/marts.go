@@ -13,8 +13,12 @@ import (
 	whsql "github.com/tradewh/tradewh/sql"
 )
 
-// martScripts is a variable so tests can run scripts of their own.
-var martScripts = whsql.Marts
+// martTables and martScripts are variables so tests can run scripts of
+// their own.
+var (
+	martTables  = whsql.MartTables
+	martScripts = whsql.Marts
+)
 
 // RebuildMarts runs the mart scripts in one transaction. Each script
 // rebuilds the periods listed in the TEMP table mart_scope(freq, period):
@@ -65,6 +69,11 @@ func (w *Warehouse) RebuildMarts(ctx context.Context, st etl.LoadStats, all bool
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("rebuild marts: pending periods: %w", err)
 			}
+		}
+	}
+	for _, t := range martTables() {
+		if _, err := tx.ExecContext(ctx, t.SQL); err != nil {
+			return fmt.Errorf("rebuild marts: create %s: %w", t.Name, err)
 		}
 	}
 	for _, m := range martScripts() {

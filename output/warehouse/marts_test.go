@@ -19,9 +19,10 @@ INSERT INTO scope_seen SELECT * FROM mart_scope;`
 
 func withMarts(t *testing.T, files ...whsql.File) {
 	t.Helper()
-	old := martScripts
+	oldTables, old := martTables, martScripts
+	martTables = func() []whsql.Table { return nil }
 	martScripts = func() []whsql.File { return files }
-	t.Cleanup(func() { martScripts = old })
+	t.Cleanup(func() { martTables, martScripts = oldTables, old })
 }
 
 func scopeSeen(t *testing.T, w *Warehouse) []string {

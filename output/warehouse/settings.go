@@ -10,52 +10,31 @@ import (
 	"strings"
 
 	"github.com/tradewh/tradewh/etl"
+	whsql "github.com/tradewh/tradewh/sql"
 )
+
+// MartSetting is a setting the mart scripts read from the settings table,
+// declared with the scripts (whsql.Settings).
+type MartSetting = whsql.Setting
 
 // SettingKind is what a mart setting's value must be.
-type SettingKind int
+type SettingKind = whsql.SettingKind
 
 const (
-	Number  SettingKind = iota // a number from Min to Max
-	Count                      // a whole number from Min to Max
-	Country                    // a country's ISO3 code (no area)
+	Number  = whsql.Number
+	Count   = whsql.Count
+	Country = whsql.Country
 )
 
-// MartSetting is a setting the mart scripts read from the settings table.
-type MartSetting struct {
-	Name     string
-	Kind     SettingKind
-	Default  string // written when a warehouse is opened for writing and has no row for it
-	Min, Max float64
-	Doc      string
-}
-
 // MartSettings are every setting the mart scripts read, as documented in
-// the README (a test checks the scripts read these and no others, with
-// these defaults).
-var MartSettings = []MartSetting{
-	{"concern_iso3", Country, "CHN", 0, 0, "the country of concern (import_shares, dependency_trends, supplier_alternatives)"},
-	{"min_coverage", Number, "0.8", 0, 1,
-		"share of the reported World total the countries among the partners must cover for coverage_flag 'full'"},
-	{"hhi_highly_concentrated", Number, "1800", 0, 10000, "HHI above which hhi_band is 'highly_concentrated'"},
-	{"hhi_moderately_concentrated", Number, "1000", 0, 10000, "HHI from which hhi_band is 'moderately_concentrated'"},
-	{"single_supplier_share", Number, "0.65", 0, 1, "share above which one country is a single_supplier"},
-	{"event_window_months", Count, "12", 1, 48, "event_windows: t runs -N ... +N months"},
-	{"event_baseline_months", Count, "12", 1, 48, "event_windows: the baseline (index 100) is the mean of t -N ... -1 months"},
-	{"event_window_years", Count, "3", 1, 10, "event_windows: t runs -N ... +N years"},
-	{"event_baseline_years", Count, "3", 1, 10, "event_windows: the baseline is the mean of t -N ... -1 years"},
-	{"diversion_months", Count, "12", 1, 48, "diversion: pre t -N ... -1, post t 0 ... N-1 months (both cut to one length where the data end or begin)"},
-	{"diversion_years", Count, "1", 1, 10, "diversion: pre t -N ... -1, post t 0 ... N-1 years (likewise)"},
-	{"diversion_min_post_months", Count, "12", 1, 48, "diversion: a comparison with fewer post months reported is incomplete, not ranked (at most diversion_months)"},
-	{"diversion_min_post_years", Count, "1", 1, 10, "diversion: likewise in years (at most diversion_years)"},
-	{"alternatives_world_exporters", Count, "20", 0, 1000, "supplier_alternatives: the code's largest exporters to the world listed as candidates"},
-}
+// the README.
+var MartSettings = whsql.Settings
 
 // ErrBadSetting marks a mart setting SetMartSettings refused.
 var ErrBadSetting = errors.New("bad mart setting")
 
-// check returns the value as it is stored, or why it is refused.
-func (s MartSetting) check(value string) (string, error) {
+// checkSetting returns the value of s as it is stored, or why it is refused.
+func checkSetting(s MartSetting, value string) (string, error) {
 	if s.Kind == Country {
 		c, ok := etl.CountryByISO3(value)
 		if !ok || c.IsArea {
@@ -74,17 +53,6 @@ func (s MartSetting) check(value string) (string, error) {
 	return strconv.FormatFloat(f, 'f', -1, 64), nil
 }
 
-// Range describes the values a setting takes, for help texts.
-func (s MartSetting) Range() string {
-	switch s.Kind {
-	case Country:
-		return "a country's ISO3 code"
-	case Count:
-		return fmt.Sprintf("a whole number from %g to %g", s.Min, s.Max)
-	}
-	return fmt.Sprintf("%g to %g", s.Min, s.Max)
-}
-
 func martSetting(name string) (MartSetting, bool) {
 	for _, s := range MartSettings {
 		if s.Name == name {
@@ -97,10 +65,8 @@ func martSetting(name string) (MartSetting, bool) {
 // seedMartSettings writes the default of every mart setting the
 // warehouse has no row for, so the settings table lists them all.
 func (w *Warehouse) seedMartSettings(ctx context.Context) error {
-	for _, s := range MartSettings {
-		if _, err := w.db.ExecContext(ctx, `INSERT INTO settings VALUES (?, ?) ON CONFLICT DO NOTHING`, s.Name, s.Default); err != nil {
-			return fmt.Errorf("mart setting %s: %w", s.Name, err)
-		}
+	if _, err := w.db.ExecContext(ctx, whsql.SeedSettings()); err != nil {
+		return fmt.Errorf("mart settings: %w", err)
 	}
 	return nil
 }
@@ -160,7 +126,7 @@ func (w *Warehouse) SetMartSettings(ctx context.Context, sets []string) error {
 			}
 			return fmt.Errorf("%w: %q is unknown (known: %s)", ErrBadSetting, name, strings.Join(names, ", "))
 		}
-		v, err := spec.check(value)
+		v, err := checkSetting(spec, value)
 		if err != nil {
 			return err
 		}

@@ -12,31 +12,30 @@ import (
 )
 
 // The settings the mart scripts read (`name = 'x'`, or `name IN ('x', ...)`
-// for a list they check), and the default each falls back to.
+// for a list they check), and a read with a fallback of its own.
 var (
-	settingRead     = regexp.MustCompile(`FROM settings?\s+WHERE name = '([a-z0-9_]+)'\),\s*'?([^')]+)'?\)`)
+	settingRead     = regexp.MustCompile(`FROM settings?\s+WHERE name = '([a-z0-9_]+)'`)
 	settingListRead = regexp.MustCompile(`FROM settings\s+WHERE name IN \(([^)]*)\)`)
+	settingFallback = regexp.MustCompile(`(?i)(?:coalesce|ifnull)\(\(SELECT[^;]{0,200}?FROM settings?\s+WHERE name = '([a-z0-9_]+)'\)\s*,`)
 )
 
 // TestMartSettingsAreTheScriptsSettings: every setting a mart script reads
-// is declared in MartSettings with the default the script falls back to,
-// and every declared setting is read by a script.
+// is declared in MartSettings, whose default is the only one (no script
+// falls back to a default of its own: every row is written), and every
+// declared setting is read by a script.
 func TestMartSettingsAreTheScriptsSettings(t *testing.T) {
-	read := map[string]string{} // name -> the fallback default, "" for a list
+	read := map[string]bool{}
 	for _, m := range whsql.Marts() {
 		for _, g := range settingRead.FindAllStringSubmatch(m.SQL, -1) {
-			if d, ok := read[g[1]]; ok && d != "" && d != g[2] {
-				t.Errorf("%s: %s falls back to %s here and to %s elsewhere", m.Name, g[1], g[2], d)
-			}
-			read[g[1]] = g[2]
+			read[g[1]] = true
 		}
 		for _, g := range settingListRead.FindAllStringSubmatch(m.SQL, -1) {
 			for _, n := range strings.Split(g[1], ",") {
-				n = strings.Trim(strings.TrimSpace(n), "'")
-				if _, ok := read[n]; !ok {
-					read[n] = ""
-				}
+				read[strings.Trim(strings.TrimSpace(n), "'")] = true
 			}
+		}
+		for _, g := range settingFallback.FindAllStringSubmatch(m.SQL, -1) {
+			t.Errorf("%s: %s falls back to a default of the script's own; MartSettings declares it", m.Name, g[1])
 		}
 	}
 	if len(read) < 10 {
@@ -45,14 +44,10 @@ func TestMartSettingsAreTheScriptsSettings(t *testing.T) {
 	declared := map[string]bool{}
 	for _, s := range MartSettings {
 		declared[s.Name] = true
-		d, ok := read[s.Name]
-		switch {
-		case !ok:
+		if !read[s.Name] {
 			t.Errorf("%s is declared but no mart script reads it", s.Name)
-		case d != "" && d != s.Default:
-			t.Errorf("%s: the scripts fall back to %s, MartSettings says %s", s.Name, d, s.Default)
 		}
-		if _, err := s.check(s.Default); err != nil {
+		if _, err := checkSetting(s, s.Default); err != nil {
 			t.Errorf("%s: its default is refused: %v", s.Name, err)
 		}
 	}

@@ -1,29 +1,11 @@
 -- import_shares: which partners supply a reporter's imports, per HS code and
--- per commodity group (hs_code NULL). A period's shares depend on that
--- period's flows alone, so only the periods in mart_scope are rebuilt.
--- Migration 006_mart_tables.sql creates the table; the definition here is
--- the same, for a database built from these scripts alone.
-CREATE TABLE IF NOT EXISTS import_shares (
-    source           VARCHAR NOT NULL,
-    freq             VARCHAR NOT NULL,
-    period           DATE NOT NULL,
-    year             INTEGER NOT NULL,
-    reporter_iso3    VARCHAR NOT NULL,
-    commodity        VARCHAR,
-    hs_code          VARCHAR,          -- NULL: the whole commodity group
-    partner_iso3     VARCHAR NOT NULL,
-    value_usd        DOUBLE,
-    total_value_usd  DOUBLE,
-    total_basis      VARCHAR NOT NULL, -- reported_world or sum_of_partners
-    share            DOUBLE,           -- 0-1, NULL when the total is 0 or unknown
-    rank             INTEGER,          -- 1 = largest country; NULL for areas and no_partner_rows
-    coverage_ratio   DOUBLE,           -- country partners / reported World total
-    coverage_basis   VARCHAR,          -- world_total or partner_sum
-    is_area          BOOLEAN,          -- the partner is an area or group, not a country
-    no_partner_rows  BOOLEAN,          -- written for a World total without partner rows
-    hs_revision      VARCHAR,          -- HS revision(s) the period was reported in
-    hs_revision_note VARCHAR           -- the code's meaning changed between HS revisions
-);
+-- per commodity group (hs_code NULL).
+--
+-- Writes:   import_shares (tables/import_shares.sql)
+-- Reads:    trade_flows, countries, commodity_codes
+-- Scope:    the periods in mart_scope: a period's shares depend on that
+--           period's flows alone
+-- Settings: concern_iso3
 
 DELETE FROM import_shares
 WHERE (freq, period) IN (SELECT freq, period FROM mart_scope);
@@ -31,7 +13,7 @@ WHERE (freq, period) IN (SELECT freq, period FROM mart_scope);
 INSERT INTO import_shares BY NAME
 WITH
 concern AS (
-    SELECT coalesce((SELECT value FROM settings WHERE name = 'concern_iso3'), 'CHN') AS iso3
+    SELECT (SELECT value FROM settings WHERE name = 'concern_iso3') AS iso3
 ),
 -- Areas and groups ('Other Asia, nes', the EU, bunkers, free zones, ...)
 -- are no single country: their rows are shown, never ranked or counted.

@@ -1,36 +1,14 @@
 -- dependency_trends: how concentrated a reporter's imports are and how much
 -- comes from the country of concern, over time, beside US net import
--- reliance. Built from import_shares, so it follows 10_import_shares.sql.
--- Migration 006_mart_tables.sql creates the table; the definition here is
--- the same, for a database built from these scripts alone.
-CREATE TABLE IF NOT EXISTS dependency_trends (
-    source                  VARCHAR NOT NULL,
-    freq                    VARCHAR NOT NULL,
-    period                  DATE NOT NULL,
-    year                    INTEGER NOT NULL,
-    reporter_iso3           VARCHAR NOT NULL,
-    commodity               VARCHAR,
-    hs_code                 VARCHAR,  -- NULL: the whole commodity group
-    total_value_usd         DOUBLE,
-    n_partners              INTEGER,  -- countries with a positive value; NULL when coverage is partial
-    top_partner_iso3        VARCHAR,
-    top_share               DOUBLE,
-    concern_iso3            VARCHAR NOT NULL,
-    concern_share           DOUBLE,   -- 0-1
-    share_change_pp         DOUBLE,   -- percentage points since the previous period
-    concern_share_12m       DOUBLE,   -- trailing 12 months, monthly rows only
-    hhi                     DOUBLE,   -- 0-10000, countries only; NULL when coverage is partial
-    net_import_reliance_pct DOUBLE,
-    nir_qualifier           VARCHAR,  -- '>' for '>95', 'E' net exporter, ...
-    coverage_ratio          DOUBLE,   -- country partners / reported World total
-    coverage_basis          VARCHAR,  -- world_total or partner_sum
-    coverage_flag           VARCHAR,  -- full, partial or no_world_total
-    hhi_band                VARCHAR,  -- highly_concentrated, moderately_concentrated, unconcentrated
-    single_supplier         BOOLEAN,  -- one country holds more than single_supplier_share
-    hs_revision             VARCHAR,
-    hs_revision_changed     BOOLEAN,  -- the HS revision differs from the previous period's
-    hs_revision_note        VARCHAR
-);
+-- reliance.
+--
+-- Writes:   dependency_trends (tables/dependency_trends.sql)
+-- Reads:    import_shares (so it follows 10_import_shares.sql),
+--           mineral_statistics_latest, commodity_usgs
+-- Scope:    the periods in mart_scope and those whose change or trailing
+--           window reads them: the next 12 months, the next year for 'A'
+-- Settings: concern_iso3, min_coverage, hhi_highly_concentrated,
+--           hhi_moderately_concentrated, single_supplier_share
 
 -- A period's change and its trailing window read earlier periods, so a
 -- changed period also changes the next 12 months (the next year for 'A').
@@ -47,8 +25,9 @@ WHERE (freq, period) IN (SELECT freq, period FROM dependency_scope);
 
 INSERT INTO dependency_trends BY NAME
 WITH
--- Settings (rows of the settings table, written with their defaults by
--- migration 006): a value that is not a number stops the rebuild.
+-- Settings (rows of the settings table, every one written with its
+-- default, see sql/settings.go): a value that is not a number stops the
+-- rebuild.
 setting AS (
     SELECT name, CASE WHEN TRY_CAST(value AS DOUBLE) IS NULL
                       THEN error('settings: ' || name || ' = ''' || value || ''' is not a number')
@@ -57,11 +36,11 @@ setting AS (
     WHERE name IN ('min_coverage', 'hhi_highly_concentrated', 'hhi_moderately_concentrated', 'single_supplier_share')
 ),
 params AS (
-    SELECT coalesce((SELECT value FROM settings WHERE name = 'concern_iso3'), 'CHN') AS concern_iso3,
-           coalesce((SELECT value FROM setting WHERE name = 'min_coverage'), 0.8) AS min_coverage,
-           coalesce((SELECT value FROM setting WHERE name = 'hhi_highly_concentrated'), 1800) AS hhi_high,
-           coalesce((SELECT value FROM setting WHERE name = 'hhi_moderately_concentrated'), 1000) AS hhi_moderate,
-           coalesce((SELECT value FROM setting WHERE name = 'single_supplier_share'), 0.65) AS single_share
+    SELECT (SELECT value FROM settings WHERE name = 'concern_iso3') AS concern_iso3,
+           (SELECT value FROM setting WHERE name = 'min_coverage') AS min_coverage,
+           (SELECT value FROM setting WHERE name = 'hhi_highly_concentrated') AS hhi_high,
+           (SELECT value FROM setting WHERE name = 'hhi_moderately_concentrated') AS hhi_moderate,
+           (SELECT value FROM setting WHERE name = 'single_supplier_share') AS single_share
 ),
 -- The rebuilt periods and the history they look back on: 11 months for the
 -- trailing window (which also covers the previous month), one year for 'A'.

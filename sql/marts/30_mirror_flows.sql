@@ -2,23 +2,12 @@
 -- from B (usually valued CIF) beside what B reports exporting to A (usually
 -- FOB); the gap shows freight and insurance, timing, misallocated partners
 -- or unreported trade. Sources are never mixed: each reports on its own
--- basis. A period's mirror reads that period only, so only mart_scope is rebuilt.
--- Migration 006_mart_tables.sql creates the table; the definition here is
--- the same, for a database built from these scripts alone.
-CREATE TABLE IF NOT EXISTS mirror_flows (
-    source           VARCHAR NOT NULL,
-    freq             VARCHAR NOT NULL,
-    period           DATE NOT NULL,
-    year             INTEGER NOT NULL,
-    commodity        VARCHAR,
-    hs_code          VARCHAR NOT NULL,
-    importer_iso3    VARCHAR NOT NULL,
-    exporter_iso3    VARCHAR NOT NULL,
-    import_value_usd DOUBLE,  -- reported by the importer
-    export_value_usd DOUBLE,  -- reported by the exporter
-    gap_usd          DOUBLE,  -- import - export; NULL when a side is missing
-    gap_pct          DOUBLE   -- gap / import
-);
+-- basis.
+--
+-- Writes:   mirror_flows (tables/mirror_flows.sql)
+-- Reads:    trade_flows, countries
+-- Scope:    the periods in mart_scope: a period's mirror reads that period only
+-- Settings: none
 
 DELETE FROM mirror_flows
 WHERE (freq, period) IN (SELECT freq, period FROM mart_scope);

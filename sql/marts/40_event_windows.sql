@@ -2,39 +2,19 @@
 -- flows around its effective date (and around its end, for a measure that
 -- ends or that a later one suspends). Both sides of the mirror where the
 -- warehouse has them: the imposing country's reported exports, and its
--- partners' reported imports from it. Measures are few and their codes a
--- handful, so the mart is rebuilt whole on every run (a measures load
--- changes every window of a measure at once).
-CREATE TABLE IF NOT EXISTS event_windows (
-    measure_id            VARCHAR NOT NULL,
-    event                 VARCHAR NOT NULL, -- effective or end
-    event_date            DATE NOT NULL,
-    imposing_iso3         VARCHAR NOT NULL,
-    source                VARCHAR NOT NULL, -- sources are never mixed
-    commodity             VARCHAR,
-    hs_code               VARCHAR,          -- NULL: the measure's codes of the group together
-    freq                  VARCHAR NOT NULL,
-    side                  VARCHAR NOT NULL, -- reported_exports or partner_imports
-    destination           VARCHAR NOT NULL, -- target, others or world
-    t                     INTEGER NOT NULL, -- months (M) or years (A) from t = 0 (see t0_period)
-    period                DATE NOT NULL,
-    year                  INTEGER NOT NULL,
-    value_usd             DOUBLE,           -- NULL: nothing reported for the period
-    weight_kg             DOUBLE,           -- positive weights only
-    unit_value_usd_per_kg DOUBLE,           -- value of the rows with a weight / their weight
-    value_index           DOUBLE,           -- baseline mean (t -12 ... -1, annual -3 ... -1) = 100
-    weight_index          DOUBLE,
-    value_index_prev      DOUBLE,           -- against the period before (t - 1) = 100
-    weight_index_prev     DOUBLE,
-    value_index_tm1       DOUBLE,           -- against t = -1 = 100
-    weight_index_tm1      DOUBLE,
-    target_share          DOUBLE,           -- target / world at t (0-1)
-    baseline_value_usd    DOUBLE,
-    baseline_weight_kg    DOUBLE,
-    coverage_ratio        DOUBLE,           -- countries among the destinations / reported World total at t
-    coverage_basis        VARCHAR           -- world_total, or partner_sum: world is the sum over destinations
-);
--- (Migration 011 adds the columns since added to an older warehouse's table.)
+-- partners' reported imports from it.
+--
+-- Writes:   event_windows (tables/event_windows.sql); measure_marts_now and
+--           measure_marts_rebuild, TEMP, for 50_diversion.sql, which then
+--           records measure_marts_state (tables/measure_marts_state.sql)
+-- Reads:    trade_flows, trade_measures, trade_measure_codes, countries;
+--           for its state, trade_measures_history, trade_flow_parts, settings
+-- Scope:    whole, not mart_scope: measures are few and their codes a
+--           handful, and a measures load changes every window of a measure
+--           at once. Rebuilt when measure_marts_state differs from what the
+--           warehouse holds now, else left be
+-- Settings: event_window_months, event_baseline_months, event_window_years,
+--           event_baseline_years (any setting's change rebuilds it)
 
 -- t = 0 is the first period (month or year) a measure is in force for at
 -- least half of: the month or year of its date when it takes effect by
@@ -50,12 +30,6 @@ CREATE OR REPLACE TEMP MACRO t0_period(d, unit) AS
 -- What the last rebuild saw: event_windows and diversion are rebuilt when
 -- the measures, the trade flows or the settings changed since (a load
 -- that changed nothing leaves them be). 50_diversion.sql records it.
-CREATE TABLE IF NOT EXISTS measure_marts_state (
-    measures_at TIMESTAMP,
-    flows_at    TIMESTAMP,
-    settings    VARCHAR
-);
-
 CREATE OR REPLACE TEMP TABLE measure_marts_now AS
 SELECT (SELECT max(valid_from) FROM trade_measures_history) AS measures_at,
        (SELECT max(valid_from) FROM trade_flow_parts) AS flows_at,
@@ -72,10 +46,10 @@ DELETE FROM event_windows WHERE (SELECT rebuild FROM measure_marts_rebuild);
 INSERT INTO event_windows BY NAME
 WITH
 cfg0 AS (
-    SELECT coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_window_months'), 12) AS win_m,
-           coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_baseline_months'), 12) AS base_m,
-           coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_window_years'), 3) AS win_y,
-           coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_baseline_years'), 3) AS base_y
+    SELECT (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_window_months') AS win_m,
+           (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_baseline_months') AS base_m,
+           (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_window_years') AS win_y,
+           (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'event_baseline_years') AS base_y
 ),
 -- Years of flows a window reads, either side of the event.
 cfg AS (

@@ -6,8 +6,16 @@
 -- measure, the importers whose imports from the imposing country fell and
 -- the suppliers whose sales to them rose. Each side of the mirror is read
 -- on its own: 'reported_exports' takes both legs from the exporters'
--- reports, 'partner_imports' from the importers'. Rebuilt whole when
--- event_windows is (see measure_marts_state there).
+-- reports, 'partner_imports' from the importers'.
+--
+-- Writes:   diversion, diversion_replacements (tables/diversion.sql,
+--           tables/diversion_replacements.sql), measure_marts_state
+-- Reads:    trade_flows, trade_measures, trade_measure_codes; from
+--           40_event_windows.sql, t0_period, measure_marts_now and
+--           measure_marts_rebuild
+-- Scope:    whole, when event_windows is (see measure_marts_state there)
+-- Settings: diversion_months, diversion_years, diversion_min_post_months,
+--           diversion_min_post_years
 --
 -- Like is compared with like: the post window runs from t = 0 (see
 -- t0_period in 40_event_windows.sql) for n periods and the pre window as
@@ -16,54 +24,6 @@
 -- comparison whose post window holds fewer reported periods than the
 -- minimum (diversion_min_post_months, _years) is incomplete: shown, never
 -- ranked.
-CREATE TABLE IF NOT EXISTS diversion (
-    measure_id                 VARCHAR NOT NULL,
-    imposing_iso3              VARCHAR NOT NULL,
-    source                     VARCHAR NOT NULL,
-    freq                       VARCHAR NOT NULL,
-    commodity                  VARCHAR,
-    hs_code                    VARCHAR,  -- NULL: the measure's codes of the group together
-    side                       VARCHAR NOT NULL,
-    pre_from                   DATE NOT NULL, -- the windows' first periods
-    post_from                  DATE NOT NULL,
-    pre_periods                INTEGER,  -- periods the first leg's reporter reported in each window
-    post_periods               INTEGER,
-    third_iso3                 VARCHAR NOT NULL,
-    pre_to_third_usd           DOUBLE,  -- imposing -> third, pre window
-    post_to_third_usd          DOUBLE,
-    change_to_third_usd        DOUBLE,
-    pre_third_to_target_usd    DOUBLE,  -- third -> the targets, pre window
-    post_third_to_target_usd   DOUBLE,
-    change_third_to_target_usd DOUBLE,
-    both_rose                  BOOLEAN NOT NULL,
-    rank                       INTEGER, -- among both_rose and complete: 1 = the largest smaller rise of the two
-    window_periods             INTEGER, -- periods in each window (the same on both sides)
-    complete                   BOOLEAN  -- both legs' reporters reported the minimum of post periods
-);
-
-CREATE TABLE IF NOT EXISTS diversion_replacements (
-    measure_id             VARCHAR NOT NULL,
-    imposing_iso3          VARCHAR NOT NULL,
-    source                 VARCHAR NOT NULL,
-    freq                   VARCHAR NOT NULL,
-    commodity              VARCHAR,
-    hs_code                VARCHAR,
-    side                   VARCHAR NOT NULL,
-    importer_iso3          VARCHAR NOT NULL,
-    pre_from_imposing_usd  DOUBLE,
-    post_from_imposing_usd DOUBLE,
-    fall_from_imposing_usd DOUBLE,  -- pre - post, positive
-    supplier_iso3          VARCHAR, -- NULL: no supplier's sales rose
-    pre_usd                DOUBLE,
-    post_usd               DOUBLE,
-    rise_usd               DOUBLE,  -- post - pre, positive
-    rank                   INTEGER, -- 1 = the largest rise, when complete
-    window_periods         INTEGER, -- periods in each window (the same on both sides)
-    pre_periods            INTEGER, -- periods the importer's leg's reporter reported in each window
-    post_periods           INTEGER,
-    complete               BOOLEAN  -- post_periods reach the minimum
-);
--- (Migration 011 adds the columns since added to an older warehouse's tables.)
 
 DELETE FROM diversion WHERE (SELECT rebuild FROM measure_marts_rebuild);
 DELETE FROM diversion_replacements WHERE (SELECT rebuild FROM measure_marts_rebuild);
@@ -71,8 +31,8 @@ DELETE FROM diversion_replacements WHERE (SELECT rebuild FROM measure_marts_rebu
 CREATE OR REPLACE TEMP TABLE diversion_legs AS
 WITH
 cfg AS (
-    SELECT coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_months'), 12) AS n_m,
-           coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_years'), 1) AS n_y
+    SELECT (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_months') AS n_m,
+           (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_years') AS n_y
 ),
 flows AS (
     SELECT source, freq, period, reporter_iso3, partner_iso3, flow, hs_code,
@@ -154,11 +114,11 @@ GROUP BY ALL;
 -- The minimum of post periods a complete comparison's reporters reported
 -- (at most the window: a window the data cut short is never complete).
 CREATE OR REPLACE TEMP TABLE diversion_min AS
-SELECT 'M' AS freq, least(coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_min_post_months'), 12),
-                          coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_months'), 12)) AS min_post
+SELECT 'M' AS freq, least((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_min_post_months'),
+                          (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_months')) AS min_post
 UNION ALL
-SELECT 'A', least(coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_min_post_years'), 1),
-                  coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_years'), 1));
+SELECT 'A', least((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_min_post_years'),
+                  (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'diversion_years'));
 
 INSERT INTO diversion BY NAME
 WITH

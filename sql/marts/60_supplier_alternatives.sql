@@ -8,52 +8,21 @@
 -- the importer's HHI if it took over the concern country's share (both
 -- NULL under partial coverage, as in dependency_trends). Areas (World,
 -- "Other countries", groups) are never suppliers nor ranked. Ranked by a
--- documented score (README). Built from import_shares (10_). A year's
--- rows read that year's flows and shares and those of three years before,
--- so the years in mart_scope and the years three later are rebuilt; a
--- change of the measures, of the USGS statistics or of the settings
--- rebuilds every year.
-CREATE TABLE IF NOT EXISTS supplier_alternatives (
-    source                  VARCHAR NOT NULL,
-    reporter_iso3           VARCHAR NOT NULL,
-    commodity               VARCHAR NOT NULL,
-    hs_code                 VARCHAR,  -- NULL: the whole group
-    year                    INTEGER NOT NULL,
-    concern_iso3            VARCHAR NOT NULL,
-    concern_share           DOUBLE,   -- the concern country's share this year (0-1)
-    supplier_iso3           VARCHAR NOT NULL,
-    value_usd               DOUBLE,   -- the importer's imports from it
-    share                   DOUBLE,   -- 0-1; 0 when it supplied nothing
-    share_3y_earlier        DOUBLE,
-    world_export_value_usd  DOUBLE,   -- its exports to the world, from all importers' reports
-    world_export_share      DOUBLE,
-    world_export_source     VARCHAR,  -- the source with the most reporting importers that year
-    world_export_reporters  INTEGER,
-    unit_value_usd_per_kg   DOUBLE,   -- the importer's imports from it
-    unit_value_ratio        DOUBLE,   -- against the importer's average over all suppliers
-    usgs_commodity          VARCHAR,
-    production_year         INTEGER,  -- latest USGS year up to year
-    mine_production         DOUBLE,
-    refinery_production     DOUBLE,   -- refinery, smelter, primary or plant production
-    production_unit         VARCHAR,
-    production_share        DOUBLE,   -- of the USGS world total (0-1)
-    production_rank         INTEGER,  -- rank in the USGS world table (mine, else refinery)
-    reserves                DOUBLE,
-    reserves_unit           VARCHAR,
-    restricted              BOOLEAN NOT NULL,
-    restricting_measures    VARCHAR,
-    hhi                     DOUBLE,   -- the importer's HHI now (0-10000); NULL when coverage is partial
-    hhi_if_replaces_concern DOUBLE,
-    score                   DOUBLE,
-    rank                    INTEGER NOT NULL
-);
-
-CREATE TABLE IF NOT EXISTS supplier_alternatives_state (
-    measures_at   TIMESTAMP, -- the newest version of trade_measures_history
-    statistics_at TIMESTAMP, -- and of mineral_statistics_history, at the last rebuild
-    settings      VARCHAR,
-    flows_at      TIMESTAMP  -- and of trade_flow_parts: a load that changed nothing rebuilds nothing
-);
+-- documented score (README).
+--
+-- Writes:   supplier_alternatives, supplier_alternatives_state
+--           (tables/supplier_alternatives.sql, tables/supplier_alternatives_state.sql)
+-- Reads:    import_shares (so it follows 10_import_shares.sql), trade_flows,
+--           mineral_statistics, trade_measures, trade_measure_codes,
+--           countries, commodity_codes, commodity_usgs; for its state,
+--           trade_measures_history, mineral_statistics_history,
+--           trade_flow_parts, settings
+-- Scope:    the years of the annual periods in mart_scope and the years three
+--           later (a year's rows read that year's flows and shares and those
+--           of three years before), when trade_flow_parts changed since
+--           supplier_alternatives_state; every year when the measures, the
+--           USGS statistics or the settings changed
+-- Settings: concern_iso3, min_coverage, alternatives_world_exporters
 
 CREATE OR REPLACE TEMP TABLE alternatives_years AS
 WITH
@@ -87,20 +56,20 @@ SELECT (SELECT max(valid_from) FROM trade_measures_history), (SELECT max(valid_f
 INSERT INTO supplier_alternatives BY NAME
 WITH
 concern AS (
-    SELECT coalesce((SELECT value FROM settings WHERE name = 'concern_iso3'), 'CHN') AS iso3
+    SELECT (SELECT value FROM settings WHERE name = 'concern_iso3') AS iso3
 ),
 -- The code's largest exporters to the world are candidates even where the
 -- importer does not buy from them (setting alternatives_world_exporters).
 top_exporters AS (
-    SELECT coalesce((SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'alternatives_world_exporters'), 20) AS n
+    SELECT (SELECT TRY_CAST(value AS INTEGER) FROM settings WHERE name = 'alternatives_world_exporters') AS n
 ),
 -- The coverage rule of dependency_trends: under partial coverage the
 -- partners not pulled are unknown, and so is the HHI.
 min_coverage AS (
-    SELECT coalesce((SELECT CASE WHEN TRY_CAST(value AS DOUBLE) IS NULL
-                                 THEN error('settings: min_coverage = ''' || value || ''' is not a number')
-                                 ELSE CAST(value AS DOUBLE) END
-                     FROM settings WHERE name = 'min_coverage'), 0.8) AS v
+    SELECT (SELECT CASE WHEN TRY_CAST(value AS DOUBLE) IS NULL
+                        THEN error('settings: min_coverage = ''' || value || ''' is not a number')
+                        ELSE CAST(value AS DOUBLE) END
+            FROM settings WHERE name = 'min_coverage') AS v
 ),
 -- World, "Other countries", the groups of a USGS table: never suppliers.
 areas AS (

@@ -134,4 +134,5 @@ CREATE TABLE settings (
     name  VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL
 );
-INSERT INTO settings VALUES ('concern_iso3', 'CHN');
+-- Its rows, the mart settings, are written with their defaults (declared in
+-- sql/settings.go) whenever a warehouse is opened for writing.

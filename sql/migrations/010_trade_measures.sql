@@ -58,14 +58,7 @@ CREATE MACRO trade_measures_as_of(ts) AS TABLE
 SELECT * EXCLUDE (valid_to, content_hash) FROM trade_measures_history
 WHERE valid_from <= CAST(ts AS TIMESTAMP) AND (valid_to IS NULL OR valid_to > CAST(ts AS TIMESTAMP));
 
--- Lengths of the event windows (event_windows, diversion). Months for
--- monthly data, years for annual data.
-INSERT INTO settings VALUES
-    ('event_window_months', '12'),   -- t = -12 ... +12 around the effective month
-    ('event_baseline_months', '12'), -- baseline: mean of t -12 ... -1 = 100
-    ('event_window_years', '3'),     -- t = -3 ... +3 around the effective year
-    ('event_baseline_years', '3'),   -- baseline: mean of t -3 ... -1 = 100
-    ('diversion_months', '12'),      -- pre: t -12 ... -1, post: t 0 ... 11
-    ('diversion_years', '1'),        -- pre: the last full year before, post: the first full year after
-    ('alternatives_world_exporters', '20') -- supplier_alternatives: the code's largest exporters listed as candidates
-ON CONFLICT DO NOTHING;
+-- The lengths of the event windows (event_windows, diversion) and the
+-- candidates of supplier_alternatives are mart settings: their defaults are
+-- declared in sql/settings.go and written whenever a warehouse is opened
+-- for writing.
