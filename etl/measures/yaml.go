@@ -2,8 +2,6 @@ package measures
 
 import (
 	"errors"
-	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -16,13 +14,11 @@ import (
 func yamlRecords(name string, data []byte) ([]record, etl.FileProblems) {
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		msg := err.Error()
-		line, col := 1, 1
-		if m := yamlPos.FindStringSubmatch(msg); m != nil {
-			fmt.Sscan(m[1], &line)
-			fmt.Sscan(m[2], &col)
+		line, col, _, ok := yamlpos.ErrorAt(err)
+		if !ok {
+			line, col = 1, 1
 		}
-		return nil, etl.FileProblems{prob(name, line, col, "", "not valid YAML: "+firstLine(msg))}
+		return nil, etl.FileProblems{prob(name, line, col, "", "not valid YAML: "+firstLine(err.Error()))}
 	}
 	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
 		return nil, etl.FileProblems{prob(name, 1, 1, "", "empty file: want a list under measures:")}
@@ -87,8 +83,6 @@ func yamlRecords(name string, data []byte) ([]record, etl.FileProblems) {
 	}
 	return out, probs
 }
-
-var yamlPos = regexp.MustCompile(`\[(\d+):(\d+)\]`)
 
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
