@@ -12,6 +12,7 @@ type Table string
 const (
 	TradeFlows         Table = "trade_flows"
 	MineralStatistics  Table = "mineral_statistics"
+	TradeMeasures      Table = "trade_measures"
 	DefaultBatchRows         = 122880 // 60 DuckDB vectors of 2048 rows
 	WorldISO3                = "WLD"
 	DefaultConcernISO3       = "CHN"
@@ -67,6 +68,31 @@ var MineralStatisticsSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "source_column", Type: str},
 }, nil)
 
+// TradeMeasuresSchema is the one definition of a trade measure row (see
+// etl/measures): the measure as its file says it, with the HS codes it
+// covers, and where it was read (origin, the file or "default"; source_row,
+// its line there).
+var TradeMeasuresSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "measure_id", Type: str},
+	{Name: "imposing_iso3", Type: str},
+	{Name: "target_iso3", Type: arrow.ListOf(str), Nullable: true}, // null: every destination
+	{Name: "measure_type", Type: str},
+	{Name: "commodity", Type: str, Nullable: true}, // group slug(s), comma-separated
+	{Name: "title", Type: str},
+	{Name: "announced_date", Type: date, Nullable: true},
+	{Name: "effective_date", Type: date},
+	{Name: "end_date", Type: date, Nullable: true},
+	{Name: "status", Type: str},
+	{Name: "suspends_measure_id", Type: str, Nullable: true},
+	{Name: "citation", Type: str},
+	{Name: "unsourced", Type: str, Nullable: true},
+	{Name: "codes", Type: arrow.ListOf(arrow.StructOf(
+		arrow.Field{Name: "hs_code", Type: str},
+		arrow.Field{Name: "hs_revision", Type: str, Nullable: true}))},
+	{Name: "origin", Type: str},
+	{Name: "source_row", Type: i64},
+}, nil)
+
 // SchemaOf returns the canonical schema of a table.
 func SchemaOf(t Table) *arrow.Schema {
 	switch t {
@@ -74,6 +100,8 @@ func SchemaOf(t Table) *arrow.Schema {
 		return TradeFlowsSchema
 	case MineralStatistics:
 		return MineralStatisticsSchema
+	case TradeMeasures:
+		return TradeMeasuresSchema
 	}
 	return nil
 }

@@ -50,6 +50,18 @@ var MineralStatisticsSpec = TableSpec{
 	Provenance: []string{"source", "source_ref", "source_row", "source_column"},
 }
 
+// TradeMeasuresSpec is the trade-measures table's spec: a measure is
+// its id, and any change to what it says, the file it is read from
+// included, makes a new version (etl/measures' Measure.Hash).
+var TradeMeasuresSpec = TableSpec{
+	Table:  TradeMeasures,
+	Schema: TradeMeasuresSchema,
+	Key:    []string{"measure_id"},
+	Compare: []string{"imposing_iso3", "target_iso3", "measure_type", "commodity", "title", "announced_date",
+		"effective_date", "end_date", "status", "suspends_measure_id", "citation", "unsourced", "codes", "origin"},
+	Provenance: []string{"source_row"},
+}
+
 // DataColumns are the columns a source supplies as data, in schema
 // order: every column but provenance and derived ones.
 func (s TableSpec) DataColumns() []arrow.Field {

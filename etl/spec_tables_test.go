@@ -8,7 +8,7 @@ import (
 // Every column a spec names is a column of its schema; the group is a
 // prefix-set of the key; key and compared values do not overlap.
 func TestTableSpecs(t *testing.T) {
-	for _, s := range []TableSpec{TradeFlowsSpec, MineralStatisticsSpec} {
+	for _, s := range []TableSpec{TradeFlowsSpec, MineralStatisticsSpec, TradeMeasuresSpec} {
 		t.Run(string(s.Table), func(t *testing.T) {
 			if s.Schema != SchemaOf(s.Table) {
 				t.Fatal("the spec's schema is not the table's")

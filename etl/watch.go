@@ -2,7 +2,6 @@ package etl
 
 import (
 	"context"
-	"reflect"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -21,7 +20,7 @@ type Watcher interface {
 // sink; a rereadable source stays rereadable (and counts again from zero
 // on each pass).
 func watched(src Source, w Watcher) Source {
-	if w == nil || !onlyKnownMethods(src) {
+	if w == nil {
 		return src
 	}
 	c := &counting{Source: src, w: w}
@@ -53,19 +52,4 @@ type countingSink struct {
 func (s *countingSink) Write(ctx context.Context, t Table, rec arrow.RecordBatch) error {
 	s.w.Progress(s.rows.Add(rec.NumRows()))
 	return s.Sink.Write(ctx, t, rec)
-}
-
-// onlyKnownMethods tells whether src has no methods but those the wrapper
-// keeps: the store may look for other capabilities on a source (a trade
-// measures Provider), and a wrapped source would hide them.
-func onlyKnownMethods(src Source) bool {
-	t := reflect.TypeOf(src)
-	for i := 0; i < t.NumMethod(); i++ {
-		switch t.Method(i).Name {
-		case "Extract", "Reread", "Committed":
-		default:
-			return false
-		}
-	}
-	return true
 }

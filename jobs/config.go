@@ -140,10 +140,8 @@ func Parse(name string, data []byte) (*Config, error) {
 
 // syntaxProblem turns a YAML error into a positioned problem.
 func syntaxProblem(file string, err error) etl.FileProblem {
-	var ye yaml.Error
-	if errors.As(err, &ye) && ye.GetToken() != nil {
-		p := ye.GetToken().Position
-		return etl.FileProblem{File: file, Line: p.Line, Col: p.Column, Message: "YAML: " + ye.GetMessage()}
+	if line, col, msg, ok := yamlpos.ErrorAt(err); ok {
+		return etl.FileProblem{File: file, Line: line, Col: col, Message: "YAML: " + msg}
 	}
 	return etl.FileProblem{File: file, Line: 1, Col: 1, Message: "YAML: " + err.Error()}
 }

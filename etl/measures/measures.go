@@ -81,9 +81,3 @@ func day(t time.Time) string {
 	}
 	return t.Format(time.DateOnly)
 }
-
-// Provider is a source of measures (sources/measures): a store loads
-// what it provides into trade_measures instead of extracting batches.
-type Provider interface {
-	Measures() ([]Measure, error)
-}

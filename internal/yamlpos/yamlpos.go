@@ -1,5 +1,6 @@
-// Package yamlpos says where a node of a parsed YAML file begins, for
-// problems reported at a line and column (job configs, measure files).
+// Package yamlpos says where a node of a parsed YAML file begins, or where
+// a parse error points, for problems reported at a line and column (job
+// configs, measure files).
 package yamlpos
 
 import "github.com/goccy/go-yaml/ast"

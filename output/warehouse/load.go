@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/tradewh/tradewh/etl"
-	"github.com/tradewh/tradewh/etl/measures"
 	"github.com/tradewh/tradewh/output/warehouse/internal/ingest"
 )
 
@@ -21,9 +20,6 @@ import (
 func (w *Warehouse) Load(ctx context.Context, runID int64, src etl.Source) (etl.LoadStats, error) {
 	if w.readOnly {
 		return etl.LoadStats{}, errors.New("load: the warehouse is open read-only")
-	}
-	if p, ok := src.(measures.Provider); ok {
-		return w.loadMeasures(ctx, runID, p)
 	}
 	start := time.Now()
 	w.writeMu.Lock()

@@ -15,8 +15,11 @@ import (
 // measureFile is a measures source read from a file, as the measures kind does.
 type measureFile struct{ ms []measures.Measure }
 
-func (f measureFile) Measures() ([]measures.Measure, error)   { return f.ms, nil }
-func (f measureFile) Extract(context.Context, etl.Sink) error { return nil }
+func (f measureFile) Extract(ctx context.Context, sink etl.Sink) error {
+	rec := measures.Batch(f.ms)
+	defer rec.Release()
+	return sink.Write(ctx, etl.TradeMeasures, rec)
+}
 
 const statusMeasures = `measures:
   - {measure_id: T-BAN, imposing_iso3: CHN, measure_type: ban, title: a ban, effective_date: 2025-01-01,

@@ -1,6 +1,7 @@
 // Package measures is the source kind that loads users' trade measures
 // (export controls, bans, quotas, suspensions) from CSV or YAML files into
-// trade_measures; the schema and validation are in etl/measures.
+// trade_measures, writing Arrow batches through the Sink like every
+// source; the validation is in etl/measures, the table's schema in etl.
 package measures
 
 import (
@@ -16,7 +17,7 @@ import (
 const Kind = "measures"
 
 // TradeMeasures is the table the kind fills.
-const TradeMeasures etl.Table = "trade_measures"
+const TradeMeasures = etl.TradeMeasures
 
 // Spec is the config of a measures source.
 var Spec = etl.Spec{
@@ -42,29 +43,40 @@ type Source struct {
 	FollowLinks bool // take files a pattern finds through links out of its folder
 }
 
-var _ etlmeasures.Provider = (*Source)(nil)
-
 // New builds a Source from a validated config.
 func New(cfg etl.Config, _ etl.Runtime) (etl.Source, error) {
 	return &Source{Paths: cfg.Strings("paths"), FollowLinks: cfg.Bool("follow_links")}, nil
 }
 
-// Extract is not how measures load: the warehouse asks for Measures.
-func (s *Source) Extract(context.Context, etl.Sink) error {
-	return errors.New("measures: this store cannot load trade measures")
+// Extract reads and validates every file, then writes each file's
+// measures as a batch: one bad file fails the load, with every problem
+// found, and nothing is written. An id in two files is an error too.
+func (s *Source) Extract(ctx context.Context, sink etl.Sink) error {
+	files, err := s.read()
+	if err != nil {
+		return err
+	}
+	for _, ms := range files {
+		rec := etlmeasures.Batch(ms)
+		err := sink.Write(ctx, TradeMeasures, rec)
+		rec.Release()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// Measures reads and validates every file: one bad file fails the load,
-// with every problem found, and nothing is written. An id in two files
-// is an error too.
-func (s *Source) Measures() ([]etlmeasures.Measure, error) {
+// read validates every file and returns the measures of each, in the
+// order of the files.
+func (s *Source) read() ([][]etlmeasures.Measure, error) {
 	files, err := expand(s.Paths, s.FollowLinks)
 	if err != nil {
 		return nil, err
 	}
 	known := etlmeasures.DefaultIDs()
 	all := map[string]string{}
-	var out []etlmeasures.Measure
+	var out [][]etlmeasures.Measure
 	var errs []error
 	// Ids in any of the files may be suspended by another.
 	var parsed [][]etlmeasures.Measure
@@ -93,14 +105,16 @@ func (s *Source) Measures() ([]etlmeasures.Measure, error) {
 				continue
 			}
 		}
+		var kept []etlmeasures.Measure
 		for _, m := range ms {
 			if prev, dup := all[m.ID]; dup {
 				errs = append(errs, fmt.Errorf("%s:%d:1: measure_id: %q is also in %s", f, m.Line, m.ID, prev))
 				continue
 			}
 			all[m.ID] = f
-			out = append(out, m)
+			kept = append(kept, m)
 		}
+		out = append(out, kept)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/etl/measures"
 	"github.com/tradewh/tradewh/output/warehouse/internal/idcode"
 	"github.com/tradewh/tradewh/output/warehouse/internal/rowhash"
 	"github.com/tradewh/tradewh/output/warehouse/internal/sqltext"
@@ -38,6 +39,7 @@ type loader struct {
 	// rows diverted from history as possible repeats, not yet staged
 	held     []arrow.RecordBatch
 	heldRows int
+	measures []measures.Measure // trade measures, merged whole (see stageMeasures)
 	// Arrow streams of views a failed statement left in the transaction,
 	// released once it has rolled back.
 	afterRollback []func()

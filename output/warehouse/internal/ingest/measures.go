@@ -7,9 +7,37 @@ import (
 	"strings"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/tradewh/tradewh/etl"
 	"github.com/tradewh/tradewh/etl/measures"
 )
+
+// stageMeasures keeps a batch of trade measures for the merge. A load
+// brings a few hundred at most, and each is compared whole by its content
+// hash (measures.Measure.Hash), so they wait in memory, not in staging.
+func (l *loader) stageMeasures(rec arrow.RecordBatch) error {
+	ms, err := measures.FromBatch(rec)
+	if err != nil {
+		return err
+	}
+	l.measures = append(l.measures, ms...)
+	return nil
+}
+
+// mergeMeasures merges the load's trade measures (MergeMeasures) in its
+// transaction and adds their counts to st.
+func (l *loader) mergeMeasures(ctx context.Context, st *etl.LoadStats) error {
+	if len(l.measures) == 0 {
+		return nil
+	}
+	ms, err := MergeMeasures(ctx, l.tx, l.measures, sql.NullInt64{Int64: l.runID, Valid: true}, false, l.env.At)
+	if err != nil {
+		return fmt.Errorf("merge %s: %w", etl.TradeMeasures, err)
+	}
+	*st = st.Add(ms)
+	return nil
+}
 
 // MergeMeasures writes ms as current versions where they differ from the
 // current ones, then rewrites trade_measures_current (which the

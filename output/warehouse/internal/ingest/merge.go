@@ -89,6 +89,9 @@ func (l *loader) merge(ctx context.Context, sg staged) (etl.LoadStats, error) {
 		}
 		st.StatYears = append(st.StatYears, fs.StatYears...)
 	}
+	if err := l.mergeMeasures(ctx, &st); err != nil {
+		return st, err
+	}
 	if st.Rejected > 0 {
 		// A row rejected again (the same file loaded again) keeps one copy,
 		// keyed by source, file, row and column: the earlier one when the

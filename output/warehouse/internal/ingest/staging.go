@@ -199,6 +199,9 @@ func (l *loader) stageItem(ctx context.Context, it item, batchNo int, st *staged
 	if err := l.flushRejections(ctx); err != nil {
 		return err
 	}
+	if it.table == etl.TradeMeasures {
+		return l.stageMeasures(it.rec)
+	}
 	f, ok := factOf(it.table)
 	if !ok {
 		return fmt.Errorf("source wrote to unknown table %q", it.table)
