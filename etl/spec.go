@@ -3,6 +3,7 @@ package etl
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -169,7 +170,7 @@ func coerce(f Field, v any) (any, error) {
 		default:
 			return nil, fmt.Errorf("must be a string, got %T", v)
 		}
-		if len(f.Enum) > 0 && !contains(f.Enum, s) {
+		if len(f.Enum) > 0 && !slices.Contains(f.Enum, s) {
 			return nil, fmt.Errorf("must be one of %s, got %q", strings.Join(f.Enum, ", "), s)
 		}
 		return s, nil
@@ -230,7 +231,7 @@ func coerce(f Field, v any) (any, error) {
 					s = fmt.Sprint(e)
 				}
 				_ = i
-				if len(f.Enum) > 0 && !contains(f.Enum, s) {
+				if len(f.Enum) > 0 && !slices.Contains(f.Enum, s) {
 					return nil, fmt.Errorf("item %d must be one of %s, got %q", i+1, strings.Join(f.Enum, ", "), s)
 				}
 				out = append(out, s)
@@ -252,15 +253,6 @@ func coerce(f Field, v any) (any, error) {
 		return l, nil
 	}
 	return v, nil
-}
-
-func contains(l []string, s string) bool {
-	for _, e := range l {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Doc renders the spec as indented text for --help and docs.

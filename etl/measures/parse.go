@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -135,7 +136,7 @@ func csvRecords(name string, data []byte) ([]record, etl.FileProblems) {
 		if h == "" {
 			continue
 		}
-		if !contains(Fields, h) {
+		if !slices.Contains(Fields, h) {
 			l, col := r.FieldPos(i)
 			probs = append(probs, prob(name, l, col, h, "unknown column (known: "+strings.Join(Fields, ", ")+")"))
 			continue
@@ -184,7 +185,7 @@ func csvRecords(name string, data []byte) ([]record, etl.FileProblems) {
 // knownColumn reports whether a header names any measure field.
 func knownColumn(header []string) bool {
 	for _, h := range header {
-		if contains(Fields, strings.ToLower(strings.TrimSpace(h))) {
+		if slices.Contains(Fields, strings.ToLower(strings.TrimSpace(h))) {
 			return true
 		}
 	}
@@ -243,7 +244,7 @@ func yamlRecords(name string, data []byte) ([]record, etl.FileProblems) {
 				continue
 			}
 			key := strings.ToLower(k.Value)
-			if !contains(Fields, key) {
+			if !slices.Contains(Fields, key) {
 				probs = append(probs, prob(name, k.Position.Line, k.Position.Column, key, "unknown field (known: "+strings.Join(Fields, ", ")+")"))
 				continue
 			}
@@ -366,13 +367,13 @@ func (c *checker) measure(r record) (Measure, bool) {
 		}
 	}
 	m.Type = strings.ToLower(r.values["measure_type"])
-	if m.Type != "" && !contains(Types, m.Type) {
+	if m.Type != "" && !slices.Contains(Types, m.Type) {
 		c.add(r, "measure_type", "must be one of %s, got %q", strings.Join(Types, ", "), m.Type)
 	}
 	var slugs []string
 	for _, s := range r.list("commodity") {
 		s = strings.ToLower(s)
-		if !contains(etl.GroupSlugs(), s) {
+		if !slices.Contains(etl.GroupSlugs(), s) {
 			c.add(r, "commodity", "%q is no commodity group (known: %s)", s, strings.Join(etl.GroupSlugs(), ", "))
 			continue
 		}
@@ -392,7 +393,7 @@ func (c *checker) measure(r record) (Measure, bool) {
 	m.Status = strings.ToLower(r.values["status"])
 	if m.Status == "" {
 		m.Status = "in_force"
-	} else if !contains(Statuses, m.Status) {
+	} else if !slices.Contains(Statuses, m.Status) {
 		c.add(r, "status", "must be one of %s, got %q", strings.Join(Statuses, ", "), m.Status)
 	}
 	m.Suspends = r.values["suspends_measure_id"]
@@ -463,15 +464,6 @@ func (c *checker) date(r record, field string) time.Time {
 		return time.Time{}
 	}
 	return t
-}
-
-func contains(l []string, s string) bool {
-	for _, e := range l {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }
 
 func prob(file string, line, col int, field, msg string) etl.FileProblem {
