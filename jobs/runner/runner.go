@@ -122,15 +122,10 @@ func (s *Session) Pipeline() *etl.Pipeline {
 
 func (e *Env) progress(label string, total int64) etl.Progress {
 	if e.Progress == nil {
-		return quiet{}
+		return etl.QuietProgress{}
 	}
 	return e.Progress(label, total)
 }
-
-type quiet struct{}
-
-func (quiet) Add(int64) {}
-func (quiet) Done()     {}
 
 // SetConcern sets the config's country of concern, when it names one.
 func (s *Session) SetConcern(ctx context.Context, cfg *jobs.Config) error {
