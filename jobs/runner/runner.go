@@ -11,7 +11,6 @@ package runner
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"path/filepath"
 	"time"
@@ -201,7 +200,7 @@ func (e *Env) RunConfigured(ctx context.Context, cfg *jobs.Config, j jobs.Job) (
 		}
 	}
 	if _, err := s.Export(ctx); err != nil {
-		return out, fmt.Errorf("exporting Parquet: %w", err)
+		return out, err
 	}
 	if cfg.Report != nil {
 		if _, _, err := s.Report(ctx, cfg.Report); err != nil {
@@ -223,7 +222,7 @@ func (s *Session) Report(ctx context.Context, rc *jobs.ReportConfig) (string, in
 	}
 	n, err := report.Write(ctx, s.WH.DB(), report.Options{Reporter: rc.Reporter, Commodity: rc.Commodity}, out)
 	if err != nil {
-		return out, 0, fmt.Errorf("building the report: %w", err)
+		return out, 0, err
 	}
 	s.env.logger().Info("report written", "path", out, "bytes", n)
 	return out, n, nil
