@@ -38,9 +38,6 @@ type Field struct {
 // files, fills defaults and generates `--help` and docs.
 type Spec []Field
 
-// Config is a validated, defaulted source config.
-type Config map[string]any
-
 // Problem is one thing wrong with a config, with the field at fault.
 type Problem struct {
 	Field   string
@@ -62,7 +59,7 @@ const (
 // Validate checks raw against the spec and returns the config with defaults
 // filled, plus every problem found (not just the first).
 func (s Spec) Validate(raw map[string]any) (Config, []Problem) {
-	out := Config{}
+	out := Config{spec: s, values: map[string]any{}}
 	var probs []Problem
 	known := map[string]bool{}
 	for _, f := range s {
@@ -74,7 +71,7 @@ func (s Spec) Validate(raw map[string]any) (Config, []Problem) {
 				continue
 			}
 			if f.Default != nil {
-				out[f.Name] = f.Default
+				out.values[f.Name] = f.Default
 			}
 			continue
 		}
@@ -83,7 +80,7 @@ func (s Spec) Validate(raw map[string]any) (Config, []Problem) {
 			probs = append(probs, Problem{f.Name, err.Error()})
 			continue
 		}
-		out[f.Name] = cv
+		out.values[f.Name] = cv
 	}
 	var unknown []string
 	for k := range raw {
@@ -275,21 +272,3 @@ func (s Spec) Doc() string {
 	}
 	return b.String()
 }
-
-// String returns a string field ("" when absent).
-func (c Config) String(name string) string { s, _ := c[name].(string); return s }
-
-// Strings returns a list field.
-func (c Config) Strings(name string) []string { l, _ := c[name].([]string); return l }
-
-// Int returns an int field.
-func (c Config) Int(name string) int { n, _ := c[name].(int); return n }
-
-// Float returns a float field.
-func (c Config) Float(name string) float64 { n, _ := c[name].(float64); return n }
-
-// Bool returns a bool field.
-func (c Config) Bool(name string) bool { b, _ := c[name].(bool); return b }
-
-// Duration returns a duration field.
-func (c Config) Duration(name string) time.Duration { d, _ := c[name].(time.Duration); return d }
