@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/internal/arrowmem"
 	"github.com/tradewh/tradewh/output/parquet"
 	"github.com/tradewh/tradewh/output/warehouse"
 	_ "github.com/tradewh/tradewh/sources/baci" // the baci kind
@@ -51,7 +52,7 @@ func RunChild(ctx context.Context, args []string, out io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	warehouse.LimitGoMemory() // as tradewh's main does
+	arrowmem.LimitGoMemory() // as tradewh's main does
 	log := slog.New(slog.DiscardHandler)
 	if *verbose {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))

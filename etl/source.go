@@ -58,15 +58,17 @@ type Progress interface {
 	Done()
 }
 
-type quietProgress struct{}
+// QuietProgress is the Progress that reports nothing, for work no one
+// watches (logs, pipes, cron, tests).
+type QuietProgress struct{}
 
-func (quietProgress) Add(int64) {}
-func (quietProgress) Done()     {}
+func (QuietProgress) Add(int64) {}
+func (QuietProgress) Done()     {}
 
 // StartProgress returns a progress reporter, quiet when none is configured.
 func (rt Runtime) StartProgress(label string, total int64) Progress {
 	if rt.Progress == nil {
-		return quietProgress{}
+		return QuietProgress{}
 	}
 	return rt.Progress(label, total)
 }

@@ -3,6 +3,7 @@ package etl
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -37,9 +38,6 @@ type Field struct {
 // files, fills defaults and generates `--help` and docs.
 type Spec []Field
 
-// Config is a validated, defaulted source config.
-type Config map[string]any
-
 // Problem is one thing wrong with a config, with the field at fault.
 type Problem struct {
 	Field   string
@@ -61,7 +59,7 @@ const (
 // Validate checks raw against the spec and returns the config with defaults
 // filled, plus every problem found (not just the first).
 func (s Spec) Validate(raw map[string]any) (Config, []Problem) {
-	out := Config{}
+	out := Config{spec: s, values: map[string]any{}}
 	var probs []Problem
 	known := map[string]bool{}
 	for _, f := range s {
@@ -73,7 +71,7 @@ func (s Spec) Validate(raw map[string]any) (Config, []Problem) {
 				continue
 			}
 			if f.Default != nil {
-				out[f.Name] = f.Default
+				out.values[f.Name] = f.Default
 			}
 			continue
 		}
@@ -82,7 +80,7 @@ func (s Spec) Validate(raw map[string]any) (Config, []Problem) {
 			probs = append(probs, Problem{f.Name, err.Error()})
 			continue
 		}
-		out[f.Name] = cv
+		out.values[f.Name] = cv
 	}
 	var unknown []string
 	for k := range raw {
@@ -169,7 +167,7 @@ func coerce(f Field, v any) (any, error) {
 		default:
 			return nil, fmt.Errorf("must be a string, got %T", v)
 		}
-		if len(f.Enum) > 0 && !contains(f.Enum, s) {
+		if len(f.Enum) > 0 && !slices.Contains(f.Enum, s) {
 			return nil, fmt.Errorf("must be one of %s, got %q", strings.Join(f.Enum, ", "), s)
 		}
 		return s, nil
@@ -230,7 +228,7 @@ func coerce(f Field, v any) (any, error) {
 					s = fmt.Sprint(e)
 				}
 				_ = i
-				if len(f.Enum) > 0 && !contains(f.Enum, s) {
+				if len(f.Enum) > 0 && !slices.Contains(f.Enum, s) {
 					return nil, fmt.Errorf("item %d must be one of %s, got %q", i+1, strings.Join(f.Enum, ", "), s)
 				}
 				out = append(out, s)
@@ -254,15 +252,6 @@ func coerce(f Field, v any) (any, error) {
 	return v, nil
 }
 
-func contains(l []string, s string) bool {
-	for _, e := range l {
-		if e == s {
-			return true
-		}
-	}
-	return false
-}
-
 // Doc renders the spec as indented text for --help and docs.
 func (s Spec) Doc() string {
 	var b strings.Builder
@@ -283,21 +272,3 @@ func (s Spec) Doc() string {
 	}
 	return b.String()
 }
-
-// String returns a string field ("" when absent).
-func (c Config) String(name string) string { s, _ := c[name].(string); return s }
-
-// Strings returns a list field.
-func (c Config) Strings(name string) []string { l, _ := c[name].([]string); return l }
-
-// Int returns an int field.
-func (c Config) Int(name string) int { n, _ := c[name].(int); return n }
-
-// Float returns a float field.
-func (c Config) Float(name string) float64 { n, _ := c[name].(float64); return n }
-
-// Bool returns a bool field.
-func (c Config) Bool(name string) bool { b, _ := c[name].(bool); return b }
-
-// Duration returns a duration field.
-func (c Config) Duration(name string) time.Duration { d, _ := c[name].(time.Duration); return d }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+
+	"github.com/tradewh/tradewh/internal/atomicfile"
 )
 
 // WriteJSONFile replaces dir/name with v as indented JSON, atomically (a
@@ -14,22 +16,10 @@ func WriteJSONFile(dir, name string, v any, perm os.FileMode) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, "."+name+".*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(append(data, '\n'))
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && perm != 0 {
-		err = os.Chmod(tmp.Name(), perm)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(dir, name))
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
+	return atomicfile.Write(filepath.Join(dir, name), atomicfile.Options{}, func(f *os.File) error {
+		if _, err := f.Write(append(data, '\n')); err != nil || perm == 0 {
+			return err
+		}
+		return f.Chmod(perm)
+	})
 }

@@ -83,11 +83,15 @@ func TestParseValid(t *testing.T) {
 	if a.Timezone != "Europe/Paris" || a.Retries != 4 || a.RetryBackoff != 30*time.Second || a.CatchUp || a.RevisionWindow != 12 || a.Line != 11 {
 		t.Errorf("annual: %+v", a)
 	}
-	if a.Config.String("freq") != "A" || a.Config.Int("from") != 2019 || strings.Join(a.Config.Strings("reporters"), ",") != "USA,CHN" {
+	ar := a.Config.Reads()
+	if ar.String("freq") != "A" || ar.Int("from") != 2019 || strings.Join(ar.Strings("reporters"), ",") != "USA,CHN" {
 		t.Errorf("annual config: %#v", a.Config)
 	}
-	if a.Config.Float("rate_per_second") != 1.0 {
+	if ar.Float("rate_per_second") != 1.0 {
 		t.Errorf("spec default not filled: %#v", a.Config)
+	}
+	if err := ar.Err(); err != nil {
+		t.Error(err)
 	}
 	if a.Raw["freq"] != "A" {
 		t.Errorf("raw config: %#v", a.Raw)
@@ -96,8 +100,8 @@ func TestParseValid(t *testing.T) {
 	if m.Timezone != "UTC" || m.Retries != 0 || m.RetryBackoff != 2*time.Minute || !m.CatchUp || m.RevisionWindow != 12 || m.Line != 15 {
 		t.Errorf("monthly: %+v", m)
 	}
-	if strings.Join(m.Config.Strings("reporters"), ",") != "USA" {
-		t.Errorf("monthly reporters default: %#v", m.Config)
+	if reps, err := m.Config.Strings("reporters"); err != nil || strings.Join(reps, ",") != "USA" {
+		t.Errorf("monthly reporters default: %#v (%v)", m.Config, err)
 	}
 	if _, ok := cfg.Job("nope"); ok {
 		t.Error("Job found an unknown name")

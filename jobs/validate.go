@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -292,7 +293,7 @@ func (c *checker) rule(v any, path string, seen map[string]bool) (AlertRule, boo
 		c.key(join(path, "metric"), "an alert rule needs a metric (known: %s)", strings.Join(etl.TrendMetricNames(), ", "))
 	}
 	if s, ok := c.str(m, "commodity"); ok {
-		if !contains(etl.GroupSlugs(), s) {
+		if !slices.Contains(etl.GroupSlugs(), s) {
 			c.val(join(path, "commodity"), "unknown commodity group %q (known: %s)", s, strings.Join(etl.GroupSlugs(), ", "))
 		}
 		r.Commodity = s
@@ -348,7 +349,7 @@ func (c *checker) report(v any) *ReportConfig {
 		r.Reporter = s
 	}
 	if s, ok := c.str(m, "commodity"); ok {
-		if !contains(etl.GroupSlugs(), s) {
+		if !slices.Contains(etl.GroupSlugs(), s) {
 			c.val("report.commodity", "unknown commodity group %q (known: %s)", s, strings.Join(etl.GroupSlugs(), ", "))
 		}
 		r.Commodity = s

@@ -97,7 +97,7 @@ Source kinds (--source):
 				return nil
 			}
 			if _, err := s.Export(ctx); err != nil {
-				return fmt.Errorf("exporting Parquet: %w", err)
+				return err
 			}
 			return nil
 		},

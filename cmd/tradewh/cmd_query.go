@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -73,7 +74,7 @@ commodity_codes, settings.`,
 			switch {
 			case format == sqlout.Parquet && output == "":
 				return usagef("--format parquet writes a file: give --output FILE")
-			case format != sqlout.Parquet && !contains(sqlout.Formats, format):
+			case format != sqlout.Parquet && !slices.Contains(sqlout.Formats, format):
 				return usagef("--format must be %s or parquet, got %q", strings.Join(sqlout.Formats, ", "), format)
 			}
 			script := args[0]
@@ -171,15 +172,6 @@ func realPath(p string) (string, error) {
 		}
 		rest = append([]string{filepath.Base(cur)}, rest...)
 	}
-}
-
-func contains(l []string, s string) bool {
-	for _, e := range l {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }
 
 // queryWait is how long query tries a warehouse a writer holds before it

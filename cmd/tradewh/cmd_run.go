@@ -54,7 +54,7 @@ warehouse's landing zone, e.g. to rebuild a fresh warehouse from scratch.`,
 			}
 			manifests, err := s.Export(ctx)
 			if err != nil {
-				return errors.Join(runErr, fmt.Errorf("exporting Parquet: %w", err))
+				return errors.Join(runErr, err)
 			}
 			g.printSummary(ctx, s, st, manifests, configPath == "")
 			if g.report != nil {

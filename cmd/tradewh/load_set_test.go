@@ -114,8 +114,10 @@ func TestSourceSettingsTypes(t *testing.T) {
 			}
 		case len(probs) > 0:
 			t.Errorf("--set %s: %v", tc.set, probs)
-		case !reflect.DeepEqual(cfg[key], tc.want):
-			t.Errorf("--set %s: %#v, want %#v", tc.set, cfg[key], tc.want)
+		default:
+			if v, err := cfg.Value(key); err != nil || !reflect.DeepEqual(v, tc.want) {
+				t.Errorf("--set %s: %#v (%v), want %#v", tc.set, v, err, tc.want)
+			}
 		}
 	}
 }

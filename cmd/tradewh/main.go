@@ -19,11 +19,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tradewh/tradewh/internal/arrowmem"
 	"github.com/tradewh/tradewh/internal/buildinfo"
 	"github.com/tradewh/tradewh/jobs"
 	"github.com/tradewh/tradewh/jobs/scheduler"
 	"github.com/tradewh/tradewh/output/parquet"
-	"github.com/tradewh/tradewh/output/warehouse"
 
 	// Every source kind registers itself by name.
 	_ "github.com/tradewh/tradewh/sources/all"
@@ -58,7 +58,7 @@ type globals struct {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	warehouse.LimitGoMemory()
+	arrowmem.LimitGoMemory()
 	code := execute(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

@@ -15,7 +15,7 @@ import (
 func (g *globals) progress(label string, total int64) etl.Progress {
 	f, ok := g.stderr.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) || g.logFormat == "json" {
-		return quiet{}
+		return etl.QuietProgress{}
 	}
 	return bar{progressbar.NewOptions64(total,
 		progressbar.OptionSetDescription(label),
@@ -32,8 +32,3 @@ type bar struct{ b *progressbar.ProgressBar }
 
 func (b bar) Add(n int64) { _ = b.b.Add64(n) }
 func (b bar) Done()       { _ = b.b.Finish() }
-
-type quiet struct{}
-
-func (quiet) Add(int64) {}
-func (quiet) Done()     {}

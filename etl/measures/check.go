@@ -3,6 +3,7 @@ package measures
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,13 +63,13 @@ func (c *checker) measure(r record) (Measure, bool) {
 		}
 	}
 	m.Type = strings.ToLower(r.values["measure_type"])
-	if m.Type != "" && !contains(Types, m.Type) {
+	if m.Type != "" && !slices.Contains(Types, m.Type) {
 		c.add(r, "measure_type", "must be one of %s, got %q", strings.Join(Types, ", "), m.Type)
 	}
 	var slugs []string
 	for _, s := range r.list("commodity") {
 		s = strings.ToLower(s)
-		if !contains(etl.GroupSlugs(), s) {
+		if !slices.Contains(etl.GroupSlugs(), s) {
 			c.add(r, "commodity", "%q is no commodity group (known: %s)", s, strings.Join(etl.GroupSlugs(), ", "))
 			continue
 		}
@@ -88,7 +89,7 @@ func (c *checker) measure(r record) (Measure, bool) {
 	m.Status = strings.ToLower(r.values["status"])
 	if m.Status == "" {
 		m.Status = "in_force"
-	} else if !contains(Statuses, m.Status) {
+	} else if !slices.Contains(Statuses, m.Status) {
 		c.add(r, "status", "must be one of %s, got %q", strings.Join(Statuses, ", "), m.Status)
 	}
 	m.Suspends = r.values["suspends_measure_id"]

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/tradewh/tradewh/etl"
@@ -31,7 +32,7 @@ func csvRecords(name string, data []byte) ([]record, etl.FileProblems) {
 		if h == "" {
 			continue
 		}
-		if !contains(Fields, h) {
+		if !slices.Contains(Fields, h) {
 			l, col := r.FieldPos(i)
 			probs = append(probs, prob(name, l, col, h, "unknown column (known: "+strings.Join(Fields, ", ")+")"))
 			continue
@@ -81,7 +82,7 @@ func csvRecords(name string, data []byte) ([]record, etl.FileProblems) {
 // knownColumn reports whether a header names any measure field.
 func knownColumn(header []string) bool {
 	for _, h := range header {
-		if contains(Fields, strings.ToLower(strings.TrimSpace(h))) {
+		if slices.Contains(Fields, strings.ToLower(strings.TrimSpace(h))) {
 			return true
 		}
 	}

@@ -98,15 +98,6 @@ func (r record) list(field string) []string {
 	return out
 }
 
-func contains(l []string, s string) bool {
-	for _, e := range l {
-		if e == s {
-			return true
-		}
-	}
-	return false
-}
-
 func prob(file string, line, col int, field, msg string) etl.FileProblem {
 	return etl.FileProblem{File: file, Line: line, Col: col, Path: field, Message: msg}
 }

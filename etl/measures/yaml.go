@@ -2,6 +2,7 @@ package measures
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -61,7 +62,7 @@ func yamlRecords(name string, data []byte) ([]record, etl.FileProblems) {
 				continue
 			}
 			key := strings.ToLower(k.Value)
-			if !contains(Fields, key) {
+			if !slices.Contains(Fields, key) {
 				probs = append(probs, prob(name, k.Position.Line, k.Position.Column, key, "unknown field (known: "+strings.Join(Fields, ", ")+")"))
 				continue
 			}

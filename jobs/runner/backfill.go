@@ -122,7 +122,7 @@ func (s *Session) Backfill(ctx context.Context, b Backfill) (BackfillResult, err
 		prog.Add(1)
 	}
 	if _, err := s.Export(ctx); err != nil {
-		return out, fmt.Errorf("exporting Parquet: %w", err)
+		return out, err
 	}
 	return out, nil
 }

@@ -12,7 +12,6 @@ package runner
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"path/filepath"
 	"time"
@@ -139,15 +138,10 @@ func (s *Session) Pipeline() *etl.Pipeline {
 
 func (e *Env) progress(label string, total int64) etl.Progress {
 	if e.Progress == nil {
-		return quiet{}
+		return etl.QuietProgress{}
 	}
 	return e.Progress(label, total)
 }
-
-type quiet struct{}
-
-func (quiet) Add(int64) {}
-func (quiet) Done()     {}
 
 // SetConcern sets the config's country of concern, when it names one.
 func (s *Session) SetConcern(ctx context.Context, cfg *jobs.Config) error {
@@ -223,7 +217,7 @@ func (e *Env) RunConfigured(ctx context.Context, cfg *jobs.Config, j jobs.Job) (
 		}
 	}
 	if _, err := s.Export(ctx); err != nil {
-		return out, fmt.Errorf("exporting Parquet: %w", err)
+		return out, err
 	}
 	if cfg.Report != nil {
 		if _, _, err := s.Report(ctx, cfg.Report); err != nil {
@@ -245,7 +239,7 @@ func (s *Session) Report(ctx context.Context, rc *jobs.ReportConfig) (string, in
 	}
 	n, err := report.Write(ctx, s.WH.DB(), report.Options{Reporter: rc.Reporter, Commodity: rc.Commodity}, out)
 	if err != nil {
-		return out, 0, fmt.Errorf("building the report: %w", err)
+		return out, 0, err
 	}
 	s.env.logger().Info("report written", "path", out, "bytes", n)
 	return out, n, nil

@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -16,6 +15,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/tradewh/tradewh/internal/atomicfile"
 )
 
 // swapped is a table whose folder now holds its new version.
@@ -90,30 +91,27 @@ func publishManifest(dir string, m Manifest) (func() error, error) {
 		return nil, err
 	}
 	hadOld := err == nil
-	if err := replaceFile(path, func(tmp string) error { return writeJSON(tmp, m) }); err != nil {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	if err := replaceFile(path, append(b, '\n'), true); err != nil {
 		return nil, err
 	}
 	return func() error {
 		if !hadOld {
 			return os.Remove(path)
 		}
-		return replaceFile(path, func(tmp string) error { return os.WriteFile(tmp, old, 0o666) })
+		return replaceFile(path, old, false)
 	}, nil
 }
 
-// replaceFile writes a file next to path with write and renames it over
-// path, so readers see the old or the new file whole.
-func replaceFile(path string, write func(tmp string) error) error {
-	tmp := filepath.Join(filepath.Dir(path), fmt.Sprintf(".tmp-%d-%d-%s", os.Getpid(), rand.Uint64(), filepath.Base(path)))
-	if err := write(tmp); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
+// replaceFile writes data next to path (synced first when sync is set) and
+// renames it over path, so readers see the old or the new file whole. The
+// temporary name starts ".tmp-", which the cleanup of a failed export knows.
+func replaceFile(path string, data []byte, sync bool) error {
+	pattern := fmt.Sprintf(".tmp-%d-*-%s", os.Getpid(), filepath.Base(path))
+	return atomicfile.WriteFile(path, data, atomicfile.Options{Pattern: pattern, Perm: 0o666, Sync: sync})
 }
 
 // swap publishes version (a folder of the store) as <dir>/<table>: it

@@ -10,7 +10,6 @@ import (
 	"context"
 	"database/sql"
 	_ "embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -18,6 +17,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/tradewh/tradewh/internal/atomicfile"
 )
 
 //go:embed report.html.tmpl
@@ -162,22 +163,12 @@ func Write(ctx context.Context, db *sql.DB, o Options, path string) (int64, erro
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return 0, err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".report-*.html")
-	if err != nil {
-		return 0, err
-	}
-	_, werr := tmp.Write(buf.Bytes())
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		return 0, fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		os.Remove(tmp.Name())
-		return 0, err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
+	if err := atomicfile.Write(path, atomicfile.Options{Pattern: ".report-*.html"}, func(f *os.File) error {
+		if _, err := f.Write(buf.Bytes()); err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+		return f.Chmod(0o644)
+	}); err != nil {
 		return 0, err
 	}
 	return int64(buf.Len()), nil

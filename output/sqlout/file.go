@@ -7,10 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/tradewh/tradewh/internal/atomicfile"
 )
 
 // FormatOf names the format a file name's extension asks for ("" when it
@@ -36,36 +37,16 @@ const Parquet = "parquet"
 
 // WriteFile writes a file whole or not at all: fill writes to a temporary
 // file beside it, which replaces path only when fill succeeded.
-func WriteFile(path string, fill func(tmp string, w io.Writer) error) (err error) {
+func WriteFile(path string, fill func(tmp string, w io.Writer) error) error {
 	// Made with the umask's permissions, as the file it becomes should be.
-	var f *os.File
-	var tmp string
-	for range 100 {
-		tmp = filepath.Join(filepath.Dir(path), fmt.Sprintf(".%s.%d-%d.tmp", filepath.Base(path), os.Getpid(), rand.Uint32()))
-		if f, err = os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666); !errors.Is(err, os.ErrExist) {
-			break
+	pattern := fmt.Sprintf(".%s.%d-*.tmp", filepath.Base(path), os.Getpid())
+	return atomicfile.Write(path, atomicfile.Options{Pattern: pattern, Perm: 0o666}, func(f *os.File) error {
+		bw := bufio.NewWriterSize(f, 256<<10)
+		if err := fill(f.Name(), bw); err != nil {
+			return err
 		}
-	}
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 256<<10)
-	if err = fill(tmp, bw); err != nil {
-		return err
-	}
-	if err = bw.Flush(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+		return bw.Flush()
+	})
 }
 
 // RunToFile runs a script into path in format, whole or not at all. A

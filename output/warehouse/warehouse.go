@@ -1,6 +1,7 @@
-// Package warehouse is the embedded DuckDB warehouse: it applies the
-// schema, stages Arrow batches from sources, merges them into the history
-// tables in one transaction, rebuilds the marts and records runs.
+// Package warehouse is the embedded DuckDB warehouse: it opens and
+// migrates the database, runs a load in one transaction (the engine that
+// stages and merges its batches is internal/ingest), rebuilds the marts,
+// records runs and job state, and answers the queries other packages need.
 package warehouse
 
 import (
@@ -20,7 +21,6 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/tradewh/tradewh/etl"
-	"github.com/tradewh/tradewh/internal/arrowmem"
 )
 
 // FileName is the database file inside the warehouse folder.
@@ -66,13 +66,6 @@ type Options struct {
 // pool) barely grows with the file. 160MB loaded no faster: the pool only
 // filled up on larger files, which made their peak grow.
 const DefaultMemoryLimit = "96MB"
-
-// GoMemoryLimit is the soft limit on the Go heap of a process that runs
-// loads (see arrowmem.GoMemoryLimit).
-const GoMemoryLimit = arrowmem.GoMemoryLimit
-
-// LimitGoMemory sets GoMemoryLimit unless GOMEMLIMIT sets a limit of its own.
-func LimitGoMemory() { arrowmem.LimitGoMemory() }
 
 // TempDirName is the spill folder inside the warehouse folder.
 const TempDirName = ".tmp"

@@ -57,15 +57,19 @@ type options struct {
 }
 
 func parseConfig(cfg etl.Config) (options, error) {
-	o := options{paths: cfg.Strings("paths"), followLinks: cfg.Bool("follow_links"), countryCodes: cfg.String("country_codes"), batchRows: cfg.Int("batch_rows")}
+	r := cfg.Reads()
+	o := options{paths: r.Strings("paths"), followLinks: r.Bool("follow_links"), countryCodes: r.String("country_codes"), batchRows: r.Int("batch_rows")}
+	codes, reporters := r.Strings("hs_codes"), r.Strings("reporters")
+	if err := r.Err(); err != nil {
+		return o, err
+	}
 	if len(o.paths) == 0 {
 		return o, fmt.Errorf("paths: give at least one file")
 	}
 	if o.batchRows <= 0 {
 		o.batchRows = defaultBatchRows
 	}
-	codes := cfg.Strings("hs_codes")
-	if _, set := cfg["hs_codes"]; !set {
+	if !cfg.Has("hs_codes") {
 		codes = etl.AllGroupCodes()
 	}
 	all := false
@@ -86,7 +90,7 @@ func parseConfig(cfg etl.Config) (options, error) {
 	if all {
 		o.prefixes = nil
 	}
-	for i, r := range cfg.Strings("reporters") {
+	for i, r := range reporters {
 		c, ok := etl.CountryByISO3(r)
 		if !ok {
 			return o, fmt.Errorf("reporters: item %d %q is not a known ISO3 code", i+1, r)

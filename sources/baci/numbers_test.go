@@ -85,11 +85,6 @@ func TestShortReads(t *testing.T) {
 	}
 }
 
-type quiet struct{}
-
-func (quiet) Add(int64) {}
-func (quiet) Done()     {}
-
 // testParser is a parser of batchRows-row batches over the country codes
 // at ccPath ("" for the built-in ones), keeping products of prefixes (nil
 // keeps all), reading segments of segSize bytes (0: the default), and the
@@ -104,7 +99,7 @@ func testParser(t *testing.T, ccPath string, batchRows int, prefixes []string, s
 	t.Cleanup(sink.Release)
 	b := newBatchBuilder(batchRows)
 	t.Cleanup(b.release)
-	return &parser{ref: "x", sink: sink, countries: cm, products: newProductTable(prefixes), b: b, prog: quiet{}, segSize: segSize}, sink
+	return &parser{ref: "x", sink: sink, countries: cm, products: newProductTable(prefixes), b: b, prog: etl.QuietProgress{}, segSize: segSize}, sink
 }
 
 // A file re-saved with quoted product codes keeps its leading zeros.

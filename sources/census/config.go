@@ -50,8 +50,14 @@ func ParseConfig(cfg etl.Config, now time.Time) (Config, error) {
 	bad := func(field, format string, a ...any) {
 		probs = append(probs, etl.Problem{Field: field, Message: fmt.Sprintf(format, a...)})
 	}
-	c := Config{BaseURL: strings.TrimRight(cfg.String("base_url"), "/"), Level: cfg.String("level"),
-		ValueField: cfg.String("value_field")}
+	r := cfg.Reads()
+	c := Config{BaseURL: strings.TrimRight(r.String("base_url"), "/"), Level: r.String("level"),
+		ValueField: r.String("value_field")}
+	flows, commodities, hsCodes, countries := r.Strings("flows"), r.Strings("commodities"), r.Strings("hs_codes"), r.Strings("countries")
+	from, to := r.String("from"), r.String("to")
+	if err := r.Err(); err != nil {
+		return c, err
+	}
 	if c.BaseURL == "" {
 		c.BaseURL = DefaultBaseURL
 	}
@@ -70,7 +76,7 @@ func ParseConfig(cfg etl.Config, now time.Time) (Config, error) {
 	if c.ValueField != ValueGeneral && c.ValueField != ValueConsumption {
 		bad("value_field", "must be %s or %s, got %q", ValueGeneral, ValueConsumption, c.ValueField)
 	}
-	c.Flows = etl.UniqueStrings(cfg.Strings("flows"))
+	c.Flows = etl.UniqueStrings(flows)
 	if len(c.Flows) == 0 {
 		c.Flows = []string{FlowImport, FlowExport}
 	}
@@ -79,11 +85,11 @@ func ParseConfig(cfg etl.Config, now time.Time) (Config, error) {
 			bad("flows", "%q is not import or export", f)
 		}
 	}
-	codes, unknown := etl.CodesOfGroups(cfg.Strings("commodities"))
+	codes, unknown := etl.CodesOfGroups(commodities)
 	for _, g := range unknown {
 		bad("commodities", "unknown commodity group %q (known: %s)", g, strings.Join(etl.GroupSlugs(), ", "))
 	}
-	for _, h := range cfg.Strings("hs_codes") {
+	for _, h := range hsCodes {
 		n := etl.NormalizeHSCode(h)
 		switch {
 		case !etl.ValidHSCode(n):
@@ -99,7 +105,7 @@ func ParseConfig(cfg etl.Config, now time.Time) (Config, error) {
 	if len(c.Codes) == 0 && len(probs) == 0 {
 		bad("commodities", "give commodity groups or hs_codes")
 	}
-	for _, iso := range etl.UniqueStrings(cfg.Strings("countries")) {
+	for _, iso := range etl.UniqueStrings(countries) {
 		if strings.EqualFold(iso, etl.WorldISO3) {
 			c.Countries = append(c.Countries, WorldCode)
 			continue
@@ -116,10 +122,9 @@ func ParseConfig(cfg etl.Config, now time.Time) (Config, error) {
 	}
 	c.Countries = etl.UniqueStrings(c.Countries)
 	var err error
-	if c.From, err = month(cfg.String("from"), false); err != nil {
+	if c.From, err = month(from, false); err != nil {
 		bad("from", "%v", err)
 	}
-	to := cfg.String("to")
 	if to == "" {
 		c.To = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	} else if c.To, err = month(to, true); err != nil {

@@ -153,22 +153,22 @@ func TestParseConfigProblems(t *testing.T) {
 		raw  etl.Config
 		want string
 	}{
-		{"no codes", etl.Config{"from": "2024-01"}, "commodities: give commodity groups or hs_codes"},
-		{"code longer than the level", etl.Config{"hs_codes": []string{"8112921000"}, "from": "2024-01"},
+		{"no codes", etl.ConfigOf(Spec, map[string]any{"from": "2024-01"}), "commodities: give commodity groups or hs_codes"},
+		{"code longer than the level", etl.ConfigOf(Spec, map[string]any{"hs_codes": []string{"8112921000"}, "from": "2024-01"}),
 			`hs_codes: "8112921000" has more digits than level HS6`},
-		{"not a code", etl.Config{"hs_codes": []string{"81a2"}, "from": "2024-01"}, `hs_codes: "81a2" is not an HS code`},
-		{"unknown group", etl.Config{"commodities": []string{"unobtainium"}, "from": "2024-01"}, `unknown commodity group "unobtainium"`},
-		{"unknown country", etl.Config{"hs_codes": []string{"2846"}, "countries": []string{"XYZ"}, "from": "2024-01"},
+		{"not a code", etl.ConfigOf(Spec, map[string]any{"hs_codes": []string{"81a2"}, "from": "2024-01"}), `hs_codes: "81a2" is not an HS code`},
+		{"unknown group", etl.ConfigOf(Spec, map[string]any{"commodities": []string{"unobtainium"}, "from": "2024-01"}), `unknown commodity group "unobtainium"`},
+		{"unknown country", etl.ConfigOf(Spec, map[string]any{"hs_codes": []string{"2846"}, "countries": []string{"XYZ"}, "from": "2024-01"}),
 			`countries: "XYZ" is not a known country`},
-		{"area without a Schedule C code", etl.Config{"hs_codes": []string{"2846"}, "countries": []string{"S19"}, "from": "2024-01"},
+		{"area without a Schedule C code", etl.ConfigOf(Spec, map[string]any{"hs_codes": []string{"2846"}, "countries": []string{"S19"}, "from": "2024-01"}),
 			"has no Census Schedule C code"},
-		{"bad month", etl.Config{"hs_codes": []string{"2846"}, "from": "2024-13"}, `from: "2024-13" is not a month YYYY-MM`},
-		{"missing from", etl.Config{"hs_codes": []string{"2846"}}, "from: is required"},
-		{"to before from", etl.Config{"hs_codes": []string{"2846"}, "from": "2024-05", "to": "2024-04"},
+		{"bad month", etl.ConfigOf(Spec, map[string]any{"hs_codes": []string{"2846"}, "from": "2024-13"}), `from: "2024-13" is not a month YYYY-MM`},
+		{"missing from", etl.ConfigOf(Spec, map[string]any{"hs_codes": []string{"2846"}}), "from: is required"},
+		{"to before from", etl.ConfigOf(Spec, map[string]any{"hs_codes": []string{"2846"}, "from": "2024-05", "to": "2024-04"}),
 			"to: 2024-04 is before from 2024-05"},
-		{"bad flow", etl.Config{"hs_codes": []string{"2846"}, "from": "2024-01", "flows": []string{"re-export"}},
+		{"bad flow", etl.ConfigOf(Spec, map[string]any{"hs_codes": []string{"2846"}, "from": "2024-01", "flows": []string{"re-export"}}),
 			`flows: "re-export" is not import or export`},
-		{"bad base URL", etl.Config{"hs_codes": []string{"2846"}, "from": "2024-01", "base_url": "api.census.gov"},
+		{"bad base URL", etl.ConfigOf(Spec, map[string]any{"hs_codes": []string{"2846"}, "from": "2024-01", "base_url": "api.census.gov"}),
 			`base_url: "api.census.gov" is not an http(s) URL`},
 	}
 	for _, tt := range tests {
@@ -199,8 +199,12 @@ func TestSpecDefaults(t *testing.T) {
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("config %+v\nwant %+v", c, want)
 	}
-	if cfg.Float("rate_per_second") != 2 || cfg.String("api_key_env") != DefaultKeyEnv {
-		t.Errorf("defaults: rate %v, key env %q", cfg.Float("rate_per_second"), cfg.String("api_key_env"))
+	r := cfg.Reads()
+	if rate, env := r.Float("rate_per_second"), r.String("api_key_env"); rate != 2 || env != DefaultKeyEnv {
+		t.Errorf("defaults: rate %v, key env %q", rate, env)
+	}
+	if err := r.Err(); err != nil {
+		t.Error(err)
 	}
 	for _, f := range []string{"value_field", "level", "api_key_env", "countries"} {
 		if !strings.Contains(k.Spec.Doc(), f) {

@@ -26,7 +26,10 @@ func newSource(cfg etl.Config, rt etl.Runtime) (etl.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := fetch.ForSource(KindName, cfg, rt, DefaultKeyEnv, 2)
+	f, err := fetch.ForSource(KindName, cfg, rt, DefaultKeyEnv, 2)
+	if err != nil {
+		return nil, err
+	}
 	if f.Key == "" && !rt.Replay {
 		f.Log.Info("no Census API key: the API allows 500 requests a day without one", "env", f.KeyEnv)
 	}

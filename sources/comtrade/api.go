@@ -25,9 +25,16 @@ type apiSource struct {
 func newAPISource(cfg etl.Config, rt etl.Runtime) (etl.Source, error) {
 	// replay: true in the config serves this job's requests from the
 	// landing zone (run --replay instead reads all of it: rt.Replay).
+	replay, err := cfg.Bool("replay")
+	if err != nil {
+		return nil, err
+	}
 	crt := rt
-	crt.Replay = rt.Replay || cfg.Bool("replay")
-	f := fetch.ForSource(KindAPI, cfg, crt, DefaultKeyEnv, 1)
+	crt.Replay = rt.Replay || replay
+	f, err := fetch.ForSource(KindAPI, cfg, crt, DefaultKeyEnv, 1)
+	if err != nil {
+		return nil, err
+	}
 	c, err := ParseAPIConfig(cfg, f.Key != "")
 	if err != nil {
 		return nil, err

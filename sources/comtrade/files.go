@@ -24,6 +24,15 @@ type fileSource struct {
 	read        func(ctx context.Context, path string, m *mapper) error
 }
 
+func newFileSource(kind string, cfg etl.Config, rt etl.Runtime, read func(ctx context.Context, path string, m *mapper) error) (etl.Source, error) {
+	r := cfg.Reads()
+	s := &fileSource{kind: kind, paths: r.Strings("paths"), followLinks: r.Bool("follow_links"), rt: rt, read: read}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 func (s *fileSource) Extract(ctx context.Context, sink etl.Sink) error {
 	files, err := etl.ExpandPaths(s.paths, etl.PathOptions{Hint: "*.csv", FollowLinks: s.followLinks})
 	if err != nil {

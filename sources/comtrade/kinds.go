@@ -62,14 +62,14 @@ func init() {
 		Name: KindCSV, Summary: "UN Comtrade records saved as CSV with the API's field names",
 		Table: etl.TradeFlows, Spec: etl.Spec{pathsField, etl.FollowLinksField}, FileArgs: "paths",
 		New: func(cfg etl.Config, rt etl.Runtime) (etl.Source, error) {
-			return &fileSource{kind: KindCSV, paths: cfg.Strings("paths"), followLinks: cfg.Bool("follow_links"), rt: rt, read: readCSV}, nil
+			return newFileSource(KindCSV, cfg, rt, readCSV)
 		},
 	})
 	etl.Register(etl.Kind{
 		Name: KindJSON, Summary: "UN Comtrade v1 API response bodies saved to files",
 		Table: etl.TradeFlows, Spec: etl.Spec{pathsField, etl.FollowLinksField}, FileArgs: "paths",
 		New: func(cfg etl.Config, rt etl.Runtime) (etl.Source, error) {
-			return &fileSource{kind: KindJSON, paths: cfg.Strings("paths"), followLinks: cfg.Bool("follow_links"), rt: rt, read: readJSON}, nil
+			return newFileSource(KindJSON, cfg, rt, readJSON)
 		},
 	})
 	etl.Register(etl.Kind{

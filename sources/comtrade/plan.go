@@ -50,9 +50,15 @@ func ParseAPIConfig(cfg etl.Config, keyed bool) (APIConfig, error) {
 	bad := func(field, format string, a ...any) {
 		probs = append(probs, etl.Problem{Field: field, Message: fmt.Sprintf(format, a...)})
 	}
-	c := APIConfig{BaseURL: strings.TrimRight(cfg.String("base_url"), "/"), Freq: cfg.String("freq"), Keyed: keyed,
-		Partner2: cfg.String("partner2_code"), Mot: cfg.String("mot_code"), Customs: cfg.String("customs_code"),
-		MaxRows: cfg.Int("max_rows")}
+	r := cfg.Reads()
+	c := APIConfig{BaseURL: strings.TrimRight(r.String("base_url"), "/"), Freq: r.String("freq"), Keyed: keyed,
+		Partner2: r.String("partner2_code"), Mot: r.String("mot_code"), Customs: r.String("customs_code"),
+		MaxRows: r.Int("max_rows")}
+	reporters, partners, commodities, hsCodes := r.Strings("reporters"), r.Strings("partners"), r.Strings("commodities"), r.Strings("hs_codes")
+	flowList, from, to := r.Strings("flows"), r.String("from"), r.String("to")
+	if err := r.Err(); err != nil {
+		return c, err
+	}
 	if c.BaseURL == "" {
 		c.BaseURL = DefaultBaseURL
 	}
@@ -76,7 +82,7 @@ func ParseAPIConfig(cfg etl.Config, keyed bool) (APIConfig, error) {
 		// limit would hide truncation.
 		c.MaxRows = PreviewMaxRows
 	}
-	for _, iso := range etl.UniqueStrings(cfg.Strings("reporters")) {
+	for _, iso := range etl.UniqueStrings(reporters) {
 		ct, ok := etl.CountryByISO3(strings.ToUpper(iso))
 		if !ok || ct.IsArea {
 			bad("reporters", "%q is not a known reporting country (ISO3)", iso)
@@ -87,7 +93,7 @@ func ParseAPIConfig(cfg etl.Config, keyed bool) (APIConfig, error) {
 	if len(c.Reporters) == 0 && len(probs) == 0 {
 		bad("reporters", "give at least one reporter")
 	}
-	for _, iso := range etl.UniqueStrings(cfg.Strings("partners")) {
+	for _, iso := range etl.UniqueStrings(partners) {
 		ct, ok := etl.CountryByISO3(strings.ToUpper(iso))
 		if !ok {
 			bad("partners", "%q is not a known country (ISO3; WLD for the world)", iso)
@@ -95,11 +101,11 @@ func ParseAPIConfig(cfg etl.Config, keyed bool) (APIConfig, error) {
 		}
 		c.Partners = append(c.Partners, ct.M49)
 	}
-	codes, unknown := etl.CodesOfGroups(cfg.Strings("commodities"))
+	codes, unknown := etl.CodesOfGroups(commodities)
 	for _, g := range unknown {
 		bad("commodities", "unknown commodity group %q (known: %s)", g, strings.Join(etl.GroupSlugs(), ", "))
 	}
-	for _, h := range cfg.Strings("hs_codes") {
+	for _, h := range hsCodes {
 		n := etl.NormalizeHSCode(h)
 		if !etl.ValidHSCode(n) {
 			bad("hs_codes", "%q is not an HS code of 2 to 10 digits", h)
@@ -110,7 +116,7 @@ func ParseAPIConfig(cfg etl.Config, keyed bool) (APIConfig, error) {
 	if len(c.CmdCodes) == 0 && len(probs) == 0 {
 		bad("commodities", "give commodity groups or hs_codes")
 	}
-	c.Flows = etl.UniqueStrings(cfg.Strings("flows"))
+	c.Flows = etl.UniqueStrings(flowList)
 	if len(c.Flows) == 0 {
 		c.Flows = []string{"M", "X"}
 	}
@@ -120,7 +126,7 @@ func ParseAPIConfig(cfg etl.Config, keyed bool) (APIConfig, error) {
 		}
 	}
 	var err error
-	if c.Periods, err = expandPeriods(c.Freq, cfg.String("from"), cfg.String("to")); err != nil {
+	if c.Periods, err = expandPeriods(c.Freq, from, to); err != nil {
 		bad("from", "%v", err)
 	}
 	if len(probs) > 0 {

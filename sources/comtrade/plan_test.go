@@ -33,8 +33,8 @@ func TestPlanPeriods(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := mustParse(t, etl.Config{"freq": tt.freq, "from": tt.from, "to": tt.to,
-				"reporters": []string{"USA"}, "hs_codes": []string{"811292"}}, false)
+			c := mustParse(t, etl.ConfigOf(APISpec, map[string]any{"freq": tt.freq, "from": tt.from, "to": tt.to,
+				"reporters": []string{"USA"}, "hs_codes": []string{"811292"}}), false)
 			plan := Plan(c)
 			var got [][2]string
 			n := 0
@@ -57,8 +57,8 @@ func TestPlanURLLength(t *testing.T) {
 	for i := 0; i < 900; i++ {
 		codes = append(codes, fmt.Sprintf("%06d", 100000+i*7))
 	}
-	c := mustParse(t, etl.Config{"freq": "A", "from": "2020", "to": "2021", "reporters": []string{"USA", "CHN"},
-		"partners": []string{"WLD"}, "hs_codes": codes, "partner2_code": "0", "mot_code": "0", "customs_code": "C00"}, true)
+	c := mustParse(t, etl.ConfigOf(APISpec, map[string]any{"freq": "A", "from": "2020", "to": "2021", "reporters": []string{"USA", "CHN"},
+		"partners": []string{"WLD"}, "hs_codes": codes, "partner2_code": "0", "mot_code": "0", "customs_code": "C00"}), true)
 	if n := len(c.URL(Request{Reporters: c.Reporters, Partners: c.Partners, Periods: c.Periods, CmdCodes: c.CmdCodes, Flows: c.Flows})); n <= MaxURLLen {
 		t.Fatalf("test needs an over-long URL, got %d characters", n)
 	}
@@ -123,15 +123,15 @@ func TestParseAPIConfigProblems(t *testing.T) {
 		cfg  etl.Config
 		want string
 	}{
-		{"unknown reporter", etl.Config{"reporters": []string{"XYZ"}, "hs_codes": []string{"2846"}, "from": "2023"}, `reporters: "XYZ"`},
-		{"world as reporter", etl.Config{"reporters": []string{"WLD"}, "hs_codes": []string{"2846"}, "from": "2023"}, "reporters"},
-		{"unknown group", etl.Config{"reporters": []string{"USA"}, "commodities": []string{"unobtainium"}, "from": "2023"}, "unknown commodity group"},
-		{"no commodities", etl.Config{"reporters": []string{"USA"}, "from": "2023"}, "commodities: give"},
-		{"bad HS code", etl.Config{"reporters": []string{"USA"}, "hs_codes": []string{"28x6"}, "from": "2023"}, "hs_codes"},
-		{"bad flow", etl.Config{"reporters": []string{"USA"}, "hs_codes": []string{"2846"}, "flows": []string{"DX"}, "from": "2023"}, "flows"},
-		{"to before from", etl.Config{"reporters": []string{"USA"}, "hs_codes": []string{"2846"}, "from": "2023", "to": "2020"}, "before"},
-		{"months for annual", etl.Config{"reporters": []string{"USA"}, "hs_codes": []string{"2846"}, "from": "202301"}, "annual data needs years"},
-		{"no from", etl.Config{"reporters": []string{"USA"}, "hs_codes": []string{"2846"}}, "from is required"},
+		{"unknown reporter", etl.ConfigOf(APISpec, map[string]any{"reporters": []string{"XYZ"}, "hs_codes": []string{"2846"}, "from": "2023"}), `reporters: "XYZ"`},
+		{"world as reporter", etl.ConfigOf(APISpec, map[string]any{"reporters": []string{"WLD"}, "hs_codes": []string{"2846"}, "from": "2023"}), "reporters"},
+		{"unknown group", etl.ConfigOf(APISpec, map[string]any{"reporters": []string{"USA"}, "commodities": []string{"unobtainium"}, "from": "2023"}), "unknown commodity group"},
+		{"no commodities", etl.ConfigOf(APISpec, map[string]any{"reporters": []string{"USA"}, "from": "2023"}), "commodities: give"},
+		{"bad HS code", etl.ConfigOf(APISpec, map[string]any{"reporters": []string{"USA"}, "hs_codes": []string{"28x6"}, "from": "2023"}), "hs_codes"},
+		{"bad flow", etl.ConfigOf(APISpec, map[string]any{"reporters": []string{"USA"}, "hs_codes": []string{"2846"}, "flows": []string{"DX"}, "from": "2023"}), "flows"},
+		{"to before from", etl.ConfigOf(APISpec, map[string]any{"reporters": []string{"USA"}, "hs_codes": []string{"2846"}, "from": "2023", "to": "2020"}), "before"},
+		{"months for annual", etl.ConfigOf(APISpec, map[string]any{"reporters": []string{"USA"}, "hs_codes": []string{"2846"}, "from": "202301"}), "annual data needs years"},
+		{"no from", etl.ConfigOf(APISpec, map[string]any{"reporters": []string{"USA"}, "hs_codes": []string{"2846"}}), "from is required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,7 +143,7 @@ func TestParseAPIConfigProblems(t *testing.T) {
 	}
 	// The preview endpoint cannot return more than 500 rows, so a larger
 	// max_rows would hide truncation.
-	c := mustParse(t, etl.Config{"reporters": []string{"USA"}, "hs_codes": []string{"2846"}, "from": "2023", "max_rows": 5000}, false)
+	c := mustParse(t, etl.ConfigOf(APISpec, map[string]any{"reporters": []string{"USA"}, "hs_codes": []string{"2846"}, "from": "2023", "max_rows": 5000}), false)
 	if c.MaxRows != PreviewMaxRows {
 		t.Errorf("preview max_rows %d", c.MaxRows)
 	}
@@ -158,8 +158,12 @@ func TestSpecDocAndDefaults(t *testing.T) {
 	if len(probs) != 0 {
 		t.Fatal(probs)
 	}
-	if cfg.String("api_key_env") != DefaultKeyEnv || cfg.Float("rate_per_second") != 1 || cfg.String("customs_code") != "C00" {
+	r := cfg.Reads()
+	if r.String("api_key_env") != DefaultKeyEnv || r.Float("rate_per_second") != 1 || r.String("customs_code") != "C00" {
 		t.Errorf("defaults: %v", cfg)
+	}
+	if err := r.Err(); err != nil {
+		t.Error(err)
 	}
 	for _, kind := range []string{KindCSV, KindJSON} {
 		k, _ := etl.LookupKind(kind)

@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/tradewh/tradewh/internal/atomicfile"
 )
 
 // The raw landing zone keeps every response body as it came, so a load can
@@ -200,9 +202,5 @@ func (s *spool) commit(m Meta) (string, error) {
 		return "", err
 	}
 	metaPath := strings.TrimSuffix(s.final, filepath.Ext(s.final)) + metaSuffix
-	tmp := metaPath + ".part"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-		return "", err
-	}
-	return s.final, os.Rename(tmp, metaPath)
+	return s.final, atomicfile.WriteFile(metaPath, append(b, '\n'), atomicfile.Options{Pattern: filepath.Base(metaPath) + ".part-*", Perm: 0o644})
 }

@@ -20,8 +20,13 @@ type Setup struct {
 // ForSource builds the client of an API source from the settings every API
 // kind shares (api_key_env, rate_per_second, timeout, max_attempts,
 // retry_wait) and the runtime (landing zone, HTTP client, logger, replay).
-func ForSource(source string, cfg etl.Config, rt etl.Runtime, defaultKeyEnv string, defaultRate float64) Setup {
-	keyEnv := cfg.String("api_key_env")
+func ForSource(source string, cfg etl.Config, rt etl.Runtime, defaultKeyEnv string, defaultRate float64) (Setup, error) {
+	r := cfg.Reads()
+	keyEnv, rps := r.String("api_key_env"), r.Float("rate_per_second")
+	timeout, attempts, wait := r.Duration("timeout"), r.Int("max_attempts"), r.Duration("retry_wait")
+	if err := r.Err(); err != nil {
+		return Setup{}, err
+	}
 	if keyEnv == "" {
 		keyEnv = defaultKeyEnv
 	}
@@ -29,12 +34,11 @@ func ForSource(source string, cfg etl.Config, rt etl.Runtime, defaultKeyEnv stri
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	rps := cfg.Float("rate_per_second")
-	if _, set := cfg["rate_per_second"]; !set {
+	if !cfg.Has("rate_per_second") {
 		rps = defaultRate
 	}
 	client := New(Config{Source: source, RawDir: rt.RawDir, HTTP: rt.HTTP, Logger: log,
-		Timeout: cfg.Duration("timeout"), MaxAttempts: cfg.Int("max_attempts"), InitialWait: cfg.Duration("retry_wait"),
+		Timeout: timeout, MaxAttempts: attempts, InitialWait: wait,
 		RatePerSecond: rps, KeyEnv: keyEnv, Replay: rt.Replay})
-	return Setup{Client: client, KeyEnv: keyEnv, Key: os.Getenv(keyEnv), Log: log}
+	return Setup{Client: client, KeyEnv: keyEnv, Key: os.Getenv(keyEnv), Log: log}, nil
 }

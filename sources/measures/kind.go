@@ -45,7 +45,12 @@ type Source struct {
 
 // New builds a Source from a validated config.
 func New(cfg etl.Config, _ etl.Runtime) (etl.Source, error) {
-	return &Source{Paths: cfg.Strings("paths"), FollowLinks: cfg.Bool("follow_links")}, nil
+	r := cfg.Reads()
+	s := &Source{Paths: r.Strings("paths"), FollowLinks: r.Bool("follow_links")}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Extract reads and validates every file, then writes each file's

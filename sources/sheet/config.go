@@ -115,14 +115,19 @@ func parseMapping(cfg etl.Config) (*mapping, error) {
 	bad := func(field, format string, a ...any) {
 		probs = append(probs, etl.Problem{Field: field, Message: fmt.Sprintf(format, a...)})
 	}
+	r := cfg.Reads()
 	m := &mapping{
-		table:        etl.Table(cfg.String("table")),
-		sheet:        strings.TrimSpace(cfg.String("sheet")),
-		headerRow:    cfg.Int("header_row"),
-		headerRows:   cfg.Int("header_rows"),
-		sourceName:   cfg.String("source_name"),
-		decimalComma: cfg.String("decimal") == ",",
+		table:        etl.Table(r.String("table")),
+		sheet:        strings.TrimSpace(r.String("sheet")),
+		headerRow:    r.Int("header_row"),
+		headerRows:   r.Int("header_rows"),
+		sourceName:   r.String("source_name"),
+		decimalComma: r.String("decimal") == ",",
 		constants:    map[string]string{}, constVals: map[string]any{}, multipliers: map[string]float64{},
+	}
+	delimiter, rawCols, rawConst, rawMul := r.String("delimiter"), r.Map("columns"), r.Map("constants"), r.Map("multipliers")
+	if err := r.Err(); err != nil {
+		return nil, err
 	}
 	if m.table != etl.TradeFlows && m.table != etl.MineralStatistics {
 		bad("table", "must be %s or %s, got %q", etl.TradeFlows, etl.MineralStatistics, m.table)
@@ -140,7 +145,7 @@ func parseMapping(cfg etl.Config) (*mapping, error) {
 	if m.sourceName == "" {
 		m.sourceName = Kind
 	}
-	switch d := cfg.String("delimiter"); {
+	switch d := delimiter; {
 	case d == "" || d == ",":
 		m.delimiter = ','
 	case d == `\t` || d == "tab" || d == "\t":
@@ -162,7 +167,6 @@ func parseMapping(cfg etl.Config) (*mapping, error) {
 		bad(field+"."+key, "not a column of %s (known: %s)", m.table, strings.Join(names, ", "))
 	}
 
-	rawCols, _ := cfg["columns"].(map[string]any)
 	headers := map[string]string{}
 	for _, k := range sortedKeys(rawCols) {
 		if _, ok := known[k]; !ok {
@@ -176,7 +180,6 @@ func parseMapping(cfg etl.Config) (*mapping, error) {
 		}
 		headers[k] = h
 	}
-	rawConst, _ := cfg["constants"].(map[string]any)
 	for _, k := range sortedKeys(rawConst) {
 		c, ok := known[k]
 		if !ok {
@@ -200,7 +203,6 @@ func parseMapping(cfg etl.Config) (*mapping, error) {
 		}
 		m.constants[k], m.constVals[k] = strings.TrimSpace(v), pv
 	}
-	rawMul, _ := cfg["multipliers"].(map[string]any)
 	for _, k := range sortedKeys(rawMul) {
 		c, ok := known[k]
 		if !ok {

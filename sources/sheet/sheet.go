@@ -76,7 +76,11 @@ func New(cfg etl.Config, rt etl.Runtime) (etl.Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	paths := cfg.Strings("paths")
+	r := cfg.Reads()
+	paths, followLinks := r.Strings("paths"), r.Bool("follow_links")
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
 	if len(paths) == 0 && !rt.Replay {
 		return nil, etl.Problem{Field: "paths", Message: "at least one file or glob is required"}
 	}
@@ -84,7 +88,7 @@ func New(cfg etl.Config, rt etl.Runtime) (etl.Source, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Source{paths: paths, followLinks: cfg.Bool("follow_links"), m: m, rt: rt, log: log.With("source", Kind, "job", rt.JobName)}, nil
+	return &Source{paths: paths, followLinks: followLinks, m: m, rt: rt, log: log.With("source", Kind, "job", rt.JobName)}, nil
 }
 
 // Extract loads every new file (every landed file when replaying).

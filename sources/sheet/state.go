@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tradewh/tradewh/etl"
+	"github.com/tradewh/tradewh/internal/atomicfile"
 )
 
 // The job's folder in the landing zone holds the loaded files and the
@@ -104,24 +105,7 @@ func writeAtomic(path string, data []byte) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".part-*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
+	return atomicfile.WriteFile(path, data, atomicfile.Options{Pattern: ".part-*", Sync: true})
 }
 
 // land copies a file into the job's landing folder, once per content.

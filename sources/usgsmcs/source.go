@@ -62,7 +62,12 @@ type Source struct {
 
 // New builds a Source from a validated config.
 func New(cfg etl.Config, rt etl.Runtime) (etl.Source, error) {
-	ed := cfg.String("edition")
+	r := cfg.Reads()
+	ed, paths, urls := r.String("edition"), r.Strings("paths"), r.Strings("urls")
+	inbox, follow, strict := r.Bool("inbox"), r.Bool("follow_links"), r.Bool("strict")
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
 	if ed != "" {
 		n, _, ok := normEdition(ed)
 		if !ok {
@@ -70,11 +75,11 @@ func New(cfg etl.Config, rt etl.Runtime) (etl.Source, error) {
 		}
 		ed = n
 	}
-	if len(cfg.Strings("paths")) == 0 && len(cfg.Strings("urls")) == 0 {
+	if len(paths) == 0 && len(urls) == 0 {
 		return nil, fmt.Errorf("paths: at least one file, folder, glob or URL (urls) is required")
 	}
-	return &Source{Paths: cfg.Strings("paths"), URLs: cfg.Strings("urls"), Edition: ed, Inbox: cfg.Bool("inbox"),
-		Follow: cfg.Bool("follow_links"), Strict: cfg.Bool("strict"), Logger: rt.Logger,
+	return &Source{Paths: paths, URLs: urls, Edition: ed, Inbox: inbox,
+		Follow: follow, Strict: strict, Logger: rt.Logger,
 		RawDir: rt.RawDir, HTTP: rt.HTTP, Replay: rt.Replay}, nil
 }
 
