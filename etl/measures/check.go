@@ -42,9 +42,9 @@ var revision = regexp.MustCompile(`^HS\d{4}$|^H[0-6]$`)
 func (c *checker) measure(r record) (Measure, bool) {
 	n := len(c.probs)
 	m := Measure{Line: r.line}
-	for f := range required {
-		if f == "hs_codes" {
-			continue // checked with unsourced below
+	for _, f := range Fields { // in their order, so a file's problems read the same each time
+		if !required[f] || f == "hs_codes" {
+			continue // hs_codes is checked with unsourced below
 		}
 		if r.values[f] == "" && len(r.lists[f]) == 0 {
 			c.add(r, f, "is required")

@@ -114,8 +114,11 @@ func parseValue(k valueKind, s string, cx cellCtx) (any, error) {
 // it would silently scale the figure.
 func (cx cellCtx) number(s string) (string, error) {
 	if cx.decimalComma {
-		s = strings.NewReplacer(".", "", " ", "", "\u00a0", "").Replace(s)
-		return strings.Replace(s, ",", ".", 1), nil
+		t := strings.NewReplacer(".", "", " ", "", "\u00a0", "").Replace(s)
+		if t == "" {
+			return s, nil // nothing but separators ("."): ParseNumber says it is no number, not blank
+		}
+		return strings.Replace(t, ",", ".", 1), nil
 	}
 	if !strings.Contains(s, ",") || !reNumeric.MatchString(s) {
 		return s, nil // not a number at all: ParseNumber says so
