@@ -1,5 +1,7 @@
 -- dependency_trends, written by 20_dependency_trends.sql; migration 006 also
--- makes it part of every new warehouse.
+-- makes it part of every new warehouse. Columns added after its first
+-- release come last, in the order 008_mart_columns.sql adds them to older
+-- warehouses.
 CREATE TABLE IF NOT EXISTS dependency_trends (
     source                  VARCHAR NOT NULL,
     freq                    VARCHAR NOT NULL,

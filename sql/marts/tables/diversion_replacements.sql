@@ -1,4 +1,6 @@
--- diversion_replacements, written by 50_diversion.sql.
+-- diversion_replacements, written by 50_diversion.sql;
+-- 011_measure_mart_columns.sql adds the columns added since to an older
+-- warehouse's table.
 CREATE TABLE IF NOT EXISTS diversion_replacements (
     measure_id             VARCHAR NOT NULL,
     imposing_iso3          VARCHAR NOT NULL,

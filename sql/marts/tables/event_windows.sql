@@ -1,4 +1,6 @@
--- event_windows, written by 40_event_windows.sql.
+-- event_windows, written by 40_event_windows.sql;
+-- 011_measure_mart_columns.sql adds the columns added since to an older
+-- warehouse's table.
 CREATE TABLE IF NOT EXISTS event_windows (
     measure_id            VARCHAR NOT NULL,
     event                 VARCHAR NOT NULL, -- effective or end

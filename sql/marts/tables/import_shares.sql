@@ -1,5 +1,6 @@
 -- import_shares, written by 10_import_shares.sql; migration 006 also makes it
--- part of every new warehouse.
+-- part of every new warehouse. Columns added after its first release come
+-- last, in the order 008_mart_columns.sql adds them to older warehouses.
 CREATE TABLE IF NOT EXISTS import_shares (
     source           VARCHAR NOT NULL,
     freq             VARCHAR NOT NULL,

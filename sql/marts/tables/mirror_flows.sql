@@ -1,5 +1,6 @@
 -- mirror_flows, written by 30_mirror_flows.sql; migration 006 also makes it
--- part of every new warehouse.
+-- part of every new warehouse. Columns added after its first release come
+-- last, in the order 008_mart_columns.sql adds them to older warehouses.
 CREATE TABLE IF NOT EXISTS mirror_flows (
     source           VARCHAR NOT NULL,
     freq             VARCHAR NOT NULL,
