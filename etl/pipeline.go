@@ -41,10 +41,21 @@ type MartDeferrer interface {
 	DeferMarts(ctx context.Context, st LoadStats) error
 }
 
+// MartChecker is an optional capability of a Store: it tells whether the
+// marts already hold what a rebuild would write after a load that changed
+// nothing (no period pending, no settings, measures or statistics newer
+// than the last rebuild). A Store without it rebuilds.
+type MartChecker interface {
+	MartsCurrent(ctx context.Context) (bool, error)
+}
+
 // Result is the outcome of one job run.
 type Result struct {
 	LoadStats
 	RunID int64
+	// MartsSkipped says the load changed nothing and the marts were
+	// current, so they were not rebuilt: nothing an export reads changed.
+	MartsSkipped bool
 }
 
 // Pipeline runs jobs: extract, load (one transaction), rebuild marts and
@@ -104,7 +115,7 @@ func (p *Pipeline) Run(ctx context.Context, job JobSpec) (Result, error) {
 		p.Watch.Begin(job.Name, job.Kind, runID)
 	}
 	log.Info("job started", "job", job.Name, "source", job.Kind, "run_id", runID)
-	st, err := p.run(ctx, runID, job)
+	st, skipped, err := p.run(ctx, runID, job)
 	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 		// Cut short by the context (SIGINT, SIGTERM, a shutdown's grace
 		// over), whatever the step said (sql.ErrTxDone, a driver's own
@@ -122,26 +133,26 @@ func (p *Pipeline) Run(ctx context.Context, job JobSpec) (Result, error) {
 		"unchanged", st.Unchanged, "rejected", st.Rejected, "duration", time.Since(start).Round(time.Millisecond)}
 	if err != nil && ctx.Err() != nil {
 		log.Warn("job cancelled", append(attrs, "error", err)...)
-		return Result{st, runID}, fmt.Errorf("job %s: %w", job.Name, err)
+		return Result{st, runID, false}, fmt.Errorf("job %s: %w", job.Name, err)
 	}
 	if err != nil {
 		log.Error("job failed", append(attrs, "error", err)...)
-		return Result{st, runID}, fmt.Errorf("job %s: %w", job.Name, err)
+		return Result{st, runID, false}, fmt.Errorf("job %s: %w", job.Name, err)
 	}
-	log.Info("job finished", attrs...)
-	return Result{st, runID}, nil
+	log.Info("job finished", append(attrs, "marts_skipped", skipped)...)
+	return Result{st, runID, skipped}, nil
 }
 
-func (p *Pipeline) run(ctx context.Context, runID int64, job JobSpec) (LoadStats, error) {
+func (p *Pipeline) run(ctx context.Context, runID int64, job JobSpec) (LoadStats, bool, error) {
 	cs, hasCursor := p.Store.(CursorStore)
 	var cursor Cursor
 	if hasCursor {
 		s, err := cs.Cursor(ctx, job.Name)
 		if err != nil {
-			return LoadStats{}, err
+			return LoadStats{}, false, err
 		}
 		if cursor, err = ParseCursor(s); err != nil {
-			return LoadStats{}, err
+			return LoadStats{}, false, err
 		}
 	}
 	start := Cursor{} // a full or backfill run starts where configured
@@ -151,32 +162,43 @@ func (p *Pipeline) run(ctx context.Context, runID int64, job JobSpec) (LoadStats
 	job.Config = PeriodRange(job.Config, start, job.RevisionWindow, time.Now())
 	src, _, err := BuildSource(job, p.Runtime)
 	if err != nil {
-		return LoadStats{}, err
+		return LoadStats{}, false, err
 	}
 	st, err := p.Store.Load(ctx, runID, watched(src, p.Watch))
 	if err != nil {
-		return st, err
+		return st, false, err
 	}
 	if c, ok := src.(Committer); ok {
 		if err := c.Committed(ctx); err != nil {
-			return st, fmt.Errorf("recording what was loaded: %w", err)
+			return st, false, fmt.Errorf("recording what was loaded: %w", err)
 		}
 	}
 	if hasCursor {
 		if next := CursorOf(st, cursor); next != cursor {
 			if err := cs.SetCursor(ctx, job.Name, next.String()); err != nil {
-				return st, err
+				return st, false, err
 			}
+		}
+	}
+	// A load that changed nothing leaves the marts as they are, unless an
+	// earlier change still waits for its rebuild.
+	if mc, ok := p.Store.(MartChecker); ok && st.Loaded == 0 {
+		current, err := mc.MartsCurrent(ctx)
+		if err != nil {
+			return st, false, err
+		}
+		if current {
+			return st, true, nil
 		}
 	}
 	if d, ok := p.Store.(MartDeferrer); ok && p.DeferMarts {
 		if err := d.DeferMarts(ctx, st); err != nil {
-			return st, err
+			return st, false, err
 		}
-		return st, nil
+		return st, false, nil
 	}
 	if err := p.Store.RebuildMarts(ctx, st, false); err != nil {
-		return st, err
+		return st, false, err
 	}
-	return st, nil
+	return st, false, nil
 }

@@ -90,6 +90,9 @@ Source kinds (--source):
 			}
 			fmt.Fprintf(g.stdout, "%s: %d rows in, %d loaded (%d revised), %d unchanged, %d rejected\n",
 				job, res.RowsIn, res.Loaded, res.Revised, res.Unchanged, res.Rejected)
+			if res.MartsSkipped {
+				fmt.Fprintln(g.stdout, "Nothing changed: the marts are current, not rebuilt.")
+			}
 			if res.Rejected > 0 {
 				fmt.Fprintf(g.stdout, "Rejected rows are in the rejected_rows table:\n  %s\n", g.commandLine("query", rejectedQuery))
 			}

@@ -188,3 +188,38 @@ func scopeValues(scope [][2]string) (string, []any) {
 	return "SELECT freq, CAST(period AS DATE) AS period FROM (VALUES " +
 		strings.TrimSuffix(strings.Repeat("(?, ?), ", len(scope)), ", ") + ") v(freq, period)", args
 }
+
+// MartsCurrent tells whether a rebuild would find nothing to do (see
+// etl.MartChecker): no period is pending, and the measures, statistics,
+// trade flow parts and settings are those the last rebuild recorded in
+// the state tables of the measure marts and supplier_alternatives.
+func (w *Warehouse) MartsCurrent(ctx context.Context) (bool, error) {
+	var states int
+	if err := w.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables()
+		WHERE table_name IN ('measure_marts_state', 'supplier_alternatives_state')
+		AND database_name = current_database() AND schema_name = current_schema()`).Scan(&states); err != nil {
+		return false, fmt.Errorf("marts current: %w", err)
+	}
+	if states < 2 { // never rebuilt
+		return false, nil
+	}
+	var current bool
+	if err := w.db.QueryRowContext(ctx, `WITH now AS (
+		SELECT (SELECT max(valid_from) FROM trade_measures_history) AS measures_at,
+		       (SELECT max(valid_from) FROM mineral_statistics_history) AS statistics_at,
+		       (SELECT max(valid_from) FROM trade_flow_parts) AS flows_at,
+		       (SELECT string_agg(name || '=' || value, ';' ORDER BY name) FROM settings) AS settings)
+		SELECT NOT EXISTS (SELECT 1 FROM mart_pending)
+		   AND EXISTS (SELECT 1 FROM measure_marts_state s, now n
+		               WHERE s.measures_at IS NOT DISTINCT FROM n.measures_at
+		                 AND s.flows_at IS NOT DISTINCT FROM n.flows_at
+		                 AND s.settings IS NOT DISTINCT FROM n.settings)
+		   AND EXISTS (SELECT 1 FROM supplier_alternatives_state s, now n
+		               WHERE s.measures_at IS NOT DISTINCT FROM n.measures_at
+		                 AND s.statistics_at IS NOT DISTINCT FROM n.statistics_at
+		                 AND s.flows_at IS NOT DISTINCT FROM n.flows_at
+		                 AND s.settings IS NOT DISTINCT FROM n.settings)`).Scan(&current); err != nil {
+		return false, fmt.Errorf("marts current: %w", err)
+	}
+	return current, nil
+}

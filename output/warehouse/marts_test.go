@@ -173,3 +173,44 @@ func TestDeferredMartsJoinTheNextRebuild(t *testing.T) {
 		t.Errorf("pending %d, %v; want 0", n, err)
 	}
 }
+
+// TestMartsCurrent: the marts are current after a rebuild, and not once a
+// load, a setting or the country of concern changed what they read.
+func TestMartsCurrent(t *testing.T) {
+	ctx := context.Background()
+	w := openTest(t, "")
+	current := func(want bool, when string) {
+		t.Helper()
+		got, err := w.MartsCurrent(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%s: marts current %v, want %v", when, got, want)
+		}
+	}
+	current(false, "never rebuilt")
+	// Read twice, as files are: an unchanged reload is told by its fingerprints.
+	src := &rereadSource{countingSource: countingSource{testSource: &testSource{
+		flows: []etl.TradeFlow{flow(year(2021), "811292", 10, 1)}}}, reread: true}
+	st := mustLoad(t, w, src)
+	current(false, "after a load")
+	if err := w.RebuildMarts(ctx, st, false); err != nil {
+		t.Fatal(err)
+	}
+	current(true, "after the rebuild")
+	mustLoad(t, w, src)
+	current(true, "after a load that changed nothing")
+	if err := w.SetMartSettings(ctx, []string{"min_coverage=0.5"}); err != nil {
+		t.Fatal(err)
+	}
+	current(false, "after a setting changed")
+	if err := w.RebuildMarts(ctx, etl.LoadStats{}, false); err != nil {
+		t.Fatal(err)
+	}
+	current(true, "after the rebuild of the pending periods")
+	if err := w.SetConcern(ctx, "RUS"); err != nil {
+		t.Fatal(err)
+	}
+	current(false, "after the country of concern changed")
+}
