@@ -90,8 +90,8 @@ func checkHeadlines(t *testing.T, db *sql.DB, r *Report) {
 }
 
 // checkWindowHeadline recomputes one measure's before/after comparison:
-// the n periods from the event (monthly: its month; annual: the first
-// full year on it) against the n before, n as many as both sides report;
+// the n periods from t = 0 (the first period the measure is in force for
+// at least half of) against the n before, n as many as both sides report;
 // under half the baseline either side, no figure is quoted.
 func checkWindowHeadline(t *testing.T, db *sql.DB, group string, w chartSource, parts []string) {
 	t.Helper()
@@ -106,7 +106,7 @@ func checkWindowHeadline(t *testing.T, db *sql.DB, group string, w chartSource, 
 	if targets == 0 {
 		dest = "world"
 	}
-	rows, err := db.Query(`SELECT t, value_usd, event_date FROM event_windows WHERE measure_id = $1 AND commodity = $2
+	rows, err := db.Query(`SELECT t, value_usd FROM event_windows WHERE measure_id = $1 AND commodity = $2
 		AND coalesce(hs_code, '') = $3 AND freq = $4 AND side = $5 AND event = $6 AND destination = $7`+sourceIs(db, "event_windows", "$8"),
 		w.Measure, w.Commodity, w.HS, w.Freq, w.Side, w.Event, dest, w.Source)
 	if err != nil {
@@ -114,11 +114,10 @@ func checkWindowHeadline(t *testing.T, db *sql.DB, group string, w chartSource, 
 	}
 	vals := map[int]float64{}
 	base := 0
-	var event time.Time
 	for rows.Next() {
 		var tt int
 		var v sql.NullFloat64
-		if err := rows.Scan(&tt, &v, &event); err != nil {
+		if err := rows.Scan(&tt, &v); err != nil {
 			t.Fatal(err)
 		}
 		if tt < 0 {
@@ -129,14 +128,12 @@ func checkWindowHeadline(t *testing.T, db *sql.DB, group string, w chartSource, 
 		}
 	}
 	rows.Close()
-	first := 0
-	if w.Freq == "A" && event.YearDay() != 1 {
-		first = 1
-	}
+	// t = 0 is the mart's: the first period the measure is in force for at
+	// least half of.
 	var pre, post float64
 	n := 0
 	for ; n < base; n++ {
-		a, okA := vals[first+n]
+		a, okA := vals[n]
 		b, okB := vals[-1-n]
 		if !okA || !okB {
 			break

@@ -15,8 +15,8 @@ var eventCols = []string{"measure_id", "event", "commodity", "hs_code", "freq", 
 // when the warehouse has no flows around its dates.
 type eventWindow struct {
 	measureWindow
-	event, eventDate string
-	rows             []ew
+	event string
+	rows  []ew
 }
 
 // eventRows are section 4's rows: one window per measure on the group, or
@@ -49,25 +49,21 @@ func (b *builder) readEvents(gc *groupCtx) (eventRows, error) {
 			return r, fmt.Errorf("event_windows: %w", err)
 		}
 		rows, err := b.q.QueryContext(b.ctx, `SELECT destination, t, strftime(period, '%Y-%m-%d'), value_usd, value_index, `+
-			b.sc.col("event_windows", "target_share", "DOUBLE")+`, coalesce(strftime(`+b.sc.col("event_windows", "event_date", "DATE")+`, '%Y-%m-%d'), '')
+			b.sc.col("event_windows", "target_share", "DOUBLE")+`
 			FROM event_windows WHERE measure_id = ? AND commodity = ? AND hs_code IS NOT DISTINCT FROM ? AND freq = ? AND side = ? AND event = ?
 			  AND `+srcCol(b.sc, "event_windows")+` = ?
 			ORDER BY t, destination`, m.id, gc.Slug, w.hs, w.freq, w.side, w.event, w.src)
 		if err != nil {
 			return r, fmt.Errorf("event_windows: %w", err)
 		}
-		w.found, w.eventDate = true, m.effective
+		w.found = true
 		for rows.Next() {
 			var e ew
-			var d string
-			if err := rows.Scan(&e.dest, &e.t, &e.period, &e.value, &e.index, &e.tshare, &d); err != nil {
+			if err := rows.Scan(&e.dest, &e.t, &e.period, &e.value, &e.index, &e.tshare); err != nil {
 				rows.Close()
 				return r, err
 			}
 			w.rows = append(w.rows, e)
-			if d != "" {
-				w.eventDate = d
-			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -92,7 +88,7 @@ func (b *builder) events(s *Section, gc *groupCtx, er eventRows) {
 			s.Notes = append(s.Notes, fmt.Sprintf("%s: no flows around its effective date in this warehouse.", m.title))
 			continue
 		}
-		hs, freq, side, event, src, all, eventDate := w.hs, w.freq, w.side, w.event, w.src, w.rows, w.eventDate
+		hs, freq, side, event, src, all := w.hs, w.freq, w.side, w.event, w.src, w.rows
 		unit, one := "months", "month"
 		if freq == "A" {
 			unit, one = "years", "year"
@@ -153,7 +149,7 @@ func (b *builder) events(s *Section, gc *groupCtx, er eventRows) {
 		if m.targets == "" {
 			dest = "world"
 		}
-		if h := windowChange(all, dest, freq, eventDate); h != "" {
+		if h := windowChange(all, dest, freq); h != "" {
 			heads = append(heads, shortTitle(m)+": exports "+labels[dest]+" "+h)
 		}
 	}
@@ -178,10 +174,10 @@ type ew struct {
 // from the event on with the n just before it ("+69 % in value, the 12
 // months from Aug 2023 on the 12 before"), n as many as both sides have
 // reported in full, at most the baseline's length; fewer than half the
-// baseline either side is too few to quote. The periods after start as the
-// diversion mart's do: the event's month, or the first full year on the
-// event (a measure in force from 1 August leaves its year out).
-func windowChange(all []ew, dest, freq, eventDate string) string {
+// baseline either side is too few to quote. The periods after start at
+// the mart's t = 0, the first period the measure is in force for at least
+// half of, as in every mart.
+func windowChange(all []ew, dest, freq string) string {
 	v := map[int]float64{}
 	base := 0
 	for _, e := range all {
@@ -195,14 +191,10 @@ func windowChange(all []ew, dest, freq, eventDate string) string {
 			v[e.t] = e.value.Float64
 		}
 	}
-	first := 0
-	if freq == "A" && !strings.HasSuffix(eventDate, "-01-01") {
-		first = 1
-	}
 	var pre, post float64
 	n := 0
 	for ; n < base; n++ {
-		a, okA := v[first+n]
+		a, okA := v[n]
 		p, okP := v[-1-n]
 		if !okA || !okP {
 			break
@@ -220,7 +212,7 @@ func windowChange(all []ew, dest, freq, eventDate string) string {
 		return fmt.Sprintf("not compared: only %d of the window's %d %ss reported on both sides", n, base, unit)
 	}
 	var from string
-	if row := periodAt(all, dest, first); freq == "A" {
+	if row := periodAt(all, dest, 0); freq == "A" {
 		from = row[:4]
 	} else {
 		t, _ := time.Parse("2006-01-02", row)
